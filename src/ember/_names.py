@@ -1,0 +1,104 @@
+"""Where each public name lives: the tables behind ember's lazy namespaces.
+
+One table per public namespace, in TensorFlow's shape: ``ember`` (tf), ``ember.math``,
+``ember.nn``, ``ember.linalg``, ``ember.random``.
+"""
+from __future__ import annotations
+
+from ._lazy import names
+
+_EW = "ember.ops.elementwise"
+ELEMENTWISE = names(
+    _EW, "add", "subtract", "multiply", "divide", "truediv", "floordiv", "floormod", "mod",
+    "pow", "negative", "abs", "sign", "exp", "expm1", "log", "log1p", "sqrt", "rsqrt",
+    "square", "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh",
+    "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "erf", "maximum", "minimum",
+    "clip_by_value", "round", "floor", "ceil", "equal", "not_equal", "less", "less_equal",
+    "greater", "greater_equal", "logical_and", "logical_or", "logical_xor", "logical_not",
+    "where", "is_nan", "is_inf", "is_finite", "cast", "saturate_cast", "stop_gradient",
+    multiply_no_nan="multiply_no_nan", divide_no_nan="divide_no_nan", neg="negative",
+    squared_difference="squared_difference", erfc="erfc", xlogy="xlogy",
+    reciprocal_no_nan="reciprocal_no_nan", log_sigmoid="log_sigmoid", real="real",
+    imag="imag", conj="conj", angle="angle", add_n="add_n",
+)
+REDUCTION = names(
+    "ember.ops.reduction", "reduce_sum", "reduce_mean", "reduce_max", "reduce_min",
+    "reduce_prod", "reduce_std", "reduce_variance", "reduce_logsumexp", "reduce_all",
+    "reduce_any", "reduce_euclidean_norm", "argmax", "argmin", "cumsum", "cumprod",
+    "count_nonzero",
+)
+SORTING = names("ember.ops.sorting", "top_k", "sort", "argsort", "in_top_k")
+CREATION = names(
+    "ember.ops.creation", "constant", "convert_to_tensor", "zeros", "ones", "fill",
+    "zeros_like", "ones_like", "range", "linspace", "eye", "identity", "shape", "shape_n",
+    "rank", "size",
+)
+SHAPE = names(
+    "ember.ops.shape", "reshape", "transpose", "expand_dims", "squeeze", "concat", "stack",
+    "unstack", "split", "tile", "repeat", "pad", "broadcast_to", "reverse", "roll",
+    "broadcast_static_shape", "broadcast_dynamic_shape", "meshgrid",
+)
+INDEXING = names(
+    "ember.ops.indexing", "slice", "strided_slice", "gather", "gather_nd", "scatter_nd",
+    "tensor_scatter_nd_update", "tensor_scatter_nd_add", "boolean_mask", "one_hot",
+)
+LINALG = names(
+    "ember.ops.linalg", "matmul", "einsum", "tensordot", "norm", "inv", "det", "solve",
+    "cholesky", "qr", "svd", "eigh", "trace", "diag_part", "diag", "matrix_transpose",
+    "logdet", "slogdet", "pinv", "triangular_solve", "cross", "band_part", "eigvalsh",
+    "matvec", "l2_normalize", "global_norm",
+)
+ACTIVATIONS = names(
+    "ember.ops.activations", "relu", "relu6", "elu", "selu", "gelu", "softplus", "softsign",
+    "silu", "leaky_relu", "softmax", "log_softmax", "swish", "crelu", "hard_sigmoid",
+    "mish", "log_sigmoid",
+)
+NN = names(
+    "ember.ops.nn", "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
+    "sparse_softmax_cross_entropy_with_logits", "l2_loss", "moments",
+    "batch_normalization", "bias_add", "weighted_cross_entropy_with_logits",
+    "l2_normalize", "normalize_moments", "fused_batch_norm",
+)
+CONV = names(
+    "ember.ops.conv", "conv1d", "conv2d", "conv3d", "depthwise_conv2d", "conv2d_transpose",
+    "conv1d_transpose", "conv3d_transpose", "convolution", "conv_transpose",
+    "separable_conv2d",
+)
+POOL = names(
+    "ember.ops.pool", "max_pool", "avg_pool", "max_pool1d", "max_pool2d", "max_pool3d",
+    "avg_pool1d", "avg_pool2d", "avg_pool3d", "pool",
+)
+RANDOM = names(
+    "ember.ops.random", "normal", "uniform", "truncated_normal", "categorical", "shuffle",
+    "stateless_normal", "stateless_uniform", "stateless_truncated_normal",
+    "stateless_categorical", "Generator", "set_seed", "get_global_generator",
+    "set_global_generator",
+)
+DROPOUT = names("ember.ops.random", "dropout")
+
+# ember.math: elementwise, reductions, sorting and a few linalg/activation names
+MATH = {**ELEMENTWISE, **REDUCTION, **SORTING,
+        **names("ember.ops.activations", "softplus", "log_softmax", "softsign"),
+        **names("ember.ops.linalg", "l2_normalize")}
+MATH.update(names("ember.ops.sorting", "top_k", "in_top_k"))
+MATH.update(names("ember.ops.linalg", "matmul"))
+NN_NAMESPACE = {**ACTIVATIONS, **NN, **CONV, **POOL, **DROPOUT,
+                **names(_EW, "sigmoid", "tanh"), **names("ember.ops.sorting", "top_k",
+                                                            "in_top_k"),
+                **names("ember.ops.indexing", "embedding_lookup")}
+LINALG_NAMESPACE = {**LINALG, **names("ember.ops.creation", "eye"),
+                    **names("ember.ops.linalg", "adjoint")}
+RANDOM_NAMESPACE = RANDOM
+MATH_NAMESPACE = MATH
+
+TOP = {**ELEMENTWISE, **REDUCTION, **SORTING, **CREATION, **SHAPE, **INDEXING,
+       **names("ember.ops.linalg", "matmul", "einsum", "tensordot", "norm"),
+       **names("ember.ops.bitwise", "bitwise_and", "bitwise_or", "bitwise_xor", "invert",
+               "left_shift", "right_shift"),
+       }
+TOP.update({
+    "math": "ember.math:", "nn": "ember.nn:", "linalg": "ember.linalg:",
+    "random": "ember.random:", "errors": "ember.core.errors:", "nest": "ember.core.nest:",
+    "bitwise": "ember.ops.bitwise:", "dtypes": "ember.core.dtypes:",
+    "sigmoid": f"{_EW}:sigmoid", "tanh": f"{_EW}:tanh",
+})

@@ -1,0 +1,93 @@
+"""Turning Python and NumPy values into arrays and tensors.
+
+Python floats become float32 and Python ints int32 (TensorFlow's defaults); NumPy arrays
+keep their dtype.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import dtypes as _dtypes
+from .backend import cupy_ndarray
+from .tensor import Tensor
+
+_DEFAULT_FOR_KIND = {"f": np.dtype(np.float32), "i": np.dtype(np.int32),
+                     "u": np.dtype(np.int32), "c": np.dtype(np.complex64)}
+_SCALARS = (bool, int, float, complex)
+
+
+def python_to_array(value: Any, dtype: Any = None) -> np.ndarray:
+    """Convert Python data (scalars, nested lists, tensors inside lists) to an ndarray.
+
+    >>> python_to_array([1.0, 2.0]).dtype
+    dtype('float32')
+    """
+    if dtype is not None:
+        npd = _dtypes.to_numpy(dtype)
+        try:
+            arr = np.asarray(value, dtype=npd)
+        except (OverflowError, ValueError, TypeError) as e:
+            raise TypeError(f"Cannot convert {_short(value)} to a tensor of dtype "
+                            f"{_dtypes.from_numpy(npd).name}: {e}") from None
+        if npd.kind in "iub" and _has_fraction(value):
+            raise TypeError(f"Cannot convert {_short(value)} to an integer tensor "
+                            f"of dtype {_dtypes.from_numpy(npd).name} without losing data")
+        return arr
+    try:
+        arr = np.asarray(value)
+    except ValueError as e:
+        raise ValueError(f"Cannot convert {_short(value)} to a tensor: {e}") from None
+    if arr.dtype.kind == "O":
+        raise TypeError(f"Cannot convert {_short(value)} to a tensor: unsupported type "
+                        f"{type(value).__name__}")
+    if arr.dtype.kind in "US":
+        raise TypeError(f"Cannot convert {_short(value)} to a tensor: strings are not "
+                        "supported by ember tensors")
+    if arr.dtype == np.float64 or arr.dtype == np.int64 or arr.dtype == np.complex128:
+        # Only Python data gets the 32-bit defaults; arrays inside lists keep theirs.
+        if not _holds_numpy(value):
+            arr = arr.astype(_DEFAULT_FOR_KIND[arr.dtype.kind])
+    return arr
+
+
+def _holds_numpy(value: Any) -> bool:
+    if isinstance(value, (np.ndarray, np.generic, Tensor)):
+        return value.dtype in (np.float64, np.int64, np.complex128) or \
+            getattr(value.dtype, "_np", None) in (np.float64, np.int64, np.complex128)
+    if isinstance(value, (list, tuple)):
+        return any(_holds_numpy(v) for v in value)
+    return False
+
+
+def _has_fraction(value: Any) -> bool:
+    if isinstance(value, float):
+        return value != int(value) if np.isfinite(value) else True
+    if isinstance(value, (list, tuple)):
+        return any(_has_fraction(v) for v in value)
+    return False
+
+
+def _short(value: Any) -> str:
+    r = repr(value)
+    return r if len(r) < 60 else r[:57] + "..."
+
+
+def to_array(value: Any, dtype: Any = None):
+    """The backend array for any tensor-like value (Tensor, Variable, ndarray, Python data)."""
+    if isinstance(value, Tensor) or hasattr(value, "_is_ember_variable"):
+        arr = value._value
+        if dtype is not None and arr.dtype != _dtypes.to_numpy(dtype):
+            raise TypeError(f"Expected a tensor of dtype {_dtypes.as_dtype(dtype).name}, got "
+                            f"{_dtypes.from_numpy(arr.dtype).name} (use ember.cast)")
+        return arr
+    if isinstance(value, (np.ndarray, np.generic)) or type(value) is cupy_ndarray:
+        if dtype is not None:
+            npd = _dtypes.to_numpy(dtype)
+            if value.dtype != npd:
+                return value.astype(npd)
+        if isinstance(value, np.generic):
+            return np.asarray(value)
+        return value
+    return python_to_array(value, dtype)

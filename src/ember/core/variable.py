@@ -1,0 +1,161 @@
+"""ember.Variable: a mutable, named tensor-like value (model weights)."""
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable
+
+import numpy as np
+
+from . import dtypes as _dtypes
+from .backend import device_of, to_host
+from .convert import to_array
+from .shape import TensorShape
+from .tensor import Tensor, _Ref
+
+_uid = itertools.count()
+
+
+class Variable:
+    """A mutable tensor that keeps its value across calls, such as a layer's weights.
+
+    Trainable variables are watched by every ``GradientTape`` that reads them.
+
+    >>> import ember
+    >>> v = ember.Variable([1.0, 2.0], name="w")
+    >>> _ = v.assign_add([1.0, 1.0])
+    >>> v.numpy()
+    array([2., 3.], dtype=float32)
+    """
+
+    _is_ember_variable = True
+    __array_priority__ = 100
+    __hash__ = None  # like tensors: ``==`` is elementwise; use ``ref()`` for dict keys
+
+    def __init__(self, initial_value: Any = None, trainable: bool = True,
+                 name: str | None = None, dtype: Any = None,
+                 shape: Any = None, constraint: Callable | None = None,
+                 validate_shape: bool = True) -> None:
+        if initial_value is None:
+            raise ValueError("ember.Variable needs an initial_value")
+        if callable(initial_value):
+            initial_value = initial_value()
+        arr = to_array(initial_value) if dtype is None else _cast_array(initial_value, dtype)
+        if arr.dtype.kind in "iu" and isinstance(arr, np.ndarray):
+            pass
+        self._value = arr.copy() if isinstance(arr, np.ndarray) else arr
+        self.trainable = bool(trainable)
+        self._name = name or "Variable"
+        self._unique_id = next(_uid)
+        self.constraint = constraint
+        self._shape = TensorShape(arr.shape) if shape is None else TensorShape(shape)
+        self._validate_shape = validate_shape
+
+    # -- what it is -------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name if ":" in self._name else self._name + ":0"
+
+    @property
+    def shape(self) -> TensorShape:
+        return TensorShape(self._value.shape)
+
+    def get_shape(self) -> TensorShape:
+        return self.shape
+
+    @property
+    def dtype(self) -> _dtypes.DType:
+        return _dtypes.from_numpy(self._value.dtype)
+
+    @property
+    def ndim(self) -> int:
+        return self._value.ndim
+
+    @property
+    def device(self) -> str:
+        return device_of(self._value)
+
+    def numpy(self) -> np.ndarray:
+        return np.array(to_host(self._value))
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        a = to_host(self._value)
+        return a.astype(dtype) if dtype is not None and a.dtype != dtype else a
+
+    def value(self) -> Tensor:
+        """The current value as a Tensor (recorded by active tapes like any read)."""
+        return self.read_value()
+
+    def read_value(self) -> Tensor:
+        from ..ops.primitive import read_variable  # ops is the floor above; resolved late
+        return read_variable(self)
+
+    def ref(self) -> _Ref:
+        return _Ref(self)
+
+    experimental_ref = ref
+
+    # -- changing it --------------------------------------------------------------------
+    def _checked(self, value: Any, op: str):
+        arr = _cast_array(value, self._value.dtype)
+        if self._validate_shape and arr.shape != self._value.shape:
+            if arr.size == self._value.size and arr.ndim == 0:
+                arr = arr.reshape(self._value.shape)
+            else:
+                raise ValueError(f"Variable.{op} on '{self.name}': shape {tuple(arr.shape)} "
+                                 f"does not match the variable's shape "
+                                 f"{tuple(self._value.shape)}")
+        return arr
+
+    def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
+               read_value: bool = True):
+        """Set the value; returns the variable (TF returns the new value)."""
+        self._value = self._checked(value, "assign").copy()
+        return self
+
+    def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None,
+                   read_value: bool = True):
+        self._value = self._value + self._checked(delta, "assign_add")
+        return self
+
+    def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None,
+                   read_value: bool = True):
+        self._value = self._value - self._checked(delta, "assign_sub")
+        return self
+
+    # -- Python protocol ----------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._value)
+
+    def __iter__(self):
+        return iter(self.read_value())
+
+    def __bool__(self) -> bool:
+        return bool(self.read_value())
+
+    def __float__(self) -> float:
+        return float(self.read_value())
+
+    def __int__(self) -> int:
+        return int(self.read_value())
+
+    def __index__(self) -> int:
+        return self.read_value().__index__()
+
+    def __repr__(self) -> str:
+        arr = np.asarray(to_host(self._value))
+        body = repr(arr) if arr.ndim else repr(arr.item())
+        return (f"<ember.Variable '{self.name}' shape={str(self.shape)} "
+                f"dtype={self.dtype.name}, numpy={body}>")
+
+    def __deepcopy__(self, memo):
+        return Variable(np.array(to_host(self._value)), trainable=self.trainable,
+                        name=self._name, constraint=self.constraint)
+
+
+def _cast_array(value: Any, dtype: Any):
+    """Convert ``value`` to an array of ``dtype``, allowing float<->float casts."""
+    npd = _dtypes.to_numpy(dtype)
+    if isinstance(value, (Tensor, Variable)) or isinstance(value, np.ndarray):
+        arr = to_array(value)
+        return arr if arr.dtype == npd else arr.astype(npd)
+    return to_array(value, npd)

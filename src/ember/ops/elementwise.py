@@ -1,0 +1,612 @@
+"""Elementwise ops: arithmetic, transcendental functions, comparisons, logic.
+
+Each primitive's forward uses the array module ``xp``; each vjp uses Ember ops, so it
+can be differentiated again.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core.dtypes import to_numpy
+from ..core.errors import InvalidArgumentError
+from .primitive import primitive
+from .special import erf_array
+
+
+def _int_to_float(xp, x):
+    """Transcendental functions on integer tensors give float32 (not NumPy's float64)."""
+    k = x.dtype.kind
+    if k in "iub":
+        return x.astype(xp.float32)
+    return x
+
+
+# -- arithmetic --------------------------------------------------------------------------
+@primitive
+def add(xp, x, y):
+    return xp.add(x, y)
+
+
+@add.vjp
+def _(g, out, x, y):
+    return g, g
+
+
+@primitive
+def subtract(xp, x, y):
+    return xp.subtract(x, y)
+
+
+@subtract.vjp
+def _(g, out, x, y):
+    return g, -g
+
+
+@primitive
+def multiply(xp, x, y):
+    return xp.multiply(x, y)
+
+
+@multiply.vjp
+def _(g, out, x, y):
+    return g * y, g * x
+
+
+@primitive
+def divide(xp, x, y):
+    return xp.true_divide(x, y)
+
+
+@divide.vjp
+def _(g, out, x, y):
+    return g / y, -g * out / y
+
+
+truediv = divide
+
+
+@primitive
+def floordiv(xp, x, y):
+    return xp.floor_divide(x, y)
+
+
+@floordiv.vjp
+def _(g, out, x, y):
+    return None, None
+
+
+@primitive
+def floormod(xp, x, y):
+    return xp.mod(x, y)
+
+
+@floormod.vjp
+def _(g, out, x, y):
+    return g, -g * floor(x / y)
+
+
+mod = floormod
+
+
+@primitive
+def pow(xp, x, y):  # noqa: A001 - TensorFlow's name
+    return xp.power(x, y)
+
+
+@pow.vjp
+def _(g, out, x, y):
+    gx = g * y * pow(x, y - 1)
+    # d/dy x**y = x**y log x, taken as 0 where x == 0 (the limit for y > 0)
+    safe_x = where(equal(x, 0), ones_like_value(x), x)
+    gy = g * where(equal(x, 0), zeros_like_value(out), out * log(safe_x))
+    return gx, gy
+
+
+@primitive
+def negative(xp, x):
+    return xp.negative(x)
+
+
+@negative.vjp
+def _(g, out, x):
+    return -g
+
+
+neg = negative
+
+
+@primitive
+def abs(xp, x):  # noqa: A001
+    return xp.abs(x)
+
+
+@abs.vjp
+def _(g, out, x):
+    return g * sign(x)
+
+
+@primitive
+def sign(xp, x):
+    return xp.sign(x)
+
+
+@sign.vjp
+def _(g, out, x):
+    return zeros_like_value(g)
+
+
+@primitive
+def exp(xp, x):
+    return xp.exp(_int_to_float(xp, x))
+
+
+@exp.vjp
+def _(g, out, x):
+    return g * out
+
+
+@primitive
+def expm1(xp, x):
+    return xp.expm1(_int_to_float(xp, x))
+
+
+@expm1.vjp
+def _(g, out, x):
+    return g * (out + 1)
+
+
+@primitive
+def log(xp, x):
+    return xp.log(_int_to_float(xp, x))
+
+
+@log.vjp
+def _(g, out, x):
+    return g / x
+
+
+@primitive
+def log1p(xp, x):
+    return xp.log1p(_int_to_float(xp, x))
+
+
+@log1p.vjp
+def _(g, out, x):
+    return g / (x + 1)
+
+
+@primitive
+def sqrt(xp, x):
+    return xp.sqrt(_int_to_float(xp, x))
+
+
+@sqrt.vjp
+def _(g, out, x):
+    return g * 0.5 / out
+
+
+@primitive
+def rsqrt(xp, x):
+    x = _int_to_float(xp, x)
+    return xp.reciprocal(xp.sqrt(x))
+
+
+@rsqrt.vjp
+def _(g, out, x):
+    return g * -0.5 * out / x
+
+
+@primitive
+def square(xp, x):
+    return xp.square(x)
+
+
+@square.vjp
+def _(g, out, x):
+    return g * 2 * x
+
+
+@primitive
+def reciprocal(xp, x):
+    return xp.reciprocal(_int_to_float(xp, x))
+
+
+@reciprocal.vjp
+def _(g, out, x):
+    return -g * out * out
+
+
+# -- trigonometric and hyperbolic ---------------------------------------------------------
+@primitive
+def sin(xp, x):
+    return xp.sin(_int_to_float(xp, x))
+
+
+@sin.vjp
+def _(g, out, x):
+    return g * cos(x)
+
+
+@primitive
+def cos(xp, x):
+    return xp.cos(_int_to_float(xp, x))
+
+
+@cos.vjp
+def _(g, out, x):
+    return -g * sin(x)
+
+
+@primitive
+def tan(xp, x):
+    return xp.tan(_int_to_float(xp, x))
+
+
+@tan.vjp
+def _(g, out, x):
+    return g * (1 + out * out)
+
+
+@primitive
+def asin(xp, x):
+    return xp.arcsin(_int_to_float(xp, x))
+
+
+@asin.vjp
+def _(g, out, x):
+    return g * rsqrt(1 - x * x)
+
+
+@primitive
+def acos(xp, x):
+    return xp.arccos(_int_to_float(xp, x))
+
+
+@acos.vjp
+def _(g, out, x):
+    return -g * rsqrt(1 - x * x)
+
+
+@primitive
+def atan(xp, x):
+    return xp.arctan(_int_to_float(xp, x))
+
+
+@atan.vjp
+def _(g, out, x):
+    return g / (1 + x * x)
+
+
+@primitive
+def atan2(xp, y, x):
+    return xp.arctan2(y, x)
+
+
+@atan2.vjp
+def _(g, out, y, x):
+    denom = x * x + y * y
+    return g * x / denom, -g * y / denom
+
+
+@primitive
+def sinh(xp, x):
+    return xp.sinh(_int_to_float(xp, x))
+
+
+@sinh.vjp
+def _(g, out, x):
+    return g * cosh(x)
+
+
+@primitive
+def cosh(xp, x):
+    return xp.cosh(_int_to_float(xp, x))
+
+
+@cosh.vjp
+def _(g, out, x):
+    return g * sinh(x)
+
+
+@primitive
+def tanh(xp, x):
+    return xp.tanh(_int_to_float(xp, x))
+
+
+@tanh.vjp
+def _(g, out, x):
+    return g * (1 - out * out)
+
+
+@primitive
+def asinh(xp, x):
+    return xp.arcsinh(_int_to_float(xp, x))
+
+
+@asinh.vjp
+def _(g, out, x):
+    return g * rsqrt(x * x + 1)
+
+
+@primitive
+def acosh(xp, x):
+    return xp.arccosh(_int_to_float(xp, x))
+
+
+@acosh.vjp
+def _(g, out, x):
+    return g * rsqrt(x * x - 1)
+
+
+@primitive
+def atanh(xp, x):
+    return xp.arctanh(_int_to_float(xp, x))
+
+
+@atanh.vjp
+def _(g, out, x):
+    return g / (1 - x * x)
+
+
+@primitive
+def sigmoid(xp, x):
+    x = _int_to_float(xp, x)
+    # exp of a non-positive number only: no overflow warnings for large |x|
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+@sigmoid.vjp
+def _(g, out, x):
+    return g * out * (1 - out)
+
+
+@primitive
+def erf(xp, x):
+    return erf_array(xp, _int_to_float(xp, x))
+
+
+@erf.vjp
+def _(g, out, x):
+    return g * (2.0 / np.sqrt(np.pi)) * exp(-x * x)
+
+
+# -- min / max / clipping / rounding ------------------------------------------------------
+@primitive
+def maximum(xp, x, y):
+    return xp.maximum(x, y)
+
+
+@maximum.vjp
+def _(g, out, x, y):
+    # ties send the gradient to x, as TensorFlow does
+    mask = greater_equal(x, y)
+    zero = zeros_like_value(g)
+    return where(mask, g, zero), where(mask, zero, g)
+
+
+@primitive
+def minimum(xp, x, y):
+    return xp.minimum(x, y)
+
+
+@minimum.vjp
+def _(g, out, x, y):
+    mask = less_equal(x, y)
+    zero = zeros_like_value(g)
+    return where(mask, g, zero), where(mask, zero, g)
+
+
+def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any, name=None):
+    """Clip values to ``[clip_value_min, clip_value_max]``; the gradient passes where
+    the value was inside the range.
+
+    >>> import ember
+    >>> ember.clip_by_value([-2.0, 0.5, 3.0], -1.0, 1.0).numpy()
+    array([-1. ,  0.5,  1. ], dtype=float32)
+    """
+    return minimum(maximum(t, clip_value_min), clip_value_max)
+
+
+@primitive
+def round(xp, x):  # noqa: A001 - banker's rounding, like TensorFlow
+    return xp.round(x)
+
+
+@round.vjp
+def _(g, out, x):
+    return None
+
+
+@primitive
+def floor(xp, x):
+    return xp.floor(x)
+
+
+@floor.vjp
+def _(g, out, x):
+    return None
+
+
+@primitive
+def ceil(xp, x):
+    return xp.ceil(x)
+
+
+@ceil.vjp
+def _(g, out, x):
+    return None
+
+
+# -- comparisons and logic (no gradient) --------------------------------------------------
+@primitive
+def equal(xp, x, y):
+    return xp.equal(x, y)
+
+
+@primitive
+def not_equal(xp, x, y):
+    return xp.not_equal(x, y)
+
+
+@primitive
+def less(xp, x, y):
+    return xp.less(x, y)
+
+
+@primitive
+def less_equal(xp, x, y):
+    return xp.less_equal(x, y)
+
+
+@primitive
+def greater(xp, x, y):
+    return xp.greater(x, y)
+
+
+@primitive
+def greater_equal(xp, x, y):
+    return xp.greater_equal(x, y)
+
+
+def _require_bool(name, *arrays):
+    for a in arrays:
+        if a.dtype.kind != "b":
+            raise InvalidArgumentError(f"ember.{name} expects bool tensors; got "
+                                       f"{a.dtype.name} of shape {tuple(a.shape)}")
+
+
+@primitive
+def logical_and(xp, x, y):
+    _require_bool("logical_and", x, y)
+    return xp.logical_and(x, y)
+
+
+@primitive
+def logical_or(xp, x, y):
+    _require_bool("logical_or", x, y)
+    return xp.logical_or(x, y)
+
+
+@primitive
+def logical_xor(xp, x, y):
+    _require_bool("logical_xor", x, y)
+    return xp.logical_xor(x, y)
+
+
+@primitive
+def logical_not(xp, x):
+    _require_bool("logical_not", x)
+    return xp.logical_not(x)
+
+
+@primitive
+def is_nan(xp, x):
+    return xp.isnan(x)
+
+
+@primitive
+def is_inf(xp, x):
+    return xp.isinf(x)
+
+
+@primitive
+def is_finite(xp, x):
+    return xp.isfinite(x)
+
+
+@primitive(name="where")
+def _where(xp, condition, x, y):
+    if condition.dtype.kind != "b":
+        raise InvalidArgumentError(f"ember.where: condition must be bool; got "
+                                   f"{condition.dtype.name}")
+    return xp.where(condition, x, y)
+
+
+@_where.vjp
+def _(g, out, condition, x, y):
+    zero = zeros_like_value(g)
+    return None, where(condition, g, zero), where(condition, zero, g)
+
+
+def where(condition: Any, x: Any = None, y: Any = None, name=None):
+    """Choose from ``x`` where ``condition`` holds and from ``y`` elsewhere (broadcasting).
+
+    With only ``condition``, returns the coordinates of true elements (int64, shape
+    ``(n, rank)``), as TensorFlow does.
+
+    >>> import ember
+    >>> ember.where([True, False], 1.0, 2.0).numpy()
+    array([1., 2.], dtype=float32)
+    """
+    if x is None and y is None:
+        from .indexing import where_indices
+        return where_indices(condition)
+    if x is None or y is None:
+        raise ValueError("ember.where: give both x and y, or neither")
+    return _where(condition, x, y)
+
+
+# -- casting ------------------------------------------------------------------------------
+@primitive(name="cast")
+def _cast(xp, x, dtype):
+    if dtype.kind in "iu" and x.dtype.kind == "f":
+        return xp.trunc(x).astype(dtype)  # toward zero, as TensorFlow
+    if dtype.kind == "b":
+        return x != 0
+    return x.astype(dtype)
+
+
+@_cast.vjp
+def _(g, out, x, dtype):
+    return cast(g, x.dtype) if x.dtype.is_inexact else None
+
+
+def cast(x: Any, dtype: Any, name=None):
+    """Convert ``x`` to ``dtype``; floats to ints truncate toward zero.
+
+    >>> import ember
+    >>> ember.cast([1.7, -1.7], "int32").numpy()
+    array([ 1, -1], dtype=int32)
+    """
+    npd = to_numpy(dtype)
+    if getattr(getattr(x, "_value", None), "dtype", None) == npd:
+        return x if not hasattr(x, "_is_ember_variable") else x.read_value()
+    return _cast(x, dtype=npd)
+
+
+def saturate_cast(x: Any, dtype: Any, name=None):
+    """Cast, clipping values that do not fit the target dtype first."""
+    npd = to_numpy(dtype)
+    if npd.kind in "iu":
+        info = np.iinfo(npd)
+        x = clip_by_value(cast(x, "float64"), float(info.min), float(info.max))
+    return cast(x, npd)
+
+
+# -- helpers used by gradient rules --------------------------------------------------------
+@primitive
+def zeros_like_value(xp, x):
+    return xp.zeros_like(x)
+
+
+@primitive
+def ones_like_value(xp, x):
+    return xp.ones_like(x)
+
+
+@primitive
+def stop_gradient(xp, x):
+    """The same values, but no gradient flows back through it.
+
+    >>> import ember
+    >>> x = ember.constant(2.0)
+    >>> with ember.GradientTape() as t:
+    ...     t.watch(x)
+    ...     y = x * ember.stop_gradient(x)
+    >>> float(t.gradient(y, x))
+    2.0
+    """
+    return x

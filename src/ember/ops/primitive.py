@@ -1,0 +1,283 @@
+"""How an op is defined and dispatched.
+
+A primitive is a forward function written once against an array module ``xp`` (NumPy or
+CuPy) plus a gradient rule (``vjp``) written with Ember ops, so gradients are themselves
+differentiable::
+
+    @primitive
+    def tanh(xp, x):
+        return xp.tanh(x)
+
+    @tanh.vjp
+    def _(g, y, x):
+        return g * (1 - y * y)
+
+Positional arguments of a primitive are tensors; keyword arguments are static parameters
+(axes, flags) handed unchanged to both the forward and the vjp. The eager call path is
+kept short: tensors in, arrays to the forward, one Tensor out, and a record on each
+active GradientTape that watches an input.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..core import backend as _backend
+from ..core.convert import to_array
+from ..core.dtypes import from_numpy
+from ..core.errors import InvalidArgumentError, OpError
+from ..core.tensor import Tensor
+from ..core.variable import Variable
+
+# Recording GradientTapes, innermost last. ``ember.autodiff`` pushes and pops them.
+ACTIVE_TAPES: list = []
+# Callbacks told about each variable read while they are installed (custom_gradient).
+VARIABLE_WATCHERS: list = []
+
+_np = np
+_PY_SCALARS = (int, float, bool)
+
+
+class Node:
+    """One recorded op application: what the backward pass needs to call its vjp."""
+
+    __slots__ = ("prim", "inputs", "input_ids", "params", "outputs")
+
+    def __init__(self, prim, inputs, input_ids, params, outputs):
+        self.prim = prim
+        self.inputs = inputs          # tuple of Tensors handed to the vjp
+        self.input_ids = input_ids    # ids gradients are routed to (a Variable's own id)
+        self.params = params
+        self.outputs = outputs        # tuple of Tensors
+
+
+class Primitive:
+    """A forward function and its gradient rule; calling it runs the op eagerly."""
+
+    def __init__(self, name: str, forward: Callable, multiple_results: bool = False):
+        self.name = name
+        self.forward = forward
+        self.multiple_results = multiple_results
+        self.vjp_rule: Callable | None = None
+
+    def vjp(self, rule: Callable) -> Callable:
+        """Decorator: set the gradient rule ``rule(g, y, *inputs, **params)``.
+
+        It returns one gradient per positional input (a single value for one input);
+        ``None`` means no gradient flows to that input.
+        """
+        self.vjp_rule = rule
+        return rule
+
+    def __repr__(self) -> str:
+        return f"<ember primitive {self.name}>"
+
+
+def _is_inexact(arr) -> bool:
+    k = arr.dtype.kind
+    return k == "f" or k == "c" or arr.dtype.name == "bfloat16"
+
+
+def _op_error(prim: Primitive, args: tuple, params: dict, err: Exception) -> Exception:
+    """Re-raise a backend error as one that names the op and what it got."""
+    if isinstance(err, (OpError, KeyboardInterrupt, MemoryError)):
+        return err
+    described = ", ".join(_describe(a) for a in args)
+    extra = "".join(f", {k}={v!r}" for k, v in params.items() if not callable(v))
+    msg = f"ember.{prim.name}: {err} (got {described}{extra})"
+    if isinstance(err, TypeError):
+        return TypeError(msg)
+    return InvalidArgumentError(msg)
+
+
+def _describe(a: Any) -> str:
+    v = getattr(a, "_value", a)
+    if hasattr(v, "shape") and hasattr(v, "dtype"):
+        return f"{from_numpy(v.dtype).name} tensor of shape {tuple(v.shape)}"
+    return f"Python {type(a).__name__} {a!r}"[:80]
+
+
+def _convert_args(args: tuple, recording: bool):
+    """Slow path: arrays for the forward, and (when recording) Tensors for the tape.
+
+    Returns (values, tensors, python_float) where python_float says a Python float
+    took part, so an integer result promotion can be brought back to float32.
+    """
+    vals = []
+    tensors = [] if recording else None
+    py_float = False
+    for a in args:
+        t = type(a)
+        if t is Tensor:
+            vals.append(a._value)
+            if recording:
+                tensors.append(a)
+        elif isinstance(a, Variable):
+            if recording or VARIABLE_WATCHERS:
+                a = read_variable(a)
+                vals.append(a._value)
+                if recording:
+                    tensors.append(a)
+            else:
+                vals.append(a._value)
+        elif t in _PY_SCALARS or isinstance(a, (np.generic,)) and t is not np.ndarray:
+            if t is float:
+                py_float = True
+            vals.append(a)  # stays a weak scalar: float32 tensor * 2.0 is float32
+            if recording:
+                tensors.append(Tensor(to_array(a)))
+        elif isinstance(a, Tensor):  # subclasses (symbolic tensors later)
+            vals.append(a._value)
+            if recording:
+                tensors.append(a)
+        else:
+            arr = to_array(a)
+            vals.append(arr)
+            if recording:
+                tensors.append(Tensor(arr))
+    return vals, tensors, py_float
+
+
+def _float32_for_python_floats(out, vals):
+    """int tensor * 2.5 -> float32 (Python floats default to float32), not NumPy's float64."""
+    if out.dtype == np.float64 and not any(
+            getattr(v, "dtype", None) == np.float64 for v in vals
+            if not isinstance(v, float)):
+        return out.astype(np.float32)
+    return out
+
+
+def _xp(vals):
+    if _backend.cupy is None:
+        return _np
+    for v in vals:
+        if type(v) is _backend.cupy_ndarray:
+            return _backend.cupy
+    return _np
+
+
+def record(prim: Primitive, inputs: tuple, params: dict, outputs: tuple,
+           input_ids: tuple | None = None) -> None:
+    """Append a Node to every active tape that watches one of ``inputs``."""
+    node = None
+    ids = input_ids if input_ids is not None else tuple(map(id, inputs))
+    for tape in ACTIVE_TAPES:
+        watched = tape._watched
+        for i in ids:
+            if i in watched:
+                break
+        else:
+            continue
+        if node is None:
+            node = Node(prim, inputs, ids, params, outputs)
+        tape._nodes.append(node)
+        for o in outputs:
+            watched.add(id(o))
+
+
+def _wrap_outputs(prim, out):
+    if prim.multiple_results:
+        return tuple(Tensor(o) for o in out)
+    return Tensor(out)
+
+
+def make_op(prim: Primitive) -> Callable:
+    """The eager entry point of a primitive: ``op(*tensors, **params) -> Tensor``."""
+    fwd = prim.forward
+    multi = prim.multiple_results
+
+    def op(*args, **params):
+        vals = []
+        for a in args:
+            if type(a) is Tensor:
+                vals.append(a._value)
+            else:
+                break
+        else:
+            # fast path: every input is an eager Tensor
+            try:
+                out = fwd(_np if _backend.cupy is None else _xp(vals), *vals, **params)
+            except Exception as e:  # noqa: BLE001 - re-raised with the op's name
+                raise _op_error(prim, args, params, e) from None
+            if multi:
+                result = tuple(Tensor(o) for o in out)
+                if ACTIVE_TAPES and prim.vjp_rule is not None:
+                    record(prim, args, params, result)
+                return result
+            result = Tensor(out)
+            if ACTIVE_TAPES and prim.vjp_rule is not None and _is_inexact(out):
+                record(prim, args, params, (result,))
+            return result
+        # slow path: Python scalars, NumPy arrays, Variables, lists
+        recording = bool(ACTIVE_TAPES) and prim.vjp_rule is not None
+        try:
+            vals, tensors, py_float = _convert_args(args, recording)
+        except (TypeError, ValueError) as e:
+            raise _op_error(prim, args, params, e) from None
+        try:
+            out = fwd(_xp(vals), *vals, **params)
+        except Exception as e:  # noqa: BLE001
+            raise _op_error(prim, args, params, e) from None
+        if multi:
+            result = tuple(Tensor(o) for o in out)
+            if recording:
+                record(prim, tuple(tensors), params, result)
+            return result
+        if py_float and hasattr(out, "dtype"):
+            out = _float32_for_python_floats(out, vals)
+        result = Tensor(out)
+        if recording and _is_inexact(out):
+            record(prim, tuple(tensors), params, (result,))
+        return result
+
+    op.__name__ = prim.name
+    op.__qualname__ = prim.name
+    op.primitive = prim
+    return op
+
+
+class _PrimitiveOp:
+    """What ``@primitive`` returns: callable like the op, with ``.vjp`` to set the rule."""
+
+
+def primitive(fn: Callable | None = None, *, name: str | None = None,
+              multiple_results: bool = False):
+    """Decorator turning ``forward(xp, *arrays, **params)`` into an eager op.
+
+    >>> @primitive
+    ... def double(xp, x):
+    ...     return x * 2
+    >>> double(Tensor(np.ones(2, np.float32))).numpy()
+    array([2., 2.], dtype=float32)
+    """
+    def wrap(f: Callable) -> Callable:
+        prim = Primitive(name or f.__name__, f, multiple_results)
+        op = make_op(prim)
+        op.vjp = prim.vjp
+        return op
+
+    return wrap(fn) if fn is not None else wrap
+
+
+# -- reading a variable -------------------------------------------------------------------
+_READ = Primitive("read_variable", lambda xp, v: v)
+_READ.vjp_rule = lambda g, y, v: g
+
+
+def read_variable(var: Variable) -> Tensor:
+    """A Tensor holding the variable's current value; recorded so gradients reach it.
+
+    Every active tape that watches accessed variables starts watching a trainable
+    variable when it is read.
+    """
+    out = Tensor(var._value)
+    for w in VARIABLE_WATCHERS:
+        w(var)
+    if ACTIVE_TAPES and _is_inexact(var._value):
+        vid = id(var)
+        for tape in ACTIVE_TAPES:
+            if var.trainable and tape._watch_accessed and vid not in tape._watched:
+                tape._watch_variable(var)
+        record(_READ, (out,), {}, (out,), input_ids=(vid,))
+    return out
