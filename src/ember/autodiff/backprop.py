@@ -37,10 +37,10 @@ def _relevant_nodes(nodes: list, source_ids: set) -> list:
     reach = set(source_ids)
     out = []
     for node in nodes:
-        for i in node.input_ids:
+        for i in node[2]:
             if i in reach:
                 out.append(node)
-                for o in node.outputs:
+                for o in node[4]:
                     reach.add(id(o))
                 break
     return out
@@ -60,9 +60,9 @@ def backprop(nodes: list, targets: Sequence[Tensor], sources_ids: Sequence[int],
         g = ones_like(t) if og is None else og
         k = id(t)
         grads[k] = add(grads[k], g) if k in grads else g
-    for node in reversed(_relevant_nodes(nodes, set(sources_ids))):
-        outs = node.outputs
-        if node.prim.multiple_results:
+    for prim, inputs, input_ids, params, outs in reversed(
+            _relevant_nodes(nodes, set(sources_ids))):
+        if prim.multiple_results:
             gs = [grads.get(id(o)) for o in outs]
             if all(g is None for g in gs):
                 continue
@@ -74,10 +74,10 @@ def backprop(nodes: list, targets: Sequence[Tensor], sources_ids: Sequence[int],
             if g is None:
                 continue
             y = outs[0]
-        in_grads = node.prim.vjp_rule(g, y, *node.inputs, **node.params)
-        if len(node.inputs) == 1 and not isinstance(in_grads, (tuple, list)):
+        in_grads = prim.vjp_rule(g, y, *inputs, **params)
+        if len(inputs) == 1 and not isinstance(in_grads, (tuple, list)):
             in_grads = (in_grads,)
-        for inp, iid, ig in zip(node.inputs, node.input_ids, in_grads):
+        for inp, iid, ig in zip(inputs, input_ids, in_grads):
             if ig is None or not _prim._is_inexact(inp._value):
                 continue
             if not isinstance(ig, Tensor):

@@ -39,17 +39,9 @@ _np = np
 _PY_SCALARS = (int, float, bool)
 
 
-class Node:
-    """One recorded op application: what the backward pass needs to call its vjp."""
-
-    __slots__ = ("prim", "inputs", "input_ids", "params", "outputs")
-
-    def __init__(self, prim, inputs, input_ids, params, outputs):
-        self.prim = prim
-        self.inputs = inputs          # tuple of Tensors handed to the vjp
-        self.input_ids = input_ids    # ids gradients are routed to (a Variable's own id)
-        self.params = params
-        self.outputs = outputs        # tuple of Tensors
+# A recorded op application ("node") is a plain tuple, the cheapest thing to build on the
+# hot path: (primitive, input tensors handed to the vjp, ids gradients are routed to
+# (a Variable's own id for reads), static params, output tensors).
 
 
 class Primitive:
@@ -159,7 +151,7 @@ def _xp(vals):
 
 def record(prim: Primitive, inputs: tuple, params: dict, outputs: tuple,
            input_ids: tuple | None = None) -> None:
-    """Append a Node to every active tape that watches one of ``inputs``."""
+    """Append a node to every active tape that watches one of ``inputs``."""
     node = None
     ids = input_ids if input_ids is not None else tuple(map(id, inputs))
     for tape in ACTIVE_TAPES:
@@ -170,7 +162,7 @@ def record(prim: Primitive, inputs: tuple, params: dict, outputs: tuple,
         else:
             continue
         if node is None:
-            node = Node(prim, inputs, ids, params, outputs)
+            node = (prim, inputs, ids, params, outputs)
         tape._nodes.append(node)
         for o in outputs:
             watched.add(id(o))
@@ -183,53 +175,35 @@ def _wrap_outputs(prim, out):
 
 
 def make_op(prim: Primitive) -> Callable:
-    """The eager entry point of a primitive: ``op(*tensors, **params) -> Tensor``."""
+    """The eager entry point of a primitive: ``op(*tensors, **params) -> Tensor``.
+
+    One and two eager-Tensor inputs (the common case) take a short path with no
+    per-argument loop; anything else goes through ``_slow_call``.
+    """
     fwd = prim.forward
     multi = prim.multiple_results
 
     def op(*args, **params):
-        vals = []
-        for a in args:
+        n = len(args)
+        if n == 2:
+            a, b = args
+            if type(a) is Tensor and type(b) is Tensor:
+                try:
+                    out = fwd(_np if _backend.cupy is None else _xp((a._value, b._value)),
+                              a._value, b._value, **params)
+                except Exception as e:  # noqa: BLE001 - re-raised with the op's name
+                    raise _op_error(prim, args, params, e) from None
+                return _finish(prim, multi, out, args, params)
+        elif n == 1:
+            a = args[0]
             if type(a) is Tensor:
-                vals.append(a._value)
-            else:
-                break
-        else:
-            # fast path: every input is an eager Tensor
-            try:
-                out = fwd(_np if _backend.cupy is None else _xp(vals), *vals, **params)
-            except Exception as e:  # noqa: BLE001 - re-raised with the op's name
-                raise _op_error(prim, args, params, e) from None
-            if multi:
-                result = tuple(Tensor(o) for o in out)
-                if ACTIVE_TAPES and prim.vjp_rule is not None:
-                    record(prim, args, params, result)
-                return result
-            result = Tensor(out)
-            if ACTIVE_TAPES and prim.vjp_rule is not None and _is_inexact(out):
-                record(prim, args, params, (result,))
-            return result
-        # slow path: Python scalars, NumPy arrays, Variables, lists
-        recording = bool(ACTIVE_TAPES) and prim.vjp_rule is not None
-        try:
-            vals, tensors, py_float = _convert_args(args, recording)
-        except (TypeError, ValueError) as e:
-            raise _op_error(prim, args, params, e) from None
-        try:
-            out = fwd(_xp(vals), *vals, **params)
-        except Exception as e:  # noqa: BLE001
-            raise _op_error(prim, args, params, e) from None
-        if multi:
-            result = tuple(Tensor(o) for o in out)
-            if recording:
-                record(prim, tuple(tensors), params, result)
-            return result
-        if py_float and hasattr(out, "dtype"):
-            out = _float32_for_python_floats(out, vals)
-        result = Tensor(out)
-        if recording and _is_inexact(out):
-            record(prim, tuple(tensors), params, (result,))
-        return result
+                try:
+                    out = fwd(_np if _backend.cupy is None else _xp((a._value,)),
+                              a._value, **params)
+                except Exception as e:  # noqa: BLE001
+                    raise _op_error(prim, args, params, e) from None
+                return _finish(prim, multi, out, args, params)
+        return _slow_call(prim, args, params)
 
     op.__name__ = prim.name
     op.__qualname__ = prim.name
@@ -237,8 +211,46 @@ def make_op(prim: Primitive) -> Callable:
     return op
 
 
-class _PrimitiveOp:
-    """What ``@primitive`` returns: callable like the op, with ``.vjp`` to set the rule."""
+def _finish(prim, multi, out, args, params):
+    """Wrap the forward's result; record it on the tapes that watch an input."""
+    if multi:
+        result = tuple(Tensor(o) for o in out)
+        if ACTIVE_TAPES and prim.vjp_rule is not None:
+            record(prim, args, params, result)
+        return result
+    result = Tensor(out)
+    if ACTIVE_TAPES and prim.vjp_rule is not None and out.dtype.kind in "fcV":
+        record(prim, args, params, (result,))
+    return result
+
+
+def _slow_call(prim, args, params):
+    """Any mix of Tensors, Python scalars, NumPy arrays, Variables and lists."""
+    recording = bool(ACTIVE_TAPES) and prim.vjp_rule is not None
+    try:
+        vals, tensors, py_float = _convert_args(args, recording)
+    except (TypeError, ValueError) as e:
+        raise _op_error(prim, args, params, e) from None
+    try:
+        out = prim.forward(_xp(vals), *vals, **params)
+    except Exception as e:  # noqa: BLE001
+        raise _op_error(prim, args, params, e) from None
+    if prim.multiple_results:
+        result = tuple(Tensor(o) for o in out)
+        if recording:
+            record(prim, tuple(tensors), params, result)
+        return result
+    if py_float and hasattr(out, "dtype"):
+        out = _float32_for_python_floats(out, vals)
+        if out.dtype.kind != "V":
+            custom = [v.dtype for v in vals if getattr(v, "dtype", None) is not None
+                      and v.dtype.kind == "V"]
+            if custom and out.dtype.kind == "f":  # bfloat16 * 2.0 stays bfloat16
+                out = out.astype(custom[0])
+    result = Tensor(out)
+    if recording and _is_inexact(out):
+        record(prim, tuple(tensors), params, (result,))
+    return result
 
 
 def primitive(fn: Callable | None = None, *, name: str | None = None,
