@@ -18,8 +18,8 @@ ELEMENTWISE = names(
     "where", "is_nan", "is_inf", "is_finite", "cast", "saturate_cast", "stop_gradient",
     multiply_no_nan="multiply_no_nan", divide_no_nan="divide_no_nan", neg="negative",
     squared_difference="squared_difference", erfc="erfc", xlogy="xlogy",
-    reciprocal_no_nan="reciprocal_no_nan", log_sigmoid="log_sigmoid", real="real",
-    imag="imag", conj="conj", angle="angle", add_n="add_n",
+    reciprocal_no_nan="reciprocal_no_nan", log_sigmoid="log_sigmoid",
+    add_n="add_n",
 )
 REDUCTION = names(
     "ember.ops.reduction", "reduce_sum", "reduce_mean", "reduce_max", "reduce_min",
@@ -101,4 +101,6 @@ TOP.update({
     "random": "ember.random:", "errors": "ember.core.errors:", "nest": "ember.core.nest:",
     "bitwise": "ember.ops.bitwise:", "dtypes": "ember.core.dtypes:",
     "sigmoid": f"{_EW}:sigmoid", "tanh": f"{_EW}:tanh",
+    "newaxis": "ember.ops.indexing:newaxis",
+    "keras": "ember.keras:",
 })

@@ -25,7 +25,8 @@ class Tensor:
     array([2., 4.], dtype=float32)
     """
 
-    __slots__ = ("_value", "__weakref__")
+    # _keras_mask: the mask a Keras layer attached to its output (as TF's tensors carry it)
+    __slots__ = ("_value", "_keras_mask", "__weakref__")
     __array_priority__ = 100  # NumPy arrays defer binary operators to us
     __hash__ = None  # elementwise ``==`` makes tensors unhashable; use ``ref()``
 
@@ -129,12 +130,12 @@ class Tensor:
 
     def __repr__(self) -> str:
         arr = np.asarray(to_host(self._value))
-        body = repr(arr) if arr.ndim else repr(arr.item()) if arr.dtype.kind != "V" else str(arr)
+        body = repr(arr) if arr.ndim else str(arr)
         return (f"<ember.Tensor: shape={str(self.shape)}, dtype={self.dtype.name}, "
                 f"numpy={body}>")
 
     def __str__(self) -> str:
-        return f"ember.Tensor({np.asarray(to_host(self._value))}, shape={self.shape}, " \
+        return f"ember.Tensor({str(np.asarray(to_host(self._value)))}, shape={self.shape}, " \
                f"dtype={self.dtype.name})"
 
     def __reduce__(self):

@@ -40,8 +40,6 @@ class Variable:
         if callable(initial_value):
             initial_value = initial_value()
         arr = to_array(initial_value) if dtype is None else _cast_array(initial_value, dtype)
-        if arr.dtype.kind in "iu" and isinstance(arr, np.ndarray):
-            pass
         self._value = arr.copy() if isinstance(arr, np.ndarray) else arr
         self.trainable = bool(trainable)
         self._name = name or "Variable"
@@ -143,7 +141,7 @@ class Variable:
 
     def __repr__(self) -> str:
         arr = np.asarray(to_host(self._value))
-        body = repr(arr) if arr.ndim else repr(arr.item())
+        body = repr(arr) if arr.ndim else str(arr)
         return (f"<ember.Variable '{self.name}' shape={str(self.shape)} "
                 f"dtype={self.dtype.name}, numpy={body}>")
 

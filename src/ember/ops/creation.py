@@ -156,6 +156,9 @@ def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # n
     vals = [to_array(v) for v in (start, limit, delta)]
     if dtype is None:
         npd = np.result_type(*vals)
+        if npd == np.float64 and not any(isinstance(v, np.ndarray) and v.dtype == np.float64
+                                         for v in (start, limit, delta)):
+            npd = np.dtype(np.float32)  # Python floats -> float32, as in TensorFlow
     else:
         npd = to_numpy(dtype)
     if float(vals[2]) == 0:

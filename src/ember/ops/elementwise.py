@@ -98,9 +98,10 @@ def pow(xp, x, y):  # noqa: A001 - TensorFlow's name
 @pow.vjp
 def _(g, out, x, y):
     gx = g * y * pow(x, y - 1)
-    # d/dy x**y = x**y log x, taken as 0 where x == 0 (the limit for y > 0)
-    safe_x = where(equal(x, 0), ones_like_value(x), x)
-    gy = g * where(equal(x, 0), zeros_like_value(out), out * log(safe_x))
+    # d/dy x**y = x**y log x, taken as 0 where x <= 0 (as TensorFlow does)
+    positive = greater(x, 0)
+    safe_x = where(positive, x, ones_like_value(x))
+    gy = g * where(positive, out * log(safe_x), zeros_like_value(out))
     return gx, gy
 
 
@@ -610,3 +611,69 @@ def stop_gradient(xp, x):
     2.0
     """
     return x
+
+
+# -- composites TensorFlow also exposes ---------------------------------------------------
+def add_n(inputs: list, name=None):
+    """Sum of a list of same-shaped tensors.
+
+    >>> import ember
+    >>> ember.add_n([[1.0], [2.0], [3.0]]).numpy()
+    array([6.], dtype=float32)
+    """
+    inputs = list(inputs)
+    if not inputs:
+        raise ValueError("ember.add_n: needs at least one tensor")
+    total = inputs[0]
+    for t in inputs[1:]:
+        total = add(total, t)
+    return total if len(inputs) > 1 else add(total, zeros_like_value(total))
+
+
+def squared_difference(x, y, name=None):
+    """``(x - y) ** 2`` elementwise."""
+    d = subtract(x, y)
+    return d * d
+
+
+def divide_no_nan(x, y, name=None):
+    """``x / y``, but 0 where ``y`` is 0 (and no gradient through those places).
+
+    >>> import ember
+    >>> ember.math.divide_no_nan([1.0, 1.0], [0.0, 2.0]).numpy()
+    array([0. , 0.5], dtype=float32)
+    """
+    zero = equal(y, 0)
+    safe_y = where(zero, ones_like_value(y), y)
+    q = divide(x, safe_y)
+    return where(zero, zeros_like_value(q), q)
+
+
+def multiply_no_nan(x, y, name=None):
+    """``x * y``, but 0 where ``y`` is 0 even if ``x`` is inf or nan."""
+    p = multiply(x, y)
+    return where(equal(y, 0), zeros_like_value(p), p)
+
+
+def reciprocal_no_nan(x, name=None):
+    """``1 / x``, but 0 where ``x`` is 0."""
+    return divide_no_nan(ones_like_value(x), x)
+
+
+def xlogy(x, y, name=None):
+    """``x * log(y)``, 0 where ``x`` is 0."""
+    zero = equal(x, 0)
+    safe_y = where(zero, ones_like_value(y), y)
+    out = x * log(safe_y)
+    return where(zero, zeros_like_value(out), out)
+
+
+def erfc(x, name=None):
+    """``1 - erf(x)``."""
+    return 1.0 - erf(x)
+
+
+def log_sigmoid(x, name=None):
+    """``log(sigmoid(x))`` computed stably as ``-softplus(-x)``."""
+    # -softplus(-x) = min(x, 0) - log1p(exp(-|x|))
+    return minimum(x, 0.0) - log1p(exp(-abs(x)))

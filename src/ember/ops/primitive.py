@@ -128,6 +128,10 @@ def _convert_args(args: tuple, recording: bool):
             vals.append(arr)
             if recording:
                 tensors.append(Tensor(arr))
+    if vals and all(type(v) in _PY_SCALARS for v in vals):
+        # nothing to take a dtype from: Python defaults (float32, int32)
+        vals = [to_array(v) for v in vals]
+        py_float = False
     return vals, tensors, py_float
 
 
@@ -135,7 +139,7 @@ def _float32_for_python_floats(out, vals):
     """int tensor * 2.5 -> float32 (Python floats default to float32), not NumPy's float64."""
     if out.dtype == np.float64 and not any(
             getattr(v, "dtype", None) == np.float64 for v in vals
-            if not isinstance(v, float)):
+            if type(v) is not float):
         return out.astype(np.float32)
     return out
 
