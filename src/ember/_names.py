@@ -18,7 +18,7 @@ ELEMENTWISE = names(
     "where", "is_nan", "is_inf", "is_finite", "cast", "saturate_cast", "stop_gradient",
     multiply_no_nan="multiply_no_nan", divide_no_nan="divide_no_nan", neg="negative",
     squared_difference="squared_difference", erfc="erfc", xlogy="xlogy",
-    reciprocal_no_nan="reciprocal_no_nan", log_sigmoid="log_sigmoid",
+    reciprocal_no_nan="reciprocal_no_nan",
     add_n="add_n",
 )
 REDUCTION = names(
@@ -57,7 +57,7 @@ NN = names(
     "ember.ops.nn", "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
     "sparse_softmax_cross_entropy_with_logits", "l2_loss", "moments",
     "batch_normalization", "bias_add", "weighted_cross_entropy_with_logits",
-    "l2_normalize", "normalize_moments", "fused_batch_norm",
+    "normalize_moments", "fused_batch_norm",
 )
 CONV = names(
     "ember.ops.conv", "conv1d", "conv2d", "conv3d", "depthwise_conv2d", "conv2d_transpose",
@@ -78,14 +78,16 @@ DROPOUT = names("ember.ops.random", "dropout")
 
 # ember.math: elementwise, reductions, sorting and a few linalg/activation names
 MATH = {**ELEMENTWISE, **REDUCTION, **SORTING,
-        **names("ember.ops.activations", "softplus", "log_softmax", "softsign"),
+        **names("ember.ops.activations", "softplus", "log_softmax", "softsign",
+                "log_sigmoid"),
         **names("ember.ops.linalg", "l2_normalize")}
 MATH.update(names("ember.ops.sorting", "top_k", "in_top_k"))
 MATH.update(names("ember.ops.linalg", "matmul"))
 NN_NAMESPACE = {**ACTIVATIONS, **NN, **CONV, **POOL, **DROPOUT,
                 **names(_EW, "sigmoid", "tanh"), **names("ember.ops.sorting", "top_k",
                                                             "in_top_k"),
-                **names("ember.ops.indexing", "embedding_lookup")}
+                **names("ember.ops.indexing", "embedding_lookup"),
+                **names("ember.ops.linalg", "l2_normalize")}
 LINALG_NAMESPACE = {**LINALG, **names("ember.ops.creation", "eye"),
                     **names("ember.ops.linalg", "adjoint")}
 RANDOM_NAMESPACE = RANDOM

@@ -354,9 +354,11 @@ def _(g, out, x):
 @primitive
 def sigmoid(xp, x):
     x = _int_to_float(xp, x)
-    # exp of a non-positive number only: no overflow warnings for large |x|
+    # exp of a non-positive number only: no overflow for large |x|, and no cancellation
     e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+    s = xp.asarray(1 / (1 + e))   # sigmoid(|x|)
+    xp.copyto(s, e * s, where=x < 0)   # sigmoid(-|x|) = e / (1 + e) where x < 0
+    return s
 
 
 @sigmoid.vjp
@@ -671,9 +673,3 @@ def xlogy(x, y, name=None):
 def erfc(x, name=None):
     """``1 - erf(x)``."""
     return 1.0 - erf(x)
-
-
-def log_sigmoid(x, name=None):
-    """``log(sigmoid(x))`` computed stably as ``-softplus(-x)``."""
-    # -softplus(-x) = min(x, 0) - log1p(exp(-|x|))
-    return minimum(x, 0.0) - log1p(exp(-abs(x)))

@@ -129,8 +129,9 @@ def _convert_args(args: tuple, recording: bool):
             if recording:
                 tensors.append(Tensor(arr))
     if vals and all(type(v) in _PY_SCALARS for v in vals):
-        # nothing to take a dtype from: Python defaults (float32, int32)
-        vals = [to_array(v) for v in vals]
+        # nothing to take a dtype from: Python defaults (float32 if any float, else int32)
+        common = "float32" if any(type(v) is float for v in vals) else None
+        vals = [to_array(v, common if type(v) is not bool else None) for v in vals]
         py_float = False
     return vals, tensors, py_float
 
