@@ -31,7 +31,7 @@ SORTING = names("ember.ops.sorting", "top_k", "sort", "argsort", "in_top_k")
 CREATION = names(
     "ember.ops.creation", "constant", "convert_to_tensor", "zeros", "ones", "fill",
     "zeros_like", "ones_like", "range", "linspace", "eye", "identity", "shape", "shape_n",
-    "rank", "size",
+    "rank", "size", "is_tensor",
 )
 SHAPE = names(
     "ember.ops.shape", "reshape", "transpose", "expand_dims", "squeeze", "concat", "stack",

@@ -241,4 +241,14 @@ def _value_of(x: Any):
 
 __all__ = ["constant", "convert_to_tensor", "zeros", "ones", "fill", "zeros_like",
            "ones_like", "range", "linspace", "eye", "identity", "shape", "shape_n",
-           "rank", "size", "TensorShape", "DType"]
+           "rank", "size", "is_tensor", "TensorShape", "DType"]
+
+
+def is_tensor(x: Any) -> bool:
+    """Whether ``x`` is an Ember tensor or variable (``tf.is_tensor``).
+
+    >>> import ember
+    >>> ember.is_tensor(ember.constant(1.0)), ember.is_tensor(1.0)
+    (True, False)
+    """
+    return isinstance(x, (Tensor, Variable))
