@@ -1,0 +1,397 @@
+"""Pooling: ``tf.nn.max_pool``/``avg_pool`` (1-D, 2-D, 3-D) and ``tf.nn.pool``.
+
+The primitives work channels-last with any spatial rank, strides, dilations and explicit
+pad amounts; their forwards reduce the few strided slices of the padded input that one
+kernel tap sees at every output position (one vectorized op per tap, never a loop over
+pixels).
+
+- Max pooling routes each window's gradient to the window's (first) maximum: the backward
+  pass finds the flat index of each window's argmax, then ``_pool_scatter`` scatters the
+  gradient there; its vjp is ``_pool_gather`` (and the other way round), so second-order
+  gradients work.
+- Average pooling is linear; ``_avg_pool`` and ``_avg_pool_grad`` are each other's
+  adjoints. With SAME (or explicit) padding a window averages only the elements that lie
+  inside the input, as TensorFlow does.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import InvalidArgumentError
+from .conv import (_channels_first, _col2im, _crop, _flatten_batch, _offset_slices,
+                   _out_spatial, _pad_array, _prod, _resolve_padding, _shape_of,
+                   _spatial_param, _to_channels_first, _to_channels_last, _unflatten_batch,
+                   _check_fits)
+from .primitive import primitive
+
+__all__ = ["max_pool", "avg_pool", "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d",
+           "avg_pool2d", "avg_pool3d", "pool"]
+
+
+# =========================================================================================
+# Array helpers
+# =========================================================================================
+def _lowest(xp, dtype):
+    if dtype.kind == "f":
+        return -xp.inf
+    if dtype.kind == "b":
+        return False
+    return xp.iinfo(dtype).min
+
+
+def _taps(ksize):
+    return itertools.product(*[range(k) for k in ksize])
+
+
+def _tap_views(xpd, ksize, strides, dilations, out_sp):
+    """Each kernel tap's strided view (N, *out, C) of the padded input."""
+    for kk in _taps(ksize):
+        yield (slice(None),) + _offset_slices(kk, strides, dilations, out_sp)
+
+
+def _max_pool_forward(xp, x, ksize, strides, dilations, pads):
+    xpd = _pad_array(xp, x, pads, _lowest(xp, x.dtype)) if any(
+        lo or hi for lo, hi in pads) else x
+    out_sp = _out_spatial(x.shape[1:-1], ksize, strides, dilations, pads)
+    y = None
+    for sl in _tap_views(xpd, ksize, strides, dilations, out_sp):
+        if y is None:
+            y = xpd[sl].copy()
+        else:
+            xp.maximum(y, xpd[sl], out=y)
+    return y
+
+
+def _argmax_flat(xp, x, y, ksize, strides, dilations, pads):
+    """Flat indices into the padded input of each window's first maximum, (N, *out, C).
+
+    ``y`` is the max pool of ``x``: the first tap equal to it wins (a NaN maximum, equal
+    to nothing, goes to the last tap).
+    """
+    xpd = _pad_array(xp, x, pads, _lowest(xp, x.dtype))
+    out_sp = tuple(y.shape[1:-1])
+    n = len(ksize)
+    k = _prod(ksize)
+    tap_dtype = xp.uint8 if k < 256 else (xp.uint16 if k < 65536 else xp.int64)
+    tap = xp.zeros(y.shape, tap_dtype)
+    missing = None          # no tap so far equals the maximum
+    for t, sl in enumerate(_tap_views(xpd, ksize, strides, dilations, out_sp)):
+        if t == k - 1:
+            break
+        ne = xpd[sl] != y
+        if missing is None:
+            missing = ne
+        else:
+            missing &= ne
+        tap += missing
+    # element strides of the padded array and each tap's flat offset
+    est = [s // xpd.itemsize for s in xpd.strides]
+    offsets = xp.asarray(np.array(
+        [sum(kk[i] * dilations[i] * est[1 + i] for i in range(n)) for kk in _taps(ksize)],
+        dtype=np.int64))
+    flat = xp.take(offsets, tap)
+    base = xp.arange(x.shape[-1], dtype=xp.int64) * est[-1]
+    for i in reversed(range(n)):
+        pos = xp.arange(out_sp[i], dtype=xp.int64) * (strides[i] * est[1 + i])
+        base = pos.reshape((-1,) + (1,) * base.ndim) + base
+    flat += base[None]
+    flat += (xp.arange(x.shape[0], dtype=xp.int64) * est[0]).reshape((-1,) + (1,) * (n + 1))
+    return flat
+
+
+def _padded_shape(x_shape, pads):
+    return ((x_shape[0],) + tuple(d + lo + hi for d, (lo, hi) in zip(x_shape[1:-1], pads))
+            + (x_shape[-1],))
+
+
+def _window_counts(xp, in_sp, ksize, strides, dilations, pads, dtype):
+    """How many taps of each output window fall inside the input, shape (1, *out, 1)."""
+    out_sp = _out_spatial(in_sp, ksize, strides, dilations, pads)
+    n = len(ksize)
+    count = None
+    for i, (d_in, k, s, d, (lo, _)) in enumerate(zip(in_sp, ksize, strides, dilations, pads)):
+        pos = (xp.arange(out_sp[i])[:, None] * s + xp.arange(k)[None, :] * d) - lo
+        c = ((pos >= 0) & (pos < d_in)).sum(axis=1).astype(dtype)
+        shp = [1] * (n + 2)
+        shp[1 + i] = out_sp[i]
+        c = c.reshape(shp)
+        count = c if count is None else count * c
+    return xp.maximum(count, 1)
+
+
+def _avg_pool_forward(xp, x, ksize, strides, dilations, pads):
+    xpd = _pad_array(xp, x, pads, 0) if any(lo or hi for lo, hi in pads) else x
+    out_sp = _out_spatial(x.shape[1:-1], ksize, strides, dilations, pads)
+    y = None
+    for sl in _tap_views(xpd, ksize, strides, dilations, out_sp):
+        if y is None:
+            y = xpd[sl].copy()
+        else:
+            y += xpd[sl]
+    if any(lo or hi for lo, hi in pads):
+        y /= _window_counts(xp, x.shape[1:-1], ksize, strides, dilations, pads, y.dtype)
+    else:
+        y *= y.dtype.type(1.0 / _prod(ksize))
+    return y
+
+
+def _avg_pool_grad_forward(xp, g, x_shape, ksize, strides, dilations, pads):
+    out_sp = g.shape[1:-1]
+    if any(lo or hi for lo, hi in pads):
+        g = g / _window_counts(xp, x_shape[1:-1], ksize, strides, dilations, pads, g.dtype)
+    else:
+        g = g * g.dtype.type(1.0 / _prod(ksize))
+    dx = _col2im(xp, lambda t, kk: g, _padded_shape(x_shape, pads), out_sp, ksize, strides,
+                 dilations, g.dtype)
+    return xp.ascontiguousarray(_crop(dx, pads, x_shape[1:-1]))
+
+
+# =========================================================================================
+# Primitives
+# =========================================================================================
+@primitive(name="max_pool")
+def _max_pool(xp, x, ksize=(), strides=(), dilations=(), pads=()):
+    return _max_pool_forward(xp, x, ksize, strides, dilations, pads)
+
+
+def _overlapping(ksize, strides, dilations) -> bool:
+    return any((k - 1) * d + 1 > s for k, s, d in zip(ksize, strides, dilations))
+
+
+@_max_pool.vjp
+def _(g, y, x, ksize=(), strides=(), dilations=(), pads=()):
+    idx = _max_pool_argmax(x, y, ksize=ksize, strides=strides, dilations=dilations, pads=pads)
+    return _pool_scatter(g, idx, x_shape=tuple(x.shape), pads=pads,
+                         overlap=_overlapping(ksize, strides, dilations))
+
+
+@primitive(name="max_pool_argmax")
+def _max_pool_argmax(xp, x, y, ksize=(), strides=(), dilations=(), pads=()):
+    return _argmax_flat(xp, x, y, ksize, strides, dilations, pads)
+
+
+@primitive(name="pool_scatter")
+def _pool_scatter(xp, g, idx, x_shape=(), pads=(), overlap=True):
+    """Add each ``g`` into the padded-input position ``idx`` names; crop the padding."""
+    padded = _padded_shape(x_shape, pads)
+    size = _prod(padded)
+    if overlap:
+        flat = xp.bincount(idx.reshape(-1), weights=g.reshape(-1), minlength=size)
+        flat = flat.astype(g.dtype, copy=False)
+    else:
+        flat = xp.zeros(size, g.dtype)
+        flat[idx.reshape(-1)] = g.reshape(-1)
+    return xp.ascontiguousarray(_crop(flat.reshape(padded), pads, x_shape[1:-1]))
+
+
+@_pool_scatter.vjp
+def _(gg, dx, g, idx, x_shape=(), pads=(), overlap=True):
+    return _pool_gather(gg, idx, pads=pads, overlap=overlap), None
+
+
+@primitive(name="pool_gather")
+def _pool_gather(xp, h, idx, pads=(), overlap=True):
+    """The values of ``h`` (zero-padded by ``pads``) at flat positions ``idx``.
+
+    ``overlap`` says whether ``idx`` may repeat a position (only its vjp cares).
+    """
+    hp = _pad_array(xp, h, pads, 0)
+    return xp.take(hp.reshape(-1), idx)
+
+
+@_pool_gather.vjp
+def _(g, y, h, idx, pads=(), overlap=True):
+    return _pool_scatter(g, idx, x_shape=tuple(h.shape), pads=pads, overlap=overlap), None
+
+
+@primitive(name="avg_pool")
+def _avg_pool(xp, x, ksize=(), strides=(), dilations=(), pads=()):
+    return _avg_pool_forward(xp, x, ksize, strides, dilations, pads)
+
+
+@_avg_pool.vjp
+def _(g, y, x, ksize=(), strides=(), dilations=(), pads=()):
+    return _avg_pool_grad(g, x_shape=tuple(x.shape), ksize=ksize, strides=strides,
+                          dilations=dilations, pads=pads)
+
+
+@primitive(name="avg_pool_grad")
+def _avg_pool_grad(xp, g, x_shape=(), ksize=(), strides=(), dilations=(), pads=()):
+    return _avg_pool_grad_forward(xp, g, x_shape, ksize, strides, dilations, pads)
+
+
+@_avg_pool_grad.vjp
+def _(gg, dx, g, x_shape=(), ksize=(), strides=(), dilations=(), pads=()):
+    return _avg_pool(gg, ksize=ksize, strides=strides, dilations=dilations, pads=pads)
+
+
+# =========================================================================================
+# Public pooling
+# =========================================================================================
+def _pool_nd(op, kind, input, ksize, strides, padding, data_format, dilations=None,  # noqa: A002
+             rank=None):
+    x_shape = _shape_of(input)
+    if rank is None:
+        rank = len(x_shape) - 2
+        if rank not in (1, 2, 3):
+            raise InvalidArgumentError(
+                f"ember.{op}: input must have rank 3, 4 or 5 (batch, 1-3 spatial dims, "
+                f"channels); got shape {x_shape}")
+    cf = _channels_first(data_format, rank, op)
+    ksize = _spatial_param(ksize, rank, cf, "ksize", op)
+    strides = _spatial_param(strides, rank, cf, "strides", op)
+    dilations = _spatial_param(dilations, rank, cf, "dilations", op)
+    x, batch = _flatten_batch(input, x_shape, rank, op)
+    core = x_shape[-rank - 2:]
+    in_sp = tuple(core[2:]) if cf else tuple(core[1:-1])
+    pads = _resolve_padding(padding, in_sp, ksize, strides, dilations, cf, op)
+    _check_fits(op, x_shape, in_sp, ksize, dilations, pads, what="ksize")
+    if kind == "AVG":
+        v = getattr(input, "_value", input)
+        dt = v.dtype if isinstance(getattr(v, "dtype", None), np.dtype) else \
+            np.asarray(v).dtype
+        if dt.kind not in "fc" and dt.name != "bfloat16":
+            raise TypeError(f"ember.{op}: average pooling needs a floating-point input; got "
+                            f"{dt.name} of shape {x_shape}")
+    if cf:
+        x = _to_channels_last(x, rank)
+    prim = _max_pool if kind == "MAX" else _avg_pool
+    y = prim(x, ksize=ksize, strides=strides, dilations=dilations, pads=pads)
+    if cf:
+        y = _to_channels_first(y, rank)
+    return _unflatten_batch(y, batch)
+
+
+def max_pool(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+             data_format: str | None = None, name=None):
+    """Max pooling over 1-3 spatial dims (taken from the input's rank).
+
+    ``ksize`` and ``strides`` are an int or a list of 1, N or N+2 ints; ``padding`` is
+    'SAME' (padded positions never win), 'VALID' or explicit pairs.
+
+    >>> import ember
+    >>> x = ember.reshape(ember.range(16.), [1, 4, 4, 1])
+    >>> ember.nn.max_pool(x, 2, 2, "VALID").numpy()[0, :, :, 0]
+    array([[ 5.,  7.],
+           [13., 15.]], dtype=float32)
+    """
+    return _pool_nd("max_pool", "MAX", input, ksize, strides, padding, data_format)
+
+
+def avg_pool(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+             data_format: str | None = None, name=None):
+    """Average pooling over 1-3 spatial dims; with SAME padding each window averages only
+    the elements inside the input.
+
+    >>> import ember
+    >>> x = ember.reshape(ember.range(16.), [1, 4, 4, 1])
+    >>> ember.nn.avg_pool(x, 2, 2, "VALID").numpy()[0, :, :, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]], dtype=float32)
+    """
+    return _pool_nd("avg_pool", "AVG", input, ksize, strides, padding, data_format)
+
+
+def max_pool1d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+               data_format: str = "NWC", name=None):
+    """1-D max pooling of ``input`` (N, W, C).
+
+    >>> import ember
+    >>> ember.nn.max_pool1d([[[1.], [3.], [2.], [0.]]], 2, 2, "VALID").numpy().ravel()
+    array([3., 2.], dtype=float32)
+    """
+    return _pool_nd("max_pool1d", "MAX", input, ksize, strides, padding, data_format, rank=1)
+
+
+def max_pool2d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+               data_format: str = "NHWC", name=None):
+    """2-D max pooling of ``input`` (N, H, W, C).
+
+    >>> import ember, numpy as np
+    >>> ember.nn.max_pool2d(np.ones((1, 4, 4, 2), np.float32), 2, 2, "SAME").shape
+    TensorShape([1, 2, 2, 2])
+    """
+    return _pool_nd("max_pool2d", "MAX", input, ksize, strides, padding, data_format, rank=2)
+
+
+def max_pool3d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+               data_format: str = "NDHWC", name=None):
+    """3-D max pooling of ``input`` (N, D, H, W, C).
+
+    >>> import ember, numpy as np
+    >>> ember.nn.max_pool3d(np.ones((1, 4, 4, 4, 1), np.float32), 2, 2, "VALID").shape
+    TensorShape([1, 2, 2, 2, 1])
+    """
+    return _pool_nd("max_pool3d", "MAX", input, ksize, strides, padding, data_format, rank=3)
+
+
+def avg_pool1d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+               data_format: str = "NWC", name=None):
+    """1-D average pooling of ``input`` (N, W, C).
+
+    >>> import ember
+    >>> ember.nn.avg_pool1d([[[1.], [3.], [2.], [0.]]], 2, 2, "VALID").numpy().ravel()
+    array([2., 1.], dtype=float32)
+    """
+    return _pool_nd("avg_pool1d", "AVG", input, ksize, strides, padding, data_format, rank=1)
+
+
+def avg_pool2d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+               data_format: str = "NHWC", name=None):
+    """2-D average pooling of ``input`` (N, H, W, C).
+
+    >>> import ember, numpy as np
+    >>> ember.nn.avg_pool2d(np.ones((1, 4, 4, 2), np.float32), 3, 1, "SAME").shape
+    TensorShape([1, 4, 4, 2])
+    """
+    return _pool_nd("avg_pool2d", "AVG", input, ksize, strides, padding, data_format, rank=2)
+
+
+def avg_pool3d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+               data_format: str = "NDHWC", name=None):
+    """3-D average pooling of ``input`` (N, D, H, W, C).
+
+    >>> import ember, numpy as np
+    >>> ember.nn.avg_pool3d(np.ones((1, 4, 4, 4, 1), np.float32), 2, 2, "VALID").shape
+    TensorShape([1, 2, 2, 2, 1])
+    """
+    return _pool_nd("avg_pool3d", "AVG", input, ksize, strides, padding, data_format, rank=3)
+
+
+def pool(input: Any, window_shape: Any, pooling_type: str, strides: Any = None,  # noqa: A002
+         padding: Any = "VALID", data_format: str | None = None, dilations: Any = None,
+         name=None):
+    """N-d pooling: ``pooling_type`` 'MAX' or 'AVG' over ``window_shape`` (N ints), with
+    optional ``strides`` and ``dilations``.
+
+    >>> import ember, numpy as np
+    >>> ember.nn.pool(np.ones((1, 6, 6, 1), np.float32), [2, 2], "MAX", strides=[2, 2]).shape
+    TensorShape([1, 3, 3, 1])
+    """
+    kind = str(pooling_type).upper()
+    if kind not in ("MAX", "AVG"):
+        raise InvalidArgumentError(
+            f"ember.pool: pooling_type must be 'MAX' or 'AVG'; got {pooling_type!r}")
+    window = _to_intlist(window_shape)
+    x_shape = _shape_of(input)
+    rank = len(window)
+    if len(x_shape) < rank + 2:
+        raise InvalidArgumentError(
+            f"ember.pool: input of shape {x_shape} must have rank {rank + 2} for a "
+            f"window_shape of {rank} dims {window}")
+    if rank not in (1, 2, 3):
+        raise InvalidArgumentError(
+            f"ember.pool: window_shape must have 1, 2 or 3 entries; got {window}")
+    return _pool_nd("pool", kind, input, window, strides, padding, data_format, dilations,
+                    rank=rank)
+
+
+def _to_intlist(v):
+    if hasattr(v, "_value"):
+        v = np.asarray(v._value).tolist()
+    if isinstance(v, (int, np.integer)):
+        return [int(v)]
+    return [int(a) for a in v]

@@ -1,0 +1,235 @@
+"""Pooling (ember.nn.max_pool*, avg_pool*, pool) against direct NumPy loops."""
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import ember
+from ember.core.errors import InvalidArgumentError
+from opcheck import OpCase, check_grad, check_second_order, check_values
+
+nn = ember.nn
+
+
+# -- NumPy reference (loops over output positions; tiny inputs only) ---------------------
+def _tuple(v, n):
+    return (v,) * n if np.isscalar(v) else tuple(v)
+
+
+def _pads(padding, in_sp, ksize, strides, dilations):
+    if padding == "VALID":
+        return [(0, 0)] * len(in_sp)
+    if padding == "SAME":
+        pads = []
+        for i, k, s, d in zip(in_sp, ksize, strides, dilations):
+            out = -(-i // s)
+            total = max((out - 1) * s + (k - 1) * d + 1 - i, 0)
+            pads.append((total // 2, total - total // 2))
+        return pads
+    return [tuple(p) for p in padding]
+
+
+def ref_pool(x, kind, ksize, strides, padding, dilations=1, cf=False):
+    """Max (ignoring padding) or mean over the in-bounds elements of each window."""
+    if cf:
+        x = np.moveaxis(x, 1, -1)
+    n = x.ndim - 2
+    ksize, strides, dilations = _tuple(ksize, n), _tuple(strides, n), _tuple(dilations, n)
+    in_sp = x.shape[1:-1]
+    pads = _pads(padding, in_sp, ksize, strides, dilations)
+    out_sp = [(in_sp[i] + sum(pads[i]) - ((ksize[i] - 1) * dilations[i] + 1)) // strides[i]
+              + 1 for i in range(n)]
+    y = np.zeros((x.shape[0],) + tuple(out_sp) + (x.shape[-1],), x.dtype)
+    for o in itertools.product(*map(range, out_sp)):
+        vals = []
+        for kk in itertools.product(*map(range, ksize)):
+            pos = tuple(o[i] * strides[i] + kk[i] * dilations[i] - pads[i][0] for i in range(n))
+            if all(0 <= p < d for p, d in zip(pos, in_sp)):
+                vals.append(x[(slice(None),) + pos])
+        vals = np.stack(vals)
+        y[(slice(None),) + o] = vals.max(0) if kind == "MAX" else vals.mean(0)
+    return np.moveaxis(y, -1, 1) if cf else y
+
+
+def distinct(shape):
+    """Inputs whose window maxima are unique by a wide margin (for finite differences)."""
+    def make(rng):
+        n = int(np.prod(shape))
+        return [(rng.permutation(n).reshape(shape) * 0.1 + rng.uniform(0, 0.01, shape))]
+    return make
+
+
+def case(name, fn, ref, shape, **kw):
+    if "make_inputs" not in kw and name.startswith("max"):
+        kw["make_inputs"] = distinct(shape)
+    return OpCase(name, fn, ref, [shape], **kw)
+
+
+CASES = [
+    case("max_pool2d_valid", lambda x: nn.max_pool2d(x, 2, 2, "VALID"),
+         lambda x: ref_pool(x, "MAX", 2, 2, "VALID"), (2, 4, 5, 3)),
+    case("max_pool2d_same_overlap", lambda x: nn.max_pool2d(x, 3, 2, "SAME"),
+         lambda x: ref_pool(x, "MAX", 3, 2, "SAME"), (2, 5, 6, 2)),
+    case("max_pool2d_same_s1", lambda x: nn.max_pool2d(x, [1, 3, 2, 1], [1, 1, 1, 1], "SAME"),
+         lambda x: ref_pool(x, "MAX", (3, 2), 1, "SAME"), (1, 4, 4, 2)),
+    case("max_pool2d_nchw", lambda x: nn.max_pool2d(x, 2, [1, 1, 2, 1], "SAME", "NCHW"),
+         lambda x: ref_pool(x, "MAX", 2, (2, 1), "SAME", cf=True), (2, 3, 5, 4)),
+    case("max_pool2d_explicit",
+         lambda x: nn.max_pool2d(x, 2, 2, [[0, 0], [1, 1], [0, 1], [0, 0]]),
+         lambda x: ref_pool(x, "MAX", 2, 2, [(1, 1), (0, 1)]), (1, 4, 3, 2)),
+    case("max_pool1d", lambda x: nn.max_pool1d(x, 3, 2, "SAME"),
+         lambda x: ref_pool(x, "MAX", 3, 2, "SAME"), (2, 7, 3)),
+    case("max_pool1d_ncw", lambda x: nn.max_pool1d(x, 2, 1, "VALID", "NCW"),
+         lambda x: ref_pool(x, "MAX", 2, 1, "VALID", cf=True), (2, 3, 5)),
+    case("max_pool3d", lambda x: nn.max_pool3d(x, 2, 2, "SAME"),
+         lambda x: ref_pool(x, "MAX", 2, 2, "SAME"), (1, 3, 4, 3, 2)),
+    case("max_pool3d_ncdhw", lambda x: nn.max_pool3d(x, [2, 1, 2], 1, "VALID", "NCDHW"),
+         lambda x: ref_pool(x, "MAX", (2, 1, 2), 1, "VALID", cf=True), (1, 2, 3, 3, 3)),
+    case("max_pool_generic", lambda x: nn.max_pool(x, [2, 2], [2, 2], "SAME"),
+         lambda x: ref_pool(x, "MAX", 2, 2, "SAME"), (1, 5, 5, 2)),
+    case("max_pool_squared", lambda x: nn.max_pool2d(x, 3, 2, "SAME") ** 2,
+         lambda x: ref_pool(x, "MAX", 3, 2, "SAME") ** 2, (1, 5, 5, 2), second_order=True),
+    case("max_pool_squared_tiled", lambda x: nn.max_pool2d(x, 2, 2, "VALID") ** 2,
+         lambda x: ref_pool(x, "MAX", 2, 2, "VALID") ** 2, (1, 4, 4, 2), second_order=True),
+    case("avg_pool2d_valid", lambda x: nn.avg_pool2d(x, 2, 2, "VALID"),
+         lambda x: ref_pool(x, "AVG", 2, 2, "VALID"), (2, 4, 5, 3)),
+    case("avg_pool2d_same", lambda x: nn.avg_pool2d(x, 3, 2, "SAME"),
+         lambda x: ref_pool(x, "AVG", 3, 2, "SAME"), (2, 5, 6, 2), second_order=True),
+    case("avg_pool2d_nchw", lambda x: nn.avg_pool2d(x, [2, 3], 1, "SAME", "NCHW"),
+         lambda x: ref_pool(x, "AVG", (2, 3), 1, "SAME", cf=True), (1, 2, 4, 4)),
+    case("avg_pool2d_explicit",
+         lambda x: nn.avg_pool2d(x, 3, 1, [[0, 0], [1, 1], [2, 0], [0, 0]]),
+         lambda x: ref_pool(x, "AVG", 3, 1, [(1, 1), (2, 0)]), (1, 3, 4, 2)),
+    case("avg_pool1d", lambda x: nn.avg_pool1d(x, 3, 2, "SAME"),
+         lambda x: ref_pool(x, "AVG", 3, 2, "SAME"), (2, 6, 2)),
+    case("avg_pool3d_ncdhw", lambda x: nn.avg_pool3d(x, 2, 2, "SAME", "NCDHW"),
+         lambda x: ref_pool(x, "AVG", 2, 2, "SAME", cf=True), (1, 2, 3, 4, 3)),
+    case("avg_pool_generic", lambda x: nn.avg_pool(x, 2, 1, "VALID"),
+         lambda x: ref_pool(x, "AVG", 2, 1, "VALID"), (1, 4, 4, 2)),
+    case("avg_pool_squared", lambda x: nn.avg_pool2d(x, 2, 1, "SAME") ** 2,
+         lambda x: ref_pool(x, "AVG", 2, 1, "SAME") ** 2, (1, 3, 4, 2), second_order=True),
+    case("pool_max_dilated", lambda x: nn.pool(x, [2, 2], "MAX", padding="SAME",
+                                               dilations=[2, 1]),
+         lambda x: ref_pool(x, "MAX", 2, 1, "SAME", (2, 1)), (1, 5, 4, 2)),
+    case("pool_avg_dilated_strided", lambda x: nn.pool(x, [2], "AVG", [2], "SAME",
+                                                       dilations=[2]),
+         lambda x: ref_pool(x, "AVG", 2, 2, "SAME", 2), (2, 7, 2)),
+    case("pool_max_strided_cf", lambda x: nn.pool(x, [3, 2], "MAX", [2, 2], "VALID", "NCHW"),
+         lambda x: ref_pool(x, "MAX", (3, 2), 2, "VALID", cf=True), (1, 2, 5, 5)),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_values(case):
+    check_values(case)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.grad], ids=lambda c: c.name)
+def test_gradient(case):
+    check_grad(case)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.second_order], ids=lambda c: c.name)
+def test_second_order(case):
+    check_second_order(case)
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 2), h=st.integers(1, 6), w=st.integers(1, 6), c=st.integers(1, 3),
+       kh=st.integers(1, 3), kw=st.integers(1, 3), sh=st.integers(1, 3), sw=st.integers(1, 3),
+       padding=st.sampled_from(["SAME", "VALID"]), kind=st.sampled_from(["MAX", "AVG"]))
+def test_pool2d_matches_reference(n, h, w, c, kh, kw, sh, sw, padding, kind):
+    if padding == "VALID" and (h < kh or w < kw):
+        return
+    x = np.random.default_rng(0).normal(size=(n, h, w, c)).astype(np.float32)
+    fn = nn.max_pool2d if kind == "MAX" else nn.avg_pool2d
+    got = fn(x, [kh, kw], [sh, sw], padding)
+    assert got.dtype == ember.float32
+    np.testing.assert_allclose(got.numpy(), ref_pool(x, kind, (kh, kw), (sh, sw), padding),
+                               rtol=1e-5, atol=1e-6)
+
+
+# -- gradient routing ---------------------------------------------------------------------
+def _grad(fn, x):
+    x = ember.constant(x)
+    with ember.GradientTape() as tape:
+        tape.watch(x)
+        y = ember.reduce_sum(fn(x))
+    return tape.gradient(y, x).numpy()
+
+
+def test_max_pool_ties_go_to_the_first_maximum():
+    g = _grad(lambda x: nn.max_pool2d(x, 2, 2, "VALID"), np.ones((1, 4, 4, 1), np.float32))
+    assert g[0, :, :, 0].tolist() == [[1, 0, 1, 0], [0, 0, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]]
+
+
+def test_max_pool_overlapping_windows_accumulate():
+    x = np.zeros((1, 3, 3, 1), np.float32)
+    x[0, 1, 1, 0] = 5.0
+    g = _grad(lambda t: nn.max_pool2d(t, 2, 1, "VALID"), x)
+    assert g[0, 1, 1, 0] == 4.0 and g.sum() == 4.0
+
+
+def test_avg_pool_spreads_evenly_over_valid_elements():
+    g = _grad(lambda x: nn.avg_pool2d(x, 2, 2, "SAME"), np.ones((1, 3, 3, 1), np.float32))
+    np.testing.assert_allclose(g[0, :, :, 0], [[.25, .25, .5], [.25, .25, .5], [.5, .5, 1]])
+
+
+def test_max_pool_integers_and_same_padding_never_wins():
+    x = -np.arange(1, 10, dtype=np.int32).reshape(1, 3, 3, 1)
+    y = nn.max_pool2d(x, 2, 2, "SAME")
+    assert y.dtype == ember.int32
+    assert y.numpy().ravel().tolist() == [-1, -3, -7, -9]
+
+
+def test_max_pool_output_of_relu_like_zeros():
+    x = np.zeros((2, 4, 4, 3), np.float32)
+    g = _grad(lambda t: nn.max_pool2d(t, 2, 2, "VALID"), x)
+    assert g.sum() == 2 * 2 * 2 * 3
+
+
+# -- errors -------------------------------------------------------------------------------
+def _raises(op, fn, *needles, exc=InvalidArgumentError):
+    with pytest.raises(exc) as info:
+        fn()
+    msg = str(info.value)
+    assert msg.startswith(f"ember.{op}:"), msg
+    for n in needles:
+        assert n in msg, msg
+
+
+X = np.zeros((1, 4, 4, 2), np.float32)
+
+
+def test_error_bad_padding():
+    _raises("max_pool2d", lambda: nn.max_pool2d(X, 2, 2, "CAUSAL"), "'CAUSAL'")
+
+
+def test_error_bad_data_format():
+    _raises("avg_pool2d", lambda: nn.avg_pool2d(X, 2, 2, "SAME", "NDHWC"), "'NDHWC'")
+
+
+def test_error_zero_stride_and_ksize():
+    _raises("max_pool", lambda: nn.max_pool(X, 2, 0, "SAME"), "strides")
+    _raises("avg_pool", lambda: nn.avg_pool(X, [1, 0], 1, "SAME"), "ksize")
+    _raises("max_pool2d", lambda: nn.max_pool2d(X, [2, 2, 2, 2], 1, "SAME"), "ksize")
+
+
+def test_error_window_larger_than_input():
+    _raises("max_pool2d", lambda: nn.max_pool2d(X, 5, 1, "VALID"), "(1, 4, 4, 2)")
+
+
+def test_error_rank():
+    _raises("max_pool", lambda: nn.max_pool(np.zeros((4, 4)), 2, 2, "SAME"), "(4, 4)")
+    _raises("max_pool2d", lambda: nn.max_pool2d(np.zeros((4, 4, 2)), 2, 2, "SAME"),
+            "(4, 4, 2)")
+
+
+def test_error_pooling_type():
+    _raises("pool", lambda: nn.pool(X, [2, 2], "MIN"), "'MIN'")
+
+
+def test_error_avg_pool_of_integers():
+    _raises("avg_pool2d", lambda: nn.avg_pool2d(X.astype(np.int32), 2, 2, "SAME"), "int32",
+            exc=TypeError)
