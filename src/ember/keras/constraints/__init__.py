@@ -1,0 +1,112 @@
+"""keras.constraints: projections applied to weights after each optimizer update."""
+from __future__ import annotations
+
+from typing import Any
+
+import ember
+
+
+class Constraint:
+    """Base class: ``constraint(w)`` returns the projected weight."""
+
+    def __call__(self, w):
+        return w
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Constraint":
+        return cls(**config)
+
+
+def _norms(w, axis):
+    return ember.sqrt(ember.reduce_sum(ember.square(w), axis=axis, keepdims=True))
+
+
+class MaxNorm(Constraint):
+    """Rescale so the norm along ``axis`` is at most ``max_value``."""
+
+    def __init__(self, max_value=2, axis=0):
+        self.max_value, self.axis = max_value, axis
+
+    def __call__(self, w):
+        norms = _norms(w, self.axis)
+        desired = ember.clip_by_value(norms, 0.0, float(self.max_value))
+        return w * (desired / (norms + 1e-7))
+
+    def get_config(self):
+        return {"max_value": self.max_value, "axis": self.axis}
+
+
+class NonNeg(Constraint):
+    """Zero out negative values."""
+
+    def __call__(self, w):
+        return w * ember.cast(ember.greater_equal(w, 0.0), w.dtype)
+
+
+class UnitNorm(Constraint):
+    """Rescale to unit norm along ``axis``."""
+
+    def __init__(self, axis=0):
+        self.axis = axis
+
+    def __call__(self, w):
+        return w / (_norms(w, self.axis) + 1e-7)
+
+    def get_config(self):
+        return {"axis": self.axis}
+
+
+class MinMaxNorm(Constraint):
+    """Keep norms in ``[min_value, max_value]``, moving ``rate`` of the way there."""
+
+    def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
+        self.min_value, self.max_value, self.rate, self.axis = min_value, max_value, rate, axis
+
+    def __call__(self, w):
+        norms = _norms(w, self.axis)
+        desired = self.rate * ember.clip_by_value(norms, float(self.min_value),
+                                                  float(self.max_value)) + \
+            (1 - self.rate) * norms
+        return w * (desired / (norms + 1e-7))
+
+    def get_config(self):
+        return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate,
+                "axis": self.axis}
+
+
+max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
+ALL_CLASSES = {"Constraint": Constraint, "MaxNorm": MaxNorm, "NonNeg": NonNeg,
+               "UnitNorm": UnitNorm, "MinMaxNorm": MinMaxNorm}
+_ALIASES = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
+            "min_max_norm": MinMaxNorm}
+
+
+def get(identifier: Any):
+    """A constraint from None, a name (``"non_neg"``), a config, an instance or callable."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        cls = _ALIASES.get(identifier) or ALL_CLASSES.get(identifier)
+        if cls is None:
+            raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+        return cls()
+    if isinstance(identifier, dict):
+        from ..saving.serialization import deserialize_keras_object
+        return deserialize_keras_object(identifier, module_objects=ALL_CLASSES)
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+
+
+def serialize(constraint):
+    from ..saving.serialization import serialize_keras_object
+    return serialize_keras_object(constraint)
+
+
+def deserialize(config, custom_objects=None):
+    from ..saving.serialization import deserialize_keras_object
+    return deserialize_keras_object(config, custom_objects=custom_objects,
+                                    module_objects=ALL_CLASSES)

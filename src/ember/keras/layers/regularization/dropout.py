@@ -1,0 +1,122 @@
+"""keras.layers.Dropout, and the per-layer seed stream its random siblings share."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import ember
+
+from ...models.layer import Layer
+from ...utils.random import draw_seed
+
+
+class SeedStream:
+    """A layer's source of stateless seeds: ``[seed, n]`` for its n-th random draw.
+
+    The start seed is the layer's ``seed`` argument, or drawn from Keras's generator
+    (so ``keras.utils.set_random_seed`` makes runs repeatable). The counter lives in
+    an Ember Variable kept outside the layer's weights, as Keras keeps its
+    ``SeedGenerator`` state out of ``layer.weights``.
+
+    >>> s = SeedStream(7)
+    >>> s.next().numpy().tolist(), s.next().numpy().tolist()
+    ([7, 0], [7, 1])
+    """
+
+    def __init__(self, seed: int | None = None):
+        if seed is not None and (not isinstance(seed, (int, np.integer))
+                                 or isinstance(seed, bool)):
+            raise ValueError(f"Argument `seed` must be an integer. Received: seed={seed!r}")
+        start = draw_seed() if seed is None else int(seed)
+        self.state = ember.Variable(np.array([start, 0], dtype=np.int64), trainable=False,
+                                    name="seed_generator_state")
+
+    def next(self) -> ember.Tensor:
+        """The seed for this draw; advances the counter."""
+        seed = self.state.read_value()
+        self.state.assign_add(np.array([0, 1], dtype=np.int64))
+        return seed
+
+
+class Dropout(Layer):
+    """Sets inputs to 0 with probability ``rate`` while training, scaling the rest by
+    ``1 / (1 - rate)``; at inference it returns its inputs unchanged.
+
+    ``noise_shape`` (``None`` entries take the input's size) lets one draw cover several
+    positions, e.g. ``(batch, 1, features)`` drops the same features at every timestep.
+
+    >>> from ember import keras
+    >>> layer = keras.layers.Dropout(0.5, seed=1)
+    >>> x = ember.ones((2, 4))
+    >>> bool(ember.reduce_all(layer(x) == x))
+    True
+    >>> sorted(set(layer(x, training=True).numpy().ravel().tolist())) <= [0.0, 2.0]
+    True
+    """
+
+    def __init__(self, rate: float, noise_shape: Any = None, seed: int | None = None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= rate <= 1:
+            raise ValueError("Invalid value received for argument `rate`. Expected a float "
+                             f"value between 0 and 1. Received: rate={rate}")
+        self.rate = rate
+        self.seed = seed
+        self.noise_shape = _validate_noise_shape(noise_shape)
+        if rate > 0:
+            self.seed_generator = SeedStream(seed)
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs, training=False):
+        if not (training and self.rate > 0):
+            return inputs
+        if self.rate >= 1:
+            return ember.zeros_like(inputs)
+        shape = tuple(inputs.shape)
+        if self.noise_shape is not None:
+            if len(self.noise_shape) != len(shape):
+                raise ValueError(f"Dropout layer '{self.name}': noise_shape "
+                                 f"{self.noise_shape} must have the rank of the inputs, "
+                                 f"whose shape is {shape}")
+            shape = tuple(s if n is None else n for n, s in zip(self.noise_shape, shape))
+        uniform = ember.random.stateless_uniform(shape, seed=self.seed_generator.next(),
+                                                 dtype="float32")
+        keep = ember.cast(uniform >= self.rate, inputs.dtype)
+        return inputs * (keep * (1.0 / (1.0 - self.rate)))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update({"rate": self.rate, "seed": self.seed,
+                       "noise_shape": self.noise_shape})
+        return config
+
+
+def _validate_noise_shape(noise_shape: Any) -> tuple | None:
+    if noise_shape is None:
+        return None
+    if isinstance(noise_shape, str):
+        raise ValueError("Invalid value received for argument `noise_shape`. Expected a "
+                         f"tuple or list of integers. Received: noise_shape={noise_shape}")
+    try:
+        noise_shape = tuple(noise_shape)
+    except TypeError:
+        raise ValueError("Invalid value received for argument `noise_shape`. Expected an "
+                         "iterable of integers (e.g., a tuple or list). Received: "
+                         f"noise_shape={noise_shape}") from None
+    for i, dim in enumerate(noise_shape):
+        if dim is None:
+            continue
+        if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+            raise ValueError("Invalid value received for argument `noise_shape`. Expected "
+                             "all elements to be integers or None. Received element at "
+                             f"index {i}: {dim} (type: {type(dim).__name__})")
+        if dim <= 0:
+            raise ValueError("Invalid value received for argument `noise_shape`. Expected "
+                             "all dimensions to be positive integers or None. Received "
+                             f"negative or zero value at index {i}: {dim}")
+    return tuple(None if d is None else int(d) for d in noise_shape)

@@ -1,0 +1,45 @@
+"""keras.layers.GaussianNoise: adds zero-mean Gaussian noise while training."""
+from __future__ import annotations
+
+import ember
+
+from ...models.layer import Layer
+from .dropout import SeedStream
+
+
+class GaussianNoise(Layer):
+    """Adds noise drawn from ``N(0, stddev**2)`` while training; a no-op at inference.
+
+    >>> from ember import keras
+    >>> layer = keras.layers.GaussianNoise(0.1, seed=3)
+    >>> layer(ember.ones((2, 3)), training=True).shape
+    TensorShape([2, 3])
+    """
+
+    def __init__(self, stddev: float, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= stddev <= 1:
+            raise ValueError("Invalid value received for argument `stddev`. Expected a float "
+                             f"value between 0 and 1. Received: stddev={stddev}")
+        self.stddev = stddev
+        self.seed = seed
+        if stddev > 0:
+            self.seed_generator = SeedStream(seed)
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs, training=False):
+        if training and self.stddev > 0:
+            noise = ember.random.stateless_normal(
+                tuple(inputs.shape), seed=self.seed_generator.next(), mean=0.0,
+                stddev=self.stddev, dtype=self.compute_dtype)
+            return inputs + noise
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update({"stddev": self.stddev, "seed": self.seed})
+        return config

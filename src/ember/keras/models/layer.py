@@ -1,0 +1,510 @@
+"""The Keras Layer: weights, build-on-first-call, masks, training flag, configs."""
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+
+import ember
+
+from ..utils.naming import to_snake_case, uniquify
+from ..variables import KerasVariable, standardize_shape
+from . import call_context, dtype_policy
+from .keras_tensor import KerasTensor, any_symbolic
+
+_ALLOWED_LEGACY_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim",
+                          "weights"}
+
+
+def _flatten(x: Any) -> list:
+    return ember.nest.flatten(x)
+
+
+def _map(fn, x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _map(fn, v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        out = [_map(fn, v) for v in x]
+        return type(x)(out) if not hasattr(x, "_fields") else type(x)(*out)
+    return fn(x)
+
+
+def _shape_of(x: Any):
+    if isinstance(x, (ember.Tensor, KerasTensor, ember.Variable)):
+        return tuple(x.shape)
+    if isinstance(x, np.ndarray):
+        return x.shape
+    return None
+
+
+class Layer:
+    """Base class of every layer: ``build`` once, then ``call`` on each use.
+
+    >>> from ember import keras
+    >>> class Scale(keras.layers.Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+    ...     def call(self, x):
+    ...         return x * self.w
+    >>> Scale()(ember.ones((2, 3))).shape
+    TensorShape([2, 3])
+    """
+
+    def __new__(cls, *args, **kwargs):
+        obj = super().__new__(cls)
+        # remember constructor arguments for the automatic get_config of custom layers
+        try:
+            bound = inspect.signature(cls.__init__).bind(obj, *args, **kwargs)
+            bound.apply_defaults()
+            auto = {k: v for k, v in bound.arguments.items() if k != "self"}
+            extra = auto.pop("kwargs", None) or {}
+            auto.update(extra)
+            obj._auto_config = auto if _jsonable(auto) else None
+        except TypeError:
+            obj._auto_config = None
+        return obj
+
+    def __init__(self, *, activity_regularizer: Any = None, trainable: bool = True,
+                 dtype: Any = None, autocast: bool = True, name: str | None = None,
+                 **kwargs):
+        unknown = set(kwargs) - _ALLOWED_LEGACY_KWARGS
+        if unknown:
+            raise ValueError(f"Unrecognized keyword arguments passed to "
+                             f"{type(self).__name__}: {kwargs!r}")
+        self._tracking = False
+        self.built = False
+        self._layers: list[Layer] = []
+        self._trainable_variables: list = []
+        self._non_trainable_variables: list = []
+        self._losses: list = []
+        self._metrics: list = []
+        self._trainable = bool(trainable)
+        self.name = name or uniquify(to_snake_case(type(self).__name__))
+        self.dtype_policy = dtype_policy.get(dtype)
+        self.autocast = autocast
+        from .. import regularizers
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.supports_masking = getattr(self, "supports_masking", False)
+        self.input_spec = None
+        self._build_shapes = None
+        self._inbound_nodes: list = []
+        self._call_signature = inspect.signature(self.call)
+        params = self._call_signature.parameters
+        self._call_has_training = "training" in params
+        self._call_has_mask = "mask" in params
+        self._training_default = params["training"].default \
+            if self._call_has_training and params["training"].default is not \
+            inspect.Parameter.empty else None
+        batch_input_shape = kwargs.get("batch_input_shape")
+        if "input_shape" in kwargs:
+            batch_input_shape = (kwargs.get("batch_size"),) + tuple(kwargs["input_shape"])
+        elif "input_dim" in kwargs:
+            batch_input_shape = (kwargs.get("batch_size"), kwargs["input_dim"])
+        self._batch_input_shape = None if batch_input_shape is None else \
+            tuple(batch_input_shape)
+        self._initial_weights = kwargs.get("weights")
+        self._tracking = True
+
+    # -- attribute tracking ---------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_tracking", False) and name not in ("_layers",):
+            self._track(value)
+        object.__setattr__(self, name, value)
+
+    def _track(self, value: Any) -> None:
+        if isinstance(value, Layer):
+            if all(value is not l for l in self._layers):
+                self._layers.append(value)
+        elif isinstance(value, ember.Variable):
+            pool = self._trainable_variables if value.trainable else \
+                self._non_trainable_variables
+            if all(value is not v for v in pool):
+                pool.append(value)
+        elif isinstance(value, (list, tuple)) and value and \
+                any(isinstance(v, (Layer, ember.Variable)) for v in value):
+            for v in value:
+                self._track(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                if isinstance(v, (Layer, ember.Variable)):
+                    self._track(v)
+
+    # -- dtypes -----------------------------------------------------------------------------
+    @property
+    def dtype(self) -> str:
+        return self.dtype_policy.variable_dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        return self.dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self.dtype_policy.variable_dtype
+
+    # -- weights ----------------------------------------------------------------------------
+    def add_weight(self, shape: Any = None, initializer: Any = None, dtype: Any = None,
+                   trainable: bool = True, autocast: bool = True, regularizer: Any = None,
+                   constraint: Any = None, aggregation: str = "none",
+                   synchronization: str = "auto", name: str | None = None) -> KerasVariable:
+        """Create a weight variable owned by this layer (tracked in ``weights``).
+
+        Floats default to glorot_uniform, everything else to zeros, as in Keras.
+        """
+        from .. import constraints, initializers, regularizers
+        shape = standardize_shape(() if shape is None else shape)
+        dtype = dtype or self.variable_dtype
+        if initializer is None:
+            initializer = "glorot_uniform" if ember.as_dtype(dtype).is_floating else "zeros"
+        init = initializers.get(initializer)
+        name = name or f"variable_{len(self._trainable_variables) + len(self._non_trainable_variables)}"
+        var = KerasVariable(init, shape=shape, dtype=dtype, trainable=trainable,
+                            autocast=autocast, aggregation=aggregation, name=name,
+                            regularizer=regularizers.get(regularizer),
+                            constraint=constraints.get(constraint),
+                            path=f"{self.name}/{name}")
+        (self._trainable_variables if trainable else self._non_trainable_variables).append(var)
+        return var
+
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True,
+                     regularizer=None, constraint=None, name=None):
+        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype,
+                               trainable=trainable, autocast=autocast,
+                               regularizer=regularizer, constraint=constraint, name=name)
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        value = bool(value)
+        object.__setattr__(self, "_trainable", value)
+        for layer in self._layers:
+            layer.trainable = value
+
+    def _all_weights(self, seen: set | None = None) -> list:
+        seen = set() if seen is None else seen
+        out = []
+        for w in self._trainable_variables + self._non_trainable_variables:
+            if id(w) not in seen:
+                seen.add(id(w))
+                out.append(w)
+        for layer in self._layers:
+            out.extend(layer._all_weights(seen))
+        return out
+
+    @property
+    def weights(self) -> list:
+        """Every weight: own trainable, own non-trainable, then sub-layers' (Keras order)."""
+        return self._all_weights()
+
+    variables = weights
+
+    @property
+    def trainable_weights(self) -> list:
+        if not self.trainable:
+            return []
+        return [w for w in self._all_trainable()]
+
+    def _all_trainable(self, seen: set | None = None) -> list:
+        seen = set() if seen is None else seen
+        out = []
+        if not self._trainable:
+            return out
+        for w in self._trainable_variables:
+            if id(w) not in seen and w.trainable:
+                seen.add(id(w))
+                out.append(w)
+        for layer in self._layers:
+            out.extend(layer._all_trainable(seen))
+        return out
+
+    trainable_variables = trainable_weights
+
+    @property
+    def non_trainable_weights(self) -> list:
+        trainable = {id(w) for w in self.trainable_weights}
+        return [w for w in self.weights if id(w) not in trainable]
+
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self) -> list:
+        """The values of ``weights`` as NumPy arrays."""
+        return [np.array(w.numpy()) for w in self.weights]
+
+    def set_weights(self, weights: list) -> None:
+        """Set ``weights`` from NumPy arrays, in the order ``get_weights`` returns them."""
+        own = self.weights
+        if len(own) != len(weights):
+            raise ValueError(f"You called `set_weights(weights)` on layer '{self.name}' with a "
+                             f"weight list of length {len(weights)}, but the layer was "
+                             f"expecting {len(own)} weights.")
+        for var, value in zip(own, weights):
+            value = np.asarray(value)
+            if tuple(var.shape) != value.shape:
+                raise ValueError(f"Layer {self.name} weight shape {tuple(var.shape)} is not "
+                                 f"compatible with provided weight shape {value.shape}.")
+            var.assign(value)
+
+    def count_params(self) -> int:
+        """The number of scalars in ``weights`` (the layer must be built)."""
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but "
+                             "the layer isn't built. You can build it manually via: "
+                             f"`{self.name}.build(input_shape)`.")
+        return int(sum(int(np.prod(w.shape)) for w in self.weights))
+
+    # -- losses and metrics -------------------------------------------------------------------
+    def add_loss(self, loss: Any) -> None:
+        """Add a loss tensor (e.g. a regularization term) to ``losses``."""
+        self._losses.append(loss)
+
+    @property
+    def losses(self) -> list:
+        """Losses added during the last call plus weight regularization terms."""
+        out = list(self._losses)
+        for w in self._trainable_variables + self._non_trainable_variables:
+            reg = getattr(w, "regularizer", None)
+            if reg is not None:
+                out.append(reg(w))
+        for layer in self._layers:
+            out.extend(layer.losses)
+        return out
+
+    def _clear_losses(self) -> None:
+        self._losses = []
+        for layer in self._layers:
+            layer._clear_losses()
+
+    @property
+    def metrics(self) -> list:
+        out = list(self._metrics)
+        for layer in self._layers:
+            out.extend(layer.metrics)
+        return out
+
+    # -- building ---------------------------------------------------------------------------
+    def build(self, input_shape: Any = None) -> None:
+        """Create the weights; called once with the shape of the first input."""
+        self.built = True
+
+    def _maybe_build(self, input_shapes: Any) -> None:
+        if self.built:
+            return
+        self._build_shapes = input_shapes
+        self.build(input_shapes)
+        self.built = True
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def get_build_config(self) -> dict | None:
+        if self._build_shapes is None:
+            return None
+        return {"input_shape": _listify(self._build_shapes)}
+
+    def build_from_config(self, config: dict) -> None:
+        if config and not self.built:
+            shape = config.get("input_shape")
+            if shape is not None:
+                self._maybe_build(_tuplify(shape))
+
+    # -- calling ----------------------------------------------------------------------------
+    def call(self, inputs, *args, **kwargs):
+        """The layer's computation; subclasses override it."""
+        return inputs
+
+    def __call__(self, *args, **kwargs):
+        if any_symbolic(args, kwargs):
+            from .symbolic_op import symbolic_layer_call
+            return symbolic_layer_call(self, args, kwargs)
+        return self._eager_call(args, kwargs)
+
+    def _eager_call(self, args: tuple, kwargs: dict):
+        if not args:
+            raise ValueError(f"Layer '{self.name}' was called without inputs")
+        inputs = args[0]
+        if not isinstance(inputs, ember.Tensor):
+            inputs = _map(_to_tensor, inputs)
+            args = (inputs,) + tuple(args[1:])
+        if not self.built:
+            self._maybe_build(_map(_shape_of, inputs))
+        if self._call_has_training:
+            training = kwargs.get("training")
+            if training is None:
+                training = call_context.current_training()
+                if training is None:
+                    training = self._training_default
+                kwargs["training"] = training
+        else:
+            training = kwargs.pop("training", None)
+            if training is None:
+                training = call_context.current_training()
+        previous_mask = _collect_mask(inputs)
+        if self._call_has_mask and kwargs.get("mask") is None and previous_mask is not None:
+            kwargs["mask"] = previous_mask
+        if self.autocast and self.compute_dtype != self.variable_dtype:
+            args = (_map(lambda t: _autocast(t, self.compute_dtype), inputs),) + \
+                tuple(args[1:])
+        with call_context.training_scope(training):
+            outputs = self.call(*args, **kwargs)
+        if self.activity_regularizer is not None:
+            for o in _flatten(outputs):
+                if isinstance(o, ember.Tensor):
+                    loss = self.activity_regularizer(o)
+                    if o.ndim > 0 and o.shape[0]:   # per-example strength, as Keras 3
+                        loss = loss / float(o.shape[0])
+                    self.add_loss(loss)
+        if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
+            mask = self.compute_mask(inputs, previous_mask)
+            if mask is not None:
+                _attach_masks(outputs, mask)
+        return outputs
+
+    def compute_mask(self, inputs: Any, mask: Any = None):
+        """The output mask: the input's, passed through, when ``supports_masking``."""
+        if not self.supports_masking:
+            return None
+        return mask
+
+    def compute_output_shape(self, *args, **kwargs):
+        """Output shape for an input shape; by default found by running the layer."""
+        from .symbolic_op import _is_shape, infer_output_spec
+
+        def to_spec(s):
+            if _is_shape(s):
+                return KerasTensor(s, self.compute_dtype)
+            if isinstance(s, dict):
+                return {k: to_spec(v) for k, v in s.items()}
+            if isinstance(s, (list, tuple)):
+                return type(s)(to_spec(v) for v in s)
+            return s
+        specs = to_spec(args[0])
+        out = infer_output_spec(self, (specs,) + tuple(args[1:]), kwargs)
+        return _map(lambda t: t.shape, out)
+
+    def compute_output_spec(self, *args, **kwargs):
+        from .symbolic_op import infer_output_spec
+        return infer_output_spec(self, args, kwargs)
+
+    # -- graph introspection ----------------------------------------------------------------
+    def _node_tensors(self, which: str):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer {self.name} has never been called and thus has no "
+                                 f"defined {which}.")
+        node = self._inbound_nodes[0]
+        t = node.input_tensors if which == "input" else node.outputs
+        return t[0] if len(t) == 1 else list(t)
+
+    @property
+    def input(self):
+        return self._node_tensors("input")
+
+    @property
+    def output(self):
+        return self._node_tensors("output")
+
+    # -- configuration ----------------------------------------------------------------------
+    def get_config(self) -> dict:
+        """The constructor arguments that rebuild this layer (without weights)."""
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": dtype_policy.serialize(self.dtype_policy)}
+        if self.activity_regularizer is not None:
+            from .. import regularizers
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        if type(self).get_config is Layer.get_config and type(self) is not Layer:
+            auto = getattr(self, "_auto_config", None)
+            if auto is None:
+                raise NotImplementedError(
+                    f"Layer {type(self).__name__} was created with arguments that cannot be "
+                    "serialized automatically; override get_config() to return them.")
+            config.update({k: v for k, v in auto.items() if k not in config})
+        if self._batch_input_shape is not None and "batch_input_shape" not in config:
+            config["batch_input_shape"] = list(self._batch_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Layer":
+        """A new layer from ``get_config()``'s dict (dtype policies stay serialized, the
+        constructor reads them)."""
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _to_tensor(x: Any):
+    if isinstance(x, (ember.Tensor, KerasTensor)) or x is None:
+        return x
+    if isinstance(x, ember.Variable):
+        return x.read_value()
+    if isinstance(x, (np.ndarray, np.generic, list, float, int)):
+        arr = np.asarray(x)
+        if arr.dtype == np.float64:
+            from .. import config
+            arr = arr.astype(config.floatx())
+        return ember.constant(arr)
+    return x
+
+
+def _autocast(t: Any, dtype: str):
+    if isinstance(t, ember.Tensor) and t.dtype.is_floating and t.dtype != dtype:
+        return ember.cast(t, dtype)
+    return t
+
+
+def _collect_mask(inputs: Any):
+    if isinstance(inputs, ember.Tensor):
+        return getattr(inputs, "_keras_mask", None)
+    if isinstance(inputs, (list, tuple)):
+        masks = [getattr(t, "_keras_mask", None) if isinstance(t, ember.Tensor) else None
+                 for t in inputs]
+        return None if all(m is None for m in masks) else masks
+    if isinstance(inputs, dict):
+        return _collect_mask(list(inputs.values()))
+    return None
+
+
+def _attach_masks(outputs: Any, mask: Any) -> None:
+    outs = _flatten(outputs)
+    masks = mask if isinstance(mask, (list, tuple)) else [mask] * len(outs)
+    for o, m in zip(outs, masks):
+        if isinstance(o, ember.Tensor) and m is not None:
+            try:
+                o._keras_mask = m
+            except AttributeError:
+                pass
+
+
+def _jsonable(value: Any) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_jsonable(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _jsonable(v) for k, v in value.items())
+    return False
+
+
+def _listify(shape):
+    if isinstance(shape, tuple):
+        if all(d is None or isinstance(d, int) for d in shape):
+            return list(shape)
+        return [_listify(s) for s in shape]
+    if isinstance(shape, list):
+        return [_listify(s) for s in shape]
+    if isinstance(shape, dict):
+        return {k: _listify(v) for k, v in shape.items()}
+    return shape
+
+
+def _tuplify(shape):
+    if isinstance(shape, list):
+        if all(d is None or isinstance(d, int) for d in shape):
+            return tuple(shape)
+        return [_tuplify(s) for s in shape]
+    if isinstance(shape, dict):
+        return {k: _tuplify(v) for k, v in shape.items()}
+    return shape

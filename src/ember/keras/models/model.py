@@ -1,0 +1,114 @@
+"""keras.Model: a Layer that can be trained (compile / fit / evaluate / predict)."""
+from __future__ import annotations
+
+from typing import Any
+
+
+import ember
+
+from ..trainers.trainer import Trainer
+from .layer import Layer
+
+
+class Model(Trainer, Layer):
+    """Group layers into an object with training and inference features.
+
+    ``Model(inputs, outputs)`` builds a functional model; subclass ``Model`` and define
+    ``call`` for a subclassed one.
+
+    >>> from ember import keras
+    >>> x = keras.Input((3,))
+    >>> model = keras.Model(x, keras.layers.Dense(2)(x))
+    >>> model(ember.ones((1, 3))).shape
+    TensorShape([1, 2])
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from .functional import Functional
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args, **kwargs):
+        if args or "inputs" in kwargs:
+            from .functional import Functional
+            if not isinstance(self, Functional):
+                raise TypeError("Model(inputs, outputs) is for functional models; a "
+                                "subclassed Model's __init__ takes no inputs/outputs")
+            Functional.__init__(self, *args, **kwargs)
+            return
+        trainable = kwargs.pop("trainable", True)
+        name = kwargs.pop("name", None)
+        dtype = kwargs.pop("dtype", None)
+        Layer.__init__(self, trainable=trainable, name=name, dtype=dtype, **kwargs)
+        Trainer.__init__(self)
+
+    @property
+    def layers(self) -> list:
+        return list(self._flatten_layers())
+
+    def _flatten_layers(self):
+        return [l for l in self._layers]
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """A layer by name or by index in ``layers``."""
+        if index is not None and name is not None:
+            raise ValueError("Provide only a layer name or a layer index, not both.")
+        if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model "
+                                 f"only has {len(self.layers)} layers.")
+            return self.layers[index]
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(f"No such layer: {name}. Existing layers are: "
+                             f"{[l.name for l in self.layers]}.")
+        raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+
+    def build(self, input_shape: Any = None) -> None:
+        """Create the weights of a subclassed model by running it once on zeros."""
+        if self.built:
+            return
+        if input_shape is None:
+            raise ValueError(f"Model {self.name} cannot be built without an input_shape")
+        shape = tuple(1 if d is None else d for d in input_shape)
+        self.built = True  # so __call__ does not recurse into build
+        try:
+            self(ember.zeros(shape), training=False)
+        except Exception:
+            self.built = False
+            raise
+        self._build_shapes = tuple(input_shape)
+
+    def summary(self, line_length: int | None = None, positions=None, print_fn=None,
+                expand_nested: bool = False, show_trainable: bool = False,
+                layer_range=None) -> None:
+        """Print Keras's table of layers, output shapes and parameter counts."""
+        from ..utils.summary_utils import print_summary
+        print_summary(self, line_length=line_length, print_fn=print_fn,
+                      show_trainable=show_trainable)
+
+    def get_config(self) -> dict:
+        config = {"name": self.name, "trainable": self.trainable}
+        auto = getattr(self, "_auto_config", None)
+        if type(self).get_config is Model.get_config and auto:
+            config.update({k: v for k, v in auto.items() if k not in config})
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Model":
+        if "layers" in config and "input_layers" in config:
+            from .functional import functional_from_config
+            return functional_from_config(cls, config, custom_objects)
+        return cls(**config)
+
+    def to_json(self, **kwargs) -> str:
+        import json
+        from ..saving.serialization import serialize_keras_object
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+

@@ -1,0 +1,205 @@
+"""Turning what ``fit`` / ``evaluate`` / ``predict`` are given into batches of tensors.
+
+Accepted: NumPy arrays, Ember tensors, lists/tuples/dicts of them, Python generators and
+iterators yielding ``x``, ``(x, y)`` or ``(x, y, sample_weight)``, ``keras.utils.PyDataset``
+and ``ember.data.Dataset``-like iterables.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterator
+
+import numpy as np
+
+import ember
+
+from .. import config
+
+
+def unpack_x_y_sample_weight(data: Any) -> tuple:
+    """``(x, y, sample_weight)`` from a batch that may hold one, two or three parts."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data
+    raise ValueError(f"Data is expected to be in format `x`, `(x,)`, `(x, y)`, or "
+                     f"`(x, y, sample_weight)`, found: {data!r}")
+
+
+def pack_x_y_sample_weight(x: Any, y: Any = None, sample_weight: Any = None) -> tuple:
+    if y is None:
+        return (x,)
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
+def _map(fn, x):
+    if x is None:
+        return None
+    if isinstance(x, dict):
+        return {k: _map(fn, v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(_map(fn, v) for v in x)
+    return fn(x)
+
+
+def _to_numpy(x):
+    if isinstance(x, (ember.Tensor, ember.Variable)):
+        return x.numpy()
+    if isinstance(x, np.ndarray):
+        return x
+    if hasattr(x, "to_numpy"):   # pandas
+        return x.to_numpy()
+    return np.asarray(x)
+
+
+def to_tensor(x):
+    """A batch part as an Ember tensor; float64 arrays become ``floatx``."""
+    if x is None or isinstance(x, ember.Tensor):
+        return x
+    arr = _to_numpy(x)
+    if arr.dtype == np.float64:
+        arr = arr.astype(config.floatx())
+    return ember.constant(arr)
+
+
+def _num_samples(x) -> int:
+    sizes = {int(a.shape[0]) for a in ember.nest.flatten(x) if a is not None}
+    if len(sizes) != 1:
+        raise ValueError(f"Data cardinality is ambiguous: the arrays have different numbers "
+                         f"of samples: {sorted(sizes)}. Make sure all arrays contain the same "
+                         "number of samples.")
+    return sizes.pop()
+
+
+def is_array_like(x) -> bool:
+    leaves = ember.nest.flatten(x)
+    return bool(leaves) and all(
+        isinstance(a, (np.ndarray, ember.Tensor, ember.Variable, list, float, int))
+        or hasattr(a, "to_numpy") for a in leaves if a is not None)
+
+
+def class_weights_to_sample_weights(y, class_weight: dict) -> np.ndarray:
+    y = _to_numpy(y)
+    if y.ndim > 1 and y.shape[-1] > 1:
+        labels = np.argmax(y, axis=-1)
+    else:
+        labels = y.reshape(y.shape[0], -1)[:, 0] if y.ndim > 1 else y
+        labels = np.round(labels).astype(np.int64)
+    weights = np.ones(labels.shape[0], dtype=config.floatx())
+    for cls, w in class_weight.items():
+        weights[labels == int(cls)] = w
+    return weights
+
+
+class ArrayAdapter:
+    """Batches sliced from in-memory arrays, reshuffled each epoch when asked."""
+
+    def __init__(self, x, y=None, sample_weight=None, batch_size: int | None = None,
+                 steps: int | None = None, shuffle: bool = False, class_weight=None,
+                 rng: np.random.Generator | None = None):
+        self.x = _map(_to_numpy, x)
+        self.y = _map(_to_numpy, y)
+        self.sample_weight = _map(_to_numpy, sample_weight)
+        if class_weight is not None:
+            if y is None:
+                raise ValueError("`class_weight` needs targets `y`")
+            cw = class_weights_to_sample_weights(
+                ember.nest.flatten(self.y)[0], class_weight)
+            self.sample_weight = cw if self.sample_weight is None else \
+                self.sample_weight * cw
+        self.n = _num_samples((self.x, self.y, self.sample_weight))
+        self.batch_size = int(batch_size or 32)
+        self.shuffle = shuffle
+        self.rng = rng or np.random.default_rng()
+        self.num_batches = math.ceil(self.n / self.batch_size)
+        self.steps = steps
+
+    def __iter__(self) -> Iterator[tuple]:
+        order = self.rng.permutation(self.n) if self.shuffle else None
+        limit = self.num_batches if self.steps is None else min(self.steps,
+                                                                 self.num_batches)
+        for b in range(limit):
+            lo, hi = b * self.batch_size, min((b + 1) * self.batch_size, self.n)
+            idx = order[lo:hi] if order is not None else slice(lo, hi)
+            take = (lambda a: to_tensor(a[idx]))
+            yield pack_x_y_sample_weight(_map(take, self.x), _map(take, self.y),
+                                         _map(take, self.sample_weight))
+
+
+class IteratorAdapter:
+    """Batches from a generator, iterator, PyDataset or dataset object."""
+
+    def __init__(self, data, steps: int | None = None, class_weight=None,
+                 shuffle: bool = False, rng: np.random.Generator | None = None):
+        self.data = data
+        self.steps = steps
+        self.class_weight = class_weight
+        self.shuffle = shuffle
+        self.rng = rng or np.random.default_rng()
+        self.is_pydataset = hasattr(data, "__getitem__") and hasattr(data, "__len__") and \
+            not isinstance(data, (list, tuple, dict, np.ndarray))
+        self.num_batches = len(data) if self.is_pydataset else steps
+
+    def _batches(self):
+        if self.is_pydataset:
+            from ..utils.py_dataset import epoch_batches
+            order = self.rng.permutation(len(self.data)).tolist() if self.shuffle else None
+            return epoch_batches(self.data, order)
+        return self.data if hasattr(self.data, "__next__") else iter(self.data)
+
+    def __iter__(self):
+        count = 0
+        for batch in self._batches():
+            x, y, sw = unpack_x_y_sample_weight(batch)
+            if self.class_weight is not None and y is not None:
+                cw = class_weights_to_sample_weights(ember.nest.flatten(y)[0],
+                                                     self.class_weight)
+                sw = cw if sw is None else _to_numpy(sw) * cw
+            yield pack_x_y_sample_weight(_map(to_tensor, x), _map(to_tensor, y),
+                                         _map(to_tensor, sw))
+            count += 1
+            if self.steps is not None and count >= self.steps:
+                return
+
+
+def make_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False,
+                 class_weight=None, rng=None):
+    """The adapter for ``x`` (arrays are sliced; anything else is iterated)."""
+    if x is None:
+        raise ValueError("No input data: pass `x` (arrays, a generator or a PyDataset)")
+    if is_array_like(x):
+        return ArrayAdapter(x, y, sample_weight, batch_size, steps, shuffle, class_weight, rng)
+    if y is not None:
+        raise ValueError("`y` argument is not supported when `x` is a generator, iterator or "
+                         "PyDataset: it must yield (x, y) pairs itself")
+    if sample_weight is not None:
+        raise ValueError("`sample_weight` argument is not supported when `x` is a "
+                         "generator, iterator or PyDataset")
+    return IteratorAdapter(x, steps, class_weight, shuffle, rng)
+
+
+def train_validation_split(arrays: tuple, validation_split: float) -> tuple:
+    """Split the last ``validation_split`` fraction of each array off, as Keras does."""
+    if not 0.0 < validation_split < 1.0:
+        raise ValueError(f"`validation_split` must be in (0, 1); got {validation_split}")
+    flat = [a for a in ember.nest.flatten(arrays) if a is not None]
+    if not all(isinstance(a, (np.ndarray, ember.Tensor, list)) or hasattr(a, "to_numpy")
+               for a in flat):
+        raise ValueError("`validation_split` is only supported for NumPy arrays and tensors")
+    n = _num_samples(tuple(a for a in arrays if a is not None))
+    split_at = int(math.floor(n * (1.0 - validation_split)))
+    if split_at == 0 or split_at == n:
+        raise ValueError(f"Training data contains {n} samples, which is not sufficient to "
+                         f"split it into a validation and training set as specified by "
+                         f"`validation_split={validation_split}`.")
+    first = _map(lambda a: _to_numpy(a)[:split_at], arrays)
+    second = _map(lambda a: _to_numpy(a)[split_at:], arrays)
+    return first, second

@@ -1,0 +1,377 @@
+"""compile / fit / evaluate / predict: the training loop every keras.Model has."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import ember
+
+from . import data_adapter as da
+from .compile_utils import CompileLoss, CompileMetrics
+
+
+class Trainer:
+    """The training half of keras.Model (a mixin; Model is Trainer + Layer)."""
+
+    def __init__(self):
+        self.compiled = False
+        self.optimizer = None
+        self.loss = None
+        self.stop_training = False
+        self.history = None
+        self._compile_loss = None
+        self._compile_metrics = None
+        self._loss_tracker = None
+        self.steps_per_execution = 1
+        self._run_eagerly = False
+        self._jit_compile = False
+        self._compile_config = None
+
+    # -- compile ----------------------------------------------------------------------------
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
+                metrics: Any = None, weighted_metrics: Any = None, run_eagerly: bool = False,
+                steps_per_execution: int = 1, jit_compile: Any = "auto",
+                auto_scale_loss: bool = True) -> None:
+        """Configure the model for training.
+
+        >>> from ember import keras
+        >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        """
+        from .. import metrics as metrics_mod
+        from .. import optimizers
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = loss
+        self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
+        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, loss) \
+            if (metrics is not None or weighted_metrics is not None) else None
+        object.__setattr__(self, "_loss_tracker", metrics_mod.Mean(name="loss"))
+        self._run_eagerly = bool(run_eagerly)
+        self._jit_compile = jit_compile if isinstance(jit_compile, bool) else False
+        if int(steps_per_execution) < 1:
+            raise ValueError(f"steps_per_execution must be >= 1; got {steps_per_execution}")
+        self.steps_per_execution = int(steps_per_execution)
+        self._compile_config = {"optimizer": optimizer, "loss": loss,
+                                "loss_weights": loss_weights, "metrics": metrics,
+                                "weighted_metrics": weighted_metrics,
+                                "run_eagerly": run_eagerly,
+                                "steps_per_execution": steps_per_execution,
+                                "jit_compile": jit_compile}
+        self.compiled = True
+        self.stop_training = False
+
+    @property
+    def run_eagerly(self) -> bool:
+        return self._run_eagerly
+
+    @run_eagerly.setter
+    def run_eagerly(self, value: bool) -> None:
+        self._run_eagerly = bool(value)
+
+    @property
+    def jit_compile(self) -> bool:
+        return self._jit_compile
+
+    @jit_compile.setter
+    def jit_compile(self, value: bool) -> None:
+        self._jit_compile = bool(value)
+
+    def _assert_compiled(self, method: str) -> None:
+        if not self.compiled:
+            raise ValueError(f"You must call `compile()` before calling `{method}()`.")
+
+    def get_compile_config(self) -> dict | None:
+        from ..saving.serialization import serialize_keras_object
+        if not self.compiled or self._compile_config is None:
+            return None
+        return serialize_keras_object(self._compile_config)
+
+    def compile_from_config(self, config: dict) -> None:
+        from ..saving.serialization import deserialize_keras_object
+        config = {k: deserialize_keras_object(v) if isinstance(v, dict) and "class_name" in v
+                  else v for k, v in config.items()}
+        self.compile(**config)
+
+    # -- metrics ----------------------------------------------------------------------------
+    @property
+    def metrics(self) -> list:
+        out = []
+        if self.compiled and self._loss_tracker is not None:
+            out.append(self._loss_tracker)
+        if self._compile_loss is not None and getattr(self, "_output_loss_trackers", None):
+            out.extend(self._output_loss_trackers)
+        if self._compile_metrics is not None:
+            out.extend(self._compile_metrics.metrics)
+        for layer in getattr(self, "_layers", []):
+            out.extend(getattr(layer, "metrics", []) if not isinstance(layer, Trainer) else [])
+        return out
+
+    @property
+    def metrics_names(self) -> list:
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self) -> None:
+        for m in self.metrics:
+            m.reset_state()
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None,
+                     training: bool = True):
+        """The compiled loss plus every loss layers added (regularization)."""
+        total = None
+        if self._compile_loss is not None and y is not None:
+            if self._compile_loss._fns is None:
+                self._compile_loss.build(self, y, y_pred)
+                self._make_output_loss_trackers()
+            total, parts = self._compile_loss(y, y_pred, sample_weight)
+            for tracker, part in zip(getattr(self, "_output_loss_trackers", []), parts):
+                if part is not None:
+                    tracker.update_state(part)
+        extra = self.losses
+        if extra:
+            reg = ember.add_n([ember.cast(l, "float32") if not isinstance(l, ember.Tensor)
+                               else l for l in extra]) if len(extra) > 1 else extra[0]
+            total = reg if total is None else total + ember.cast(reg, total.dtype)
+        if total is None:
+            if self._compile_loss is None and not extra:
+                raise ValueError("No loss to compute. Provide a `loss` argument in "
+                                 "`compile()`.")
+            total = ember.constant(0.0)
+        return total
+
+    def _make_output_loss_trackers(self) -> None:
+        from .. import metrics as metrics_mod
+        names = self._compile_loss._names
+        trackers = [metrics_mod.Mean(name=n) for n in names] if len(names) > 1 else []
+        object.__setattr__(self, "_output_loss_trackers", trackers)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
+        """Update the compiled metrics and return every metric's current result."""
+        if self._compile_metrics is not None and y is not None:
+            if not self._compile_metrics.built:
+                self._compile_metrics.build(self, y, y_pred)
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self) -> dict:
+        logs = {}
+        for m in self.metrics:
+            r = m.result()
+            if isinstance(r, dict):
+                logs.update({k: _to_float(v) for k, v in r.items()})
+            else:
+                logs[m.name] = _to_float(r)
+        return logs
+
+    # -- steps ------------------------------------------------------------------------------
+    def train_step(self, data: Any) -> dict:
+        """One optimization step on a batch; returns the metrics' results."""
+        x, y, sample_weight = da.unpack_x_y_sample_weight(data)
+        self._clear_losses()
+        with ember.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                     training=True)
+        self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+        variables = self.trainable_weights
+        if variables:
+            grads = tape.gradient(loss, variables)
+            self.optimizer.apply_gradients(zip(grads, variables))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data: Any) -> dict:
+        x, y, sample_weight = da.unpack_x_y_sample_weight(data)
+        self._clear_losses()
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                 training=False)
+        self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data: Any) -> Any:
+        x, _, _ = da.unpack_x_y_sample_weight(data)
+        return self(x, training=False)
+
+    def _run_steps(self, step_fn, iterator, callbacks, hook: str):
+        """Run ``step_fn`` per batch, calling the callbacks' batch hooks."""
+        logs = {}
+        for step, batch in enumerate(iterator):
+            getattr(callbacks, f"on_{hook}_batch_begin")(step)
+            logs = step_fn(batch)
+            getattr(callbacks, f"on_{hook}_batch_end")(step, logs)
+            if hook == "train" and self.stop_training:
+                break
+        return logs
+
+    # -- fit / evaluate / predict -----------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):
+        """Train for ``epochs`` epochs; returns a History whose ``history`` dict has one
+        list per metric (``loss``, ``val_loss``, ...)."""
+        from ..callbacks.callback_list import CallbackList
+        self._assert_compiled("fit")
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = da.train_validation_split(
+                (x, y, sample_weight), validation_split)
+        rng = _shuffle_rng()
+        train_data = da.make_adapter(x, y, sample_weight, batch_size, steps_per_epoch,
+                                     shuffle=bool(shuffle), class_weight=class_weight,
+                                     rng=rng)
+        val_adapter = None
+        if validation_data is not None:
+            vx, vy, vsw = da.unpack_x_y_sample_weight(validation_data)
+            val_adapter = da.make_adapter(vx, vy, vsw, validation_batch_size or batch_size,
+                                          validation_steps)
+        verbose = _resolve_verbose(verbose)
+        steps = train_data.num_batches if steps_per_epoch is None else steps_per_epoch
+        cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                           verbose=verbose, epochs=epochs, steps=steps)
+        self.stop_training = False
+        cbs.on_train_begin()
+        epoch_logs: dict = {}
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            cbs.on_epoch_begin(epoch)
+            self._run_steps(self.train_step, train_data, cbs, "train")
+            epoch_logs = dict(self.get_metrics_result())
+            if val_adapter is not None and _should_eval(epoch, validation_freq):
+                val_logs = self._evaluate_adapter(val_adapter, cbs_for_test=cbs)
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            cbs.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        cbs.on_train_end(epoch_logs)
+        return self.history
+
+    def _evaluate_adapter(self, adapter, cbs_for_test=None) -> dict:
+        from ..callbacks.callback_list import CallbackList
+        cbs = cbs_for_test or CallbackList(None, model=self)
+        self.reset_metrics()
+        cbs.on_test_begin()
+        self._run_steps(self.test_step, adapter, cbs, "test")
+        logs = dict(self.get_metrics_result())
+        cbs.on_test_end(logs)
+        return logs
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, **kwargs):
+        """Loss and metric values on the given data (a list, or a dict with
+        ``return_dict=True``)."""
+        from ..callbacks.callback_list import CallbackList
+        self._assert_compiled("evaluate")
+        adapter = da.make_adapter(x, y, sample_weight, batch_size, steps)
+        verbose = _resolve_verbose(verbose)
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=adapter.num_batches, mode="test")
+        logs = self._evaluate_adapter(adapter, cbs)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """The model's outputs for ``x``, as NumPy arrays, batch by batch."""
+        from ..callbacks.callback_list import CallbackList
+        if callbacks is None and steps is None and da.is_array_like(x):
+            n = da._num_samples(x)
+            if n <= (batch_size or 32):   # small input: one call, no loop machinery
+                return _to_numpy_struct(self.predict_step((da._map(da.to_tensor, x),)))
+        adapter = da.make_adapter(x, None, None, batch_size, steps)
+        verbose = _resolve_verbose(verbose)
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=adapter.num_batches, mode="predict")
+        cbs.on_predict_begin()
+        outputs = []
+        for step, batch in enumerate(adapter):
+            cbs.on_predict_batch_begin(step)
+            out = self.predict_step(batch)
+            outputs.append(_to_numpy_struct(out))
+            cbs.on_predict_batch_end(step, {"outputs": out})
+        cbs.on_predict_end()
+        if not outputs:
+            raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "
+                             "Please use `Model.compile(..., run_eagerly=True)`, or "
+                             "`tf.config.run_functions_eagerly(True)` for more information of "
+                             "where went wrong, or file a issue/bug to `keras`.")
+        return _concat_structs(outputs)
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       return_dict=False):
+        """One training step on one batch; returns the loss/metrics of that batch."""
+        self._assert_compiled("train_on_batch")
+        if class_weight is not None:
+            cw = da.class_weights_to_sample_weights(y, class_weight)
+            sample_weight = cw if sample_weight is None else np.asarray(sample_weight) * cw
+        self.reset_metrics()
+        batch = da.pack_x_y_sample_weight(da._map(da.to_tensor, x), da._map(da.to_tensor, y),
+                                          da._map(da.to_tensor, sample_weight))
+        logs = self.train_step(batch)
+        return _logs_out(logs, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._assert_compiled("test_on_batch")
+        self.reset_metrics()
+        batch = da.pack_x_y_sample_weight(da._map(da.to_tensor, x), da._map(da.to_tensor, y),
+                                          da._map(da.to_tensor, sample_weight))
+        return _logs_out(self.test_step(batch), return_dict)
+
+    def predict_on_batch(self, x):
+        return _to_numpy_struct(self.predict_step((da._map(da.to_tensor, x),)))
+
+
+def _logs_out(logs: dict, return_dict: bool):
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def _to_float(v):
+    if isinstance(v, (ember.Tensor, ember.Variable)):
+        a = v.numpy()
+        return float(a) if a.size == 1 else a
+    if isinstance(v, np.ndarray) and v.size == 1:
+        return float(v)
+    return v
+
+
+def _batch_size(x) -> int:
+    leaves = ember.nest.flatten(x)
+    return int(leaves[0].shape[0]) if leaves and hasattr(leaves[0], "shape") and \
+        len(leaves[0].shape) else 1
+
+
+def _to_numpy_struct(out):
+    if isinstance(out, dict):
+        return {k: _to_numpy_struct(v) for k, v in out.items()}
+    if isinstance(out, (list, tuple)):
+        return type(out)(_to_numpy_struct(v) for v in out)
+    return np.asarray(out.numpy()) if hasattr(out, "numpy") else out
+
+
+def _concat_structs(parts: list):
+    first = parts[0]
+    if isinstance(first, dict):
+        return {k: _concat_structs([p[k] for p in parts]) for k in first}
+    if isinstance(first, (list, tuple)):
+        return type(first)(_concat_structs([p[i] for p in parts]) for i in range(len(first)))
+    return np.concatenate(parts, axis=0)
+
+
+def _should_eval(epoch: int, freq) -> bool:
+    if isinstance(freq, int):
+        return (epoch + 1) % freq == 0
+    return (epoch + 1) in freq
+
+
+def _resolve_verbose(verbose) -> int:
+    if verbose == "auto":
+        return 1
+    return int(verbose)
+
+
+def _shuffle_rng() -> np.random.Generator:
+    from ..utils.random import numpy_rng
+    return numpy_rng()

@@ -1,0 +1,106 @@
+import numpy as np
+import pytest
+
+import ember
+from ember import keras
+
+
+def _mlp():
+    x = keras.Input((3,), name="x")
+    h = keras.layers.Dense(4, activation="relu", name="h")(x)
+    y = keras.layers.Dense(2, name="y")(h)
+    return keras.Model(x, y, name="mlp")
+
+
+def test_functional_shapes_layers_and_call():
+    model = _mlp()
+    assert isinstance(model, keras.Model)
+    assert model.input_shape == (None, 3) and model.output_shape == (None, 2)
+    assert [l.name for l in model.layers] == ["x", "h", "y"]
+    assert model(np.ones((5, 3), np.float32)).shape == (5, 2)
+    assert model.get_layer("h").units == 4 and model.get_layer(index=2).name == "y"
+
+
+def test_multiple_inputs_and_outputs_and_dicts():
+    a = keras.Input((2,), name="a")
+    b = keras.Input((3,), name="b")
+    shared = keras.layers.Dense(4, name="shared")
+    ha = shared(keras.layers.Dense(3)(a))
+    hb = shared(b)
+    model = keras.Model({"a": a, "b": b}, {"sum": ha + hb, "prod": ha * hb})
+    out = model({"a": np.ones((2, 2), np.float32), "b": np.ones((2, 3), np.float32)})
+    assert set(out) == {"sum", "prod"} and out["sum"].shape == (2, 4)
+    # shared layer: one set of weights, two nodes
+    assert len(shared._inbound_nodes) == 2
+    model2 = keras.Model([a, b], [ha, hb])
+    outs = model2([np.ones((1, 2), np.float32), np.ones((1, 3), np.float32)])
+    assert len(outs) == 2
+    by_name = model2({"a": np.ones((1, 2), np.float32), "b": np.ones((1, 3), np.float32)})
+    np.testing.assert_allclose(by_name[0].numpy(), outs[0].numpy())
+
+
+def test_nested_models():
+    inner = _mlp()
+    x = keras.Input((3,))
+    outer = keras.Model(x, keras.layers.Dense(1)(inner(x)))
+    assert outer(np.ones((2, 3), np.float32)).shape == (2, 1)
+    assert len(outer.weights) == 6
+
+
+def test_wrong_input_count_and_rank_errors():
+    model = _mlp()
+    with pytest.raises(ValueError, match="expects shape"):
+        model(np.ones((3,), np.float32))
+    a, b = keras.Input((1,)), keras.Input((1,))
+    two = keras.Model([a, b], a + b)
+    with pytest.raises(ValueError, match="expects 2 input"):
+        two(np.ones((1, 1), np.float32))
+
+
+def test_disconnected_graph_is_an_error():
+    a, b = keras.Input((1,)), keras.Input((1,))
+    with pytest.raises(ValueError, match="disconnected"):
+        keras.Model(a, keras.layers.Dense(1)(b))
+
+
+def test_symbolic_operators_and_slicing():
+    x = keras.Input((4,))
+    y = (x[:, :2] * 2.0 - 1.0) @ ember.ones((2, 3))
+    model = keras.Model(x, y)
+    assert model.output_shape == (None, 3)
+    np.testing.assert_allclose(model(np.ones((1, 4), np.float32)).numpy(), [[2.0, 2.0, 2.0]])
+
+
+def test_symbolic_tensor_misuse_errors():
+    x = keras.Input((2,))
+    with pytest.raises(TypeError, match="Python bool"):
+        bool(x)
+    with pytest.raises(TypeError, match="NumPy"):
+        np.asarray(x)
+
+
+def test_config_round_trip_keeps_graph():
+    model = _mlp()
+    clone = keras.Model.from_config(model.get_config())
+    clone.set_weights(model.get_weights())
+    x = np.random.default_rng(0).normal(size=(3, 3)).astype(np.float32)
+    np.testing.assert_allclose(clone(x).numpy(), model(x).numpy(), rtol=1e-6)
+    assert [l.name for l in clone.layers] == ["x", "h", "y"]
+
+
+def test_subclassed_model():
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.d1 = keras.layers.Dense(4)
+            self.d2 = keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.d2(ember.nn.relu(self.d1(x)))
+
+    net = Net()
+    assert net(np.ones((2, 3), np.float32)).shape == (2, 1)
+    assert len(net.trainable_weights) == 4
+    net2 = Net()
+    net2.build((None, 3))
+    assert net2.built and len(net2.weights) == 4
