@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import inspect
 from typing import Any, Callable
 
 from ..core import nest
@@ -51,6 +50,7 @@ def custom_gradient(f: Callable | None = None) -> Callable:
             _prim.ACTIVE_TAPES[:] = saved
         if not _prim.ACTIVE_TAPES:
             return y
+        import inspect  # only when a custom gradient is recorded: keeps `import ember` fast
         wants_vars = "variables" in inspect.signature(grad_fn).parameters
         if accessed and not wants_vars:
             raise TypeError(f"custom_gradient {f.__name__!r} reads variables "

@@ -113,6 +113,10 @@ class Layer:
         object.__setattr__(self, name, value)
 
     def _track(self, value: Any) -> None:
+        if getattr(value, "_is_keras_metric", False):
+            if all(value is not m for m in self._metrics):
+                self._metrics.append(value)
+            return
         if isinstance(value, Layer):
             if all(value is not l for l in self._layers):
                 self._layers.append(value)

@@ -68,7 +68,10 @@ class CompileLoss:
         per_output = _align(self.loss, y_pred, names, "loss")
         weights = _align(self.loss_weights, y_pred, names, "loss_weights") \
             if self.loss_weights is not None else [None] * len(per_output)
-        self._fns = [None if l is None else losses.get(l) for l in per_output]
+        preds = _as_list(y_pred)
+        trues = _as_list(y_true) if len(preds) > 1 else [y_true]
+        self._fns = [None if l is None else losses.get_for_output(l, yt, yp)
+                     for l, yt, yp in zip(per_output, trues, preds)]
         self._weights = [1.0 if w is None else float(w) for w in weights]
         n = len(per_output)
         self._names = [f"{names[i]}_loss" if i < len(names) else f"output_{i}_loss"
@@ -102,17 +105,8 @@ class CompileLoss:
 
 
 def _call_loss(fn, y_true, y_pred, sample_weight):
-    from ..losses import Loss
-    if isinstance(fn, Loss):
-        return fn(y_true, y_pred, sample_weight=sample_weight)
-    values = fn(y_true, y_pred)
-    if sample_weight is not None:
-        sw = ember.cast(sample_weight, values.dtype)
-        while sw.ndim < values.ndim:
-            sw = ember.expand_dims(sw, -1)
-        values = values * sw
-        return ember.reduce_sum(values) / ember.cast(ember.size(values), values.dtype)
-    return ember.reduce_mean(values)
+    """A compiled loss is always a keras Loss (get_for_output wraps plain functions)."""
+    return fn(y_true, y_pred, sample_weight=sample_weight)
 
 
 class CompileMetrics:

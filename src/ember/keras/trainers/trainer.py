@@ -172,10 +172,11 @@ class Trainer:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
                                      training=True)
+            scaled = self.optimizer.scale_loss(loss)
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
         variables = self.trainable_weights
         if variables:
-            grads = tape.gradient(loss, variables)
+            grads = tape.gradient(scaled, variables)
             self.optimizer.apply_gradients(zip(grads, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -193,14 +194,23 @@ class Trainer:
         return self(x, training=False)
 
     def _run_steps(self, step_fn, iterator, callbacks, hook: str):
-        """Run ``step_fn`` per batch, calling the callbacks' batch hooks."""
+        """Run ``step_fn`` per batch; the callbacks' batch hooks fire once per
+        ``steps_per_execution`` batches (with the index of the last one), as in Keras."""
         logs = {}
+        per = self.steps_per_execution if hook != "predict" else 1
+        begin = getattr(callbacks, f"on_{hook}_batch_begin")
+        end = getattr(callbacks, f"on_{hook}_batch_end")
+        step = -1
         for step, batch in enumerate(iterator):
-            getattr(callbacks, f"on_{hook}_batch_begin")(step)
+            if step % per == 0:
+                begin(step)
             logs = step_fn(batch)
-            getattr(callbacks, f"on_{hook}_batch_end")(step, logs)
-            if hook == "train" and self.stop_training:
-                break
+            if (step + 1) % per == 0:
+                end(step, logs)
+                if hook == "train" and self.stop_training:
+                    return logs
+        if step >= 0 and (step + 1) % per != 0:
+            end(step, logs)
         return logs
 
     # -- fit / evaluate / predict -----------------------------------------------------------
@@ -242,6 +252,8 @@ class Trainer:
             cbs.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
+        if epochs > initial_epoch and self.optimizer is not None:
+            self.optimizer.finalize_variable_values(self.trainable_weights)  # EMA weights
         cbs.on_train_end(epoch_logs)
         return self.history
 

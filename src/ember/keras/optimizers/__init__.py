@@ -1,0 +1,101 @@
+"""keras.optimizers: the Keras 3 optimizers, and ``get`` / ``serialize`` / ``deserialize``.
+
+>>> from ember import keras
+>>> opt = keras.optimizers.get("adam")
+>>> type(opt).__name__, round(float(opt.learning_rate), 6)
+('Adam', 0.001)
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import schedules
+from .adadelta import Adadelta
+from .adafactor import Adafactor
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamax import Adamax
+from .adamw import AdamW
+from .base_optimizer import Optimizer
+from .ftrl import Ftrl
+from .lamb import Lamb
+from .lion import Lion
+from .nadam import Nadam
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+ALL_OBJECTS = (Optimizer, Adam, SGD, RMSprop, Adadelta, AdamW, Adagrad, Adamax, Adafactor,
+               Nadam, Ftrl, Lion, Lamb)
+ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
+
+
+def serialize(optimizer: Optimizer) -> dict:
+    """The Keras 3 config envelope of ``optimizer``.
+
+    >>> serialize(SGD(learning_rate=0.5))["config"]["learning_rate"]
+    0.5
+    """
+    from ..saving.serialization import serialize_keras_object
+    return serialize_keras_object(optimizer)
+
+
+def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
+    """The optimizer a config envelope describes (built-in class names in any case).
+
+    >>> opt = deserialize({"class_name": "ADAM", "config": {"learning_rate": 0.5}})
+    >>> type(opt).__name__, float(opt.learning_rate)
+    ('Adam', 0.5)
+    """
+    from ..saving.serialization import deserialize_keras_object
+    config = dict(config)
+    if str(config.get("class_name", "")).lower() in ALL_OBJECTS_DICT:
+        config["class_name"] = config["class_name"].lower()
+    return deserialize_keras_object(config, custom_objects=custom_objects,
+                                    module_objects=ALL_OBJECTS_DICT,
+                                    printable_module_name="optimizer")
+
+
+def get(identifier: Any) -> Optimizer | None:
+    """An optimizer from a name (``"adam"``, ``"RMSprop"``), a config dict or an instance.
+
+    >>> type(get("SGD")).__name__
+    'SGD'
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        from ..saving.object_registration import get_registered_object
+        if identifier.lower() not in ALL_OBJECTS_DICT and \
+                get_registered_object(identifier) is None:
+            raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}; "
+                             f"known optimizers: {', '.join(sorted(ALL_OBJECTS_DICT))}, "
+                             "or a registered custom class name")
+        obj = deserialize({"class_name": identifier, "config": {}})
+    else:
+        obj = identifier
+    if isinstance(obj, Optimizer):
+        return obj
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
+
+
+__all__ = [
+    "SGD",
+    "Adadelta",
+    "Adafactor",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "Ftrl",
+    "Lamb",
+    "Lion",
+    "Nadam",
+    "Optimizer",
+    "RMSprop",
+    "deserialize",
+    "get",
+    "schedules",
+    "serialize",
+]
