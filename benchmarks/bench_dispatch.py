@@ -21,6 +21,20 @@ def per_call(fn, number=20000, repeat=7) -> float:
     return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
 
 
+def interleaved(fns: list, number: int = 5000, rounds: int = 15) -> list:
+    """Best seconds per call of each function, measured in alternating rounds so that
+    a noisy machine slows every contender alike."""
+    best = [float("inf")] * len(fns)
+    for fn in fns:
+        if fn is not None:
+            fn()
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            if fn is not None:
+                best[i] = min(best[i], timeit.timeit(fn, number=number) / number)
+    return [None if fn is None else b for fn, b in zip(fns, best)]
+
+
 def import_time(module: str, runs: int = 7) -> float:
     """Median wall time of ``python -c 'import module'`` in a fresh process."""
     code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
@@ -49,9 +63,7 @@ def main() -> None:
     rows = []
 
     def bench(name, np_fn, em_fn, em_tape_fn, t_fn, t_grad_fn):
-        rows.append((name, per_call(np_fn), per_call(em_fn), per_call(em_tape_fn),
-                     per_call(t_fn) if torch else None,
-                     per_call(t_grad_fn) if torch else None))
+        rows.append((name, *interleaved([np_fn, em_fn, em_tape_fn, t_fn, t_grad_fn])))
 
     tape = ember.GradientTape(persistent=True)
     va = ember.Variable(a_np)
@@ -78,7 +90,7 @@ def main() -> None:
           (lambda: torch.tanh(ta)) if torch else None,
           torch_grad(lambda: torch.tanh(ga)) if torch else None)
     # tape-entry cost alone, so the taped rows can be read as op + record
-    enter = per_call(taped(lambda: None))
+    enter = interleaved([taped(lambda: None)])[0]
     del tape, va
 
     print(f"{'op':<12}{'numpy':>10}{'ember':>10}{'ember+tape':>12}{'torch':>10}"

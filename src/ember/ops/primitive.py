@@ -182,8 +182,9 @@ def _wrap_outputs(prim, out):
 def make_op(prim: Primitive) -> Callable:
     """The eager entry point of a primitive: ``op(*tensors, **params) -> Tensor``.
 
-    One and two eager-Tensor inputs (the common case) take a short path with no
-    per-argument loop; anything else goes through ``_slow_call``.
+    One and two eager-Tensor inputs (the common case) take a short path written out in
+    full (no per-argument loop, no helper calls, the tape check inlined); anything else
+    goes through ``_slow_call``.
     """
     fwd = prim.forward
     multi = prim.multiple_results
@@ -192,41 +193,51 @@ def make_op(prim: Primitive) -> Callable:
         n = len(args)
         if n == 2:
             a, b = args
-            if type(a) is Tensor and type(b) is Tensor:
+            if type(a) is Tensor and type(b) is Tensor and not multi:
+                av, bv = a._value, b._value
                 try:
-                    out = fwd(_np if _backend.cupy is None else _xp((a._value, b._value)),
-                              a._value, b._value, **params)
+                    out = fwd(_np if _backend.cupy is None else _xp((av, bv)), av, bv,
+                              **params)
                 except Exception as e:  # noqa: BLE001 - re-raised with the op's name
                     raise _op_error(prim, args, params, e) from None
-                return _finish(prim, multi, out, args, params)
+                result = Tensor(out)
+                if ACTIVE_TAPES and prim.vjp_rule is not None and out.dtype.kind in "fcV":
+                    ia, ib = id(a), id(b)
+                    node = None
+                    for tape in ACTIVE_TAPES:
+                        watched = tape._watched
+                        if ia in watched or ib in watched:
+                            if node is None:
+                                node = (prim, args, (ia, ib), params, (result,))
+                            tape._nodes.append(node)
+                            watched.add(id(result))
+                return result
         elif n == 1:
             a = args[0]
-            if type(a) is Tensor:
+            if type(a) is Tensor and not multi:
+                av = a._value
                 try:
-                    out = fwd(_np if _backend.cupy is None else _xp((a._value,)),
-                              a._value, **params)
+                    out = fwd(_np if _backend.cupy is None else _xp((av,)), av, **params)
                 except Exception as e:  # noqa: BLE001
                     raise _op_error(prim, args, params, e) from None
-                return _finish(prim, multi, out, args, params)
+                result = Tensor(out)
+                if ACTIVE_TAPES and prim.vjp_rule is not None and out.dtype.kind in "fcV":
+                    ia = id(a)
+                    node = None
+                    for tape in ACTIVE_TAPES:
+                        watched = tape._watched
+                        if ia in watched:
+                            if node is None:
+                                node = (prim, args, (ia,), params, (result,))
+                            tape._nodes.append(node)
+                            watched.add(id(result))
+                return result
         return _slow_call(prim, args, params)
 
     op.__name__ = prim.name
     op.__qualname__ = prim.name
     op.primitive = prim
     return op
-
-
-def _finish(prim, multi, out, args, params):
-    """Wrap the forward's result; record it on the tapes that watch an input."""
-    if multi:
-        result = tuple(Tensor(o) for o in out)
-        if ACTIVE_TAPES and prim.vjp_rule is not None:
-            record(prim, args, params, result)
-        return result
-    result = Tensor(out)
-    if ACTIVE_TAPES and prim.vjp_rule is not None and out.dtype.kind in "fcV":
-        record(prim, args, params, (result,))
-    return result
 
 
 def _slow_call(prim, args, params):
