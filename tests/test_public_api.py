@@ -12,6 +12,7 @@ NAMESPACES = {
     "ember.nn": _names.NN_NAMESPACE,
     "ember.linalg": _names.LINALG_NAMESPACE,
     "ember.random": _names.RANDOM_NAMESPACE,
+    "ember.raw_ops": _names.RAW_OPS_NAMESPACE,
 }
 
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from . import ops as _ops  # installs the Python operators on Tensor and Variable
+from .core.memory import tune_allocator as _tune_allocator
 from ._lazy import lazy_namespace as _lazy_namespace
 from ._names import TOP as _TOP
 from .autodiff import GradientTape, UnconnectedGradients, custom_gradient
@@ -21,6 +22,8 @@ from .core.tensor import Tensor
 from .core.variable import Variable
 
 __version__ = "0.1.0"
+
+_tune_allocator()  # reuse freed array memory (see ember/core/memory.py)
 
 _getattr, __dir__ = _lazy_namespace(__name__, _TOP, globals())
 

@@ -91,6 +91,8 @@ NN_NAMESPACE = {**ACTIVATIONS, **NN, **CONV, **POOL, **DROPOUT,
 LINALG_NAMESPACE = {**LINALG, **names("ember.ops.creation", "eye"),
                     **names("ember.ops.linalg", "adjoint")}
 RANDOM_NAMESPACE = RANDOM
+RAW_OPS_NAMESPACE = names("ember.ops.training", "apply_adam", "apply_gradient_descent",
+                          "apply_momentum")
 MATH_NAMESPACE = MATH
 
 TOP = {**ELEMENTWISE, **REDUCTION, **SORTING, **CREATION, **SHAPE, **INDEXING,
@@ -100,7 +102,7 @@ TOP = {**ELEMENTWISE, **REDUCTION, **SORTING, **CREATION, **SHAPE, **INDEXING,
        }
 TOP.update({
     "math": "ember.math:", "nn": "ember.nn:", "linalg": "ember.linalg:",
-    "random": "ember.random:", "errors": "ember.core.errors:", "nest": "ember.core.nest:",
+    "random": "ember.random:", "raw_ops": "ember.raw_ops:", "errors": "ember.core.errors:", "nest": "ember.core.nest:",
     "bitwise": "ember.ops.bitwise:", "dtypes": "ember.core.dtypes:",
     "sigmoid": f"{_EW}:sigmoid", "tanh": f"{_EW}:tanh",
     "newaxis": "ember.ops.indexing:newaxis",

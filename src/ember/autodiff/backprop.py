@@ -32,8 +32,9 @@ def sum_to_shape(g: Tensor, shape: tuple) -> Tensor:
     return g
 
 
-def _relevant_nodes(nodes: list, source_ids: set) -> list:
-    """Nodes on some path from a source (forward scan in recording order)."""
+def _relevant_nodes(nodes: list, source_ids: set) -> tuple[list, set]:
+    """Nodes on some path from a source (forward scan in recording order), and the ids of
+    every value that depends on a source (only those need gradients)."""
     reach = set(source_ids)
     out = []
     for node in nodes:
@@ -43,7 +44,7 @@ def _relevant_nodes(nodes: list, source_ids: set) -> list:
                 for o in node[4]:
                     reach.add(id(o))
                 break
-    return out
+    return out, reach
 
 
 def backprop(nodes: list, targets: Sequence[Tensor], sources_ids: Sequence[int],
@@ -60,8 +61,8 @@ def backprop(nodes: list, targets: Sequence[Tensor], sources_ids: Sequence[int],
         g = ones_like(t) if og is None else og
         k = id(t)
         grads[k] = add(grads[k], g) if k in grads else g
-    for prim, inputs, input_ids, params, outs in reversed(
-            _relevant_nodes(nodes, set(sources_ids))):
+    relevant, reach = _relevant_nodes(nodes, set(sources_ids))
+    for prim, inputs, input_ids, params, outs in reversed(relevant):
         if prim.multiple_results:
             gs = [grads.get(id(o)) for o in outs]
             if all(g is None for g in gs):
@@ -74,7 +75,11 @@ def backprop(nodes: list, targets: Sequence[Tensor], sources_ids: Sequence[int],
             if g is None:
                 continue
             y = outs[0]
-        in_grads = prim.vjp_rule(g, y, *inputs, **params)
+        if prim.vjp_takes_needs:
+            needs = tuple(i in reach for i in input_ids)
+            in_grads = prim.vjp_rule(g, y, *inputs, needs=needs, **params)
+        else:
+            in_grads = prim.vjp_rule(g, y, *inputs, **params)
         if len(inputs) == 1 and not isinstance(in_grads, (tuple, list)):
             in_grads = (in_grads,)
         for inp, iid, ig in zip(inputs, input_ids, in_grads):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from typing import Any, Callable
 
 import numpy as np
@@ -104,20 +105,47 @@ class Variable:
                                  f"{tuple(self._value.shape)}")
         return arr
 
+    def _private_array(self):
+        """The variable's array if nothing else refers to it (so it may be updated in
+        place), else None: tensors read from the variable must never change under their
+        holders (copy on write)."""
+        v = self._value
+        # references: this object's __dict__, the local `v`, and getrefcount's argument
+        if type(v) is np.ndarray and v.flags.writeable and sys.getrefcount(v) <= 3:
+            return v
+        return None
+
     def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
                read_value: bool = True):
         """Set the value; returns the variable (TF returns the new value)."""
-        self._value = self._checked(value, "assign").copy()
+        new = self._checked(value, "assign")
+        own = self._private_array()
+        if own is not None and own.shape == new.shape:
+            np.copyto(own, new)
+        else:
+            self._value = new.copy()
         return self
 
     def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True):
-        self._value = self._value + self._checked(delta, "assign_add")
+        """Add ``delta`` (in place when no tensor shares the value)."""
+        d = self._checked(delta, "assign_add")
+        own = self._private_array()
+        if own is not None:
+            np.add(own, d, out=own)
+        else:
+            self._value = self._value + d
         return self
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True):
-        self._value = self._value - self._checked(delta, "assign_sub")
+        """Subtract ``delta`` (in place when no tensor shares the value)."""
+        d = self._checked(delta, "assign_sub")
+        own = self._private_array()
+        if own is not None:
+            np.subtract(own, d, out=own)
+        else:
+            self._value = self._value - d
         return self
 
     # -- Python protocol ----------------------------------------------------------------

@@ -379,10 +379,11 @@ def _conv(xp, x, w, strides=(), dilations=(), pads=(), groups=1):
 
 
 @_conv.vjp
-def _(g, y, x, w, strides=(), dilations=(), pads=(), groups=1):
+def _(g, y, x, w, strides=(), dilations=(), pads=(), groups=1, *, needs=(True, True)):
     kw = dict(strides=strides, dilations=dilations, pads=pads, groups=groups)
-    dx = _conv_input_grad(g, w, x_shape=tuple(x.shape), **kw)
-    dw = _conv_filter_grad(x, g, w_shape=tuple(w.shape), **kw)
+    # the first conv's input is data: its gradient is skipped when nothing wants it
+    dx = _conv_input_grad(g, w, x_shape=tuple(x.shape), **kw) if needs[0] else None
+    dw = _conv_filter_grad(x, g, w_shape=tuple(w.shape), **kw) if needs[1] else None
     return dx, dw
 
 

@@ -48,16 +48,22 @@ def matmul(xp, a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjo
 
 @matmul.vjp
 def _(g, out, a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
-      **unused):
+      *, needs=(True, True), **unused):
     ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
     if not ta and not tb:
-        return (matmul(g, b, transpose_b=True), matmul(a, g, transpose_a=True))
-    if ta and not tb:
-        return (matmul(b, g, transpose_b=True), matmul(a, g))
-    if not ta and tb:
-        return (matmul(g, b), matmul(g, a, transpose_a=True))
-    return (matmul(b, g, transpose_a=True, transpose_b=True),
-            matmul(g, a, transpose_a=True, transpose_b=True))
+        ga = (lambda: matmul(g, b, transpose_b=True))
+        gb = (lambda: matmul(a, g, transpose_a=True))
+    elif ta and not tb:
+        ga = (lambda: matmul(b, g, transpose_b=True))
+        gb = (lambda: matmul(a, g))
+    elif not ta and tb:
+        ga = (lambda: matmul(g, b))
+        gb = (lambda: matmul(g, a, transpose_a=True))
+    else:
+        ga = (lambda: matmul(b, g, transpose_a=True, transpose_b=True))
+        gb = (lambda: matmul(g, a, transpose_a=True, transpose_b=True))
+    # a model's first layer: no gradient is wanted for the data, so skip that product
+    return (ga() if needs[0] else None, gb() if needs[1] else None)
 
 
 _matmul = matmul  # the name other modules import

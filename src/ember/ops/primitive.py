@@ -52,13 +52,19 @@ class Primitive:
         self.forward = forward
         self.multiple_results = multiple_results
         self.vjp_rule: Callable | None = None
+        self.vjp_takes_needs = False
 
     def vjp(self, rule: Callable) -> Callable:
         """Decorator: set the gradient rule ``rule(g, y, *inputs, **params)``.
 
         It returns one gradient per positional input (a single value for one input);
-        ``None`` means no gradient flows to that input.
+        ``None`` means no gradient flows to that input. A rule with a keyword-only
+        parameter ``needs`` is also told which inputs need a gradient (a tuple of bools),
+        so it can skip work whose result would be thrown away.
         """
+        code = rule.__code__
+        self.vjp_takes_needs = "needs" in code.co_varnames[
+            code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
         self.vjp_rule = rule
         return rule
 

@@ -182,3 +182,39 @@ def test_progress_bar_in_a_terminal_updates_one_line(capsys, monkeypatch):
     model.fit(x, y, epochs=1, batch_size=16, verbose=1)
     out = capsys.readouterr().out
     assert "\r" in out and out.count("\n") == 1 and "ms/step" in out or "us/step" in out
+
+
+def test_fit_accepts_tensors_lists_and_dict_inputs():
+    a = keras.Input((2,), name="a")
+    b = keras.Input((2,), name="b")
+    out = keras.layers.Dense(1)(keras.layers.Concatenate()([a, b]))
+    model = keras.Model({"a": a, "b": b}, out)
+    model.compile(optimizer="sgd", loss="mse")
+    xa = ember.ones((16, 2))
+    xb = np.zeros((16, 2), np.float32)
+    y = ember.ones((16, 1))
+    h = model.fit({"a": xa, "b": xb}, y, epochs=2, batch_size=4, verbose=0)
+    assert len(h.history["loss"]) == 2
+    model2 = keras.Model([a, b], out)
+    model2.compile(optimizer="sgd", loss="mse")
+    assert model2.evaluate([xa, xb], y, verbose=0) >= 0
+
+
+def test_validation_freq_and_initial_epoch():
+    x, y = _data(64)
+    model = _model()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    h = model.fit(x, y, epochs=4, initial_epoch=1, validation_data=(x, y), validation_freq=2,
+                  verbose=0)
+    assert h.epoch == [1, 2, 3] and len(h.history["val_loss"]) == 2
+
+
+def test_steps_per_execution_calls_batch_hooks_less_often():
+    x, y = _data(64)
+    seen = []
+    model = _model()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  steps_per_execution=2)
+    cb = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(b))
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[cb])
+    assert seen == [1, 3]

@@ -66,6 +66,11 @@ class Adam(Optimizer):
         gradient = ember.cast(gradient, variable.dtype)
         index = self._get_variable_index(variable)
         m, v = self._momentums[index], self._velocities[index]
+        if not self.amsgrad:
+            # the same formula, fused and in place: one scratch buffer per variable
+            ember.raw_ops.apply_adam(variable, m, v, gradient, alpha, one_minus_b1,
+                                     one_minus_b2, eps)
+            return
         m.assign_add((gradient - read(m)) * one_minus_b1)
         v.assign_add((ember.square(gradient) - read(v)) * one_minus_b2)
         if self.amsgrad:

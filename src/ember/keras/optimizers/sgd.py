@@ -62,15 +62,9 @@ class SGD(Optimizer):
         m = self.momentums[self._get_variable_index(variable)] if self.momentum != 0 \
             else None
         if m is None:
-            variable.assign_sub(gradient * lr)
+            ember.raw_ops.apply_gradient_descent(variable, lr, gradient)
             return
-        step = gradient * lr
-        velocity = read(m) * momentum - step
-        m.assign(velocity)
-        if self.nesterov:
-            variable.assign_add(velocity * momentum - step)
-        else:
-            variable.assign_add(velocity)
+        ember.raw_ops.apply_momentum(variable, m, lr, gradient, momentum, self.nesterov)
 
     def get_config(self) -> dict:
         config = super().get_config()
