@@ -297,6 +297,9 @@ class Layer:
     def _maybe_build(self, input_shapes: Any) -> None:
         if self.built:
             return
+        if self.input_spec is not None:
+            from ..layers.input_spec import assert_input_compatibility
+            assert_input_compatibility(self.input_spec, input_shapes, self.name)
         self._build_shapes = input_shapes
         self.build(input_shapes)
         self.built = True

@@ -108,6 +108,9 @@ def symbolic_layer_call(layer, args: tuple, kwargs: dict) -> Any:
     from .layer import Layer
     if not layer.built:
         layer._maybe_build(_input_shapes(args))
+    elif getattr(layer, "input_spec", None) is not None:
+        from ..layers.input_spec import assert_input_compatibility
+        assert_input_compatibility(layer.input_spec, _input_shapes(args), layer.name)
     cls = type(layer)
     if cls.compute_output_spec is not Layer.compute_output_spec:
         outputs = layer.compute_output_spec(*args, **kwargs)
