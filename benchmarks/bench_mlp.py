@@ -1,36 +1,22 @@
 """MLP train step and one-sample predict: Ember against PyTorch and Keras-on-TensorFlow.
 
 Workload (issue 3): 784-512-256-10, ReLU, softmax cross-entropy, Adam, batch 128.
-Each framework runs in this one process on the same data; the script prints the median
-time per step and Ember's ratio to each peer (target: train step <= PyTorch's).
+Each framework runs in this one process on the same data (Ember and PyTorch taking turns,
+Keras-on-TF afterwards); the script prints the best of 7 rounds' mean time per step and
+Ember's ratio to each peer (target: train step <= PyTorch's).
 
-    python benchmarks/bench_mlp.py [--steps 50]
+    python benchmarks/bench_mlp.py [--steps 20]
 """
 from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import numpy as np
 
+from timing import interleaved, print_table
+
 BATCH, SIZES = 128, (784, 512, 256, 10)
-
-
-def interleaved(named: dict, steps: int, rounds: int = 7) -> dict:
-    """For each name -> fn, the best over ``rounds`` of the mean time of ``steps`` calls;
-    the contenders take turns, so a noisy machine slows them alike."""
-    best = {k: float("inf") for k in named}
-    for fn in named.values():
-        for _ in range(3):
-            fn()
-    for _ in range(rounds):
-        for k, fn in named.items():
-            t = time.perf_counter()
-            for _ in range(steps):
-                fn()
-            best[k] = min(best[k], (time.perf_counter() - t) / steps)
-    return best
 
 
 def ember_bench(x, y, x1, steps):
@@ -123,19 +109,8 @@ def main() -> None:
                 {"keras-tf": tf_fns[workload]}, steps)["keras-tf"]
     for k in ("torch", "keras-tf"):
         results.setdefault(k, None)
-    peers = [k for k in ("torch", "keras-tf") if results[k]]
-    print(f"MLP {'-'.join(map(str, SIZES))}, ReLU, Adam, batch {BATCH} "
-          f"(best of 7 interleaved rounds of {args.steps} steps)")
-    header = f"{'workload':<20}{'ember':>12}" + "".join(f"{p:>12}" for p in peers) + \
-        "".join(f"{'ember/' + p:>16}" for p in peers)
-    print(header)
-    for name in results["ember"]:
-        e = results["ember"][name]
-        row = f"{name:<20}{e * 1e3:>10.3f}ms"
-        row += "".join(f"{results[p][name] * 1e3:>10.3f}ms" for p in peers)
-        row += "".join(f"{e / results[p][name]:>16.2f}" for p in peers)
-        print(row)
-
+    print_table(f"MLP {'-'.join(map(str, SIZES))}, ReLU, Adam, batch {BATCH} "
+                f"(best of 7 interleaved rounds of {args.steps} steps)", results)
 
 if __name__ == "__main__":
     main()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from typing import Callable
 
 from ..core import nest
 from ..core.tensor import Tensor

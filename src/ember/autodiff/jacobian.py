@@ -1,4 +1,4 @@
-"""Jacobians from a tape: one backward pass per target element."""
+"""Jacobians from a tape: one backward pass per element of the target."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,53 +10,61 @@ from ..core.tensor import Tensor
 from ..core.variable import Variable
 
 
-def _rows(tape, target: Tensor, flat_sources: list, unconnected: str) -> list:
-    """For each source, a list of gradients, one per element of ``target``."""
-    from ..ops.creation import zeros_like
-    n = int(np.prod(target._value.shape))
-    dtype = target._value.dtype
-    rows: list[list] = [[] for _ in flat_sources]
+def _unit_seeds(shape: tuple, dtype, batch: bool = False):
+    """One-hot output gradients, one per target element (per column with ``batch``)."""
+    if batch:
+        b, m = shape[0], int(np.prod(shape[1:]))
+        for k in range(m):
+            seed = np.zeros((b, m), dtype=dtype)
+            seed[:, k] = 1
+            yield Tensor(seed.reshape(shape))
+        return
+    n = int(np.prod(shape))
     for k in range(n):
         seed = np.zeros(n, dtype=dtype)
         seed[k] = 1
-        seed_t = Tensor(seed.reshape(target._value.shape))
-        grads = tape._run_backprop([target], flat_sources, [seed_t])
-        for j, s in enumerate(flat_sources):
-            g = grads.get(id(s))
-            rows[j].append(g)
-    return rows
+        yield Tensor(seed.reshape(shape))
+
+
+def _zero_mode(unconnected_gradients) -> bool:
+    return str(getattr(unconnected_gradients, "value", unconnected_gradients)).lower() == \
+        "zero"
 
 
 def jacobian(tape, target: Any, sources: Any, unconnected_gradients="none") -> Any:
-    from ..ops.shape import reshape, stack
+    """``result[i]`` has shape ``target.shape + source_i.shape``."""
     from ..ops.creation import zeros
+    from ..ops.shape import reshape, stack
     from .tape import _as_target
     target = _as_target(target)
     flat_sources = nest.flatten(sources)
-    rows = _rows(tape, target, flat_sources, str(unconnected_gradients))
-    out = []
     tshape = tuple(target._value.shape)
-    for s, gs in zip(flat_sources, rows):
+    columns: list[list] = [[] for _ in flat_sources]
+    for seed in _unit_seeds(tshape, target._value.dtype):
+        grads = tape._run_backprop([target], flat_sources, [seed])
+        for col, s in zip(columns, flat_sources):
+            col.append(grads.get(id(s)))
+    out = []
+    for s, gs in zip(flat_sources, columns):
         sshape = tuple(s.shape)
         if all(g is None for g in gs):
-            zero_ok = str(getattr(unconnected_gradients, "value", unconnected_gradients)).lower()
-            out.append(zeros(tshape + sshape, dtype=s.dtype) if zero_ok == "zero" else None)
+            out.append(zeros(tshape + sshape, dtype=s.dtype)
+                       if _zero_mode(unconnected_gradients) else None)
             continue
         gs = [zeros(sshape, dtype=s.dtype) if g is None else g for g in gs]
-        out.append(reshape(stack(gs, axis=0), tshape + sshape) if gs else
-                   zeros(tshape + sshape, dtype=s.dtype))
+        out.append(reshape(stack(gs, axis=0), tshape + sshape))
     return nest.pack_sequence_as(sources, out)
 
 
 def batch_jacobian(tape, target: Any, source: Any, unconnected_gradients="none") -> Any:
-    """Jacobian of each example's output against the same example's input.
+    """Jacobian of each example's output against the same example's input, shape
+    ``(batch,) + target.shape[1:] + source.shape[1:]``.
 
     Assumes examples do not interact (as TensorFlow does): ``d target[b] / d source[b]``
     is read from the gradient of ``sum_b target[b, j]``.
     """
-    from ..ops.shape import reshape, stack
     from ..ops.creation import zeros
-    from ..ops.reduction import reduce_sum
+    from ..ops.shape import reshape, stack
     from .tape import _as_target
     target = _as_target(target)
     if not isinstance(source, (Tensor, Variable)):
@@ -66,16 +74,11 @@ def batch_jacobian(tape, target: Any, source: Any, unconnected_gradients="none")
     if not tshape or not sshape or tshape[0] != sshape[0]:
         raise ValueError(f"batch_jacobian: target shape {tshape} and source shape {sshape} "
                          "must share the first (batch) dimension")
-    b = tshape[0]
-    m = int(np.prod(tshape[1:]))
     cols = []
-    for k in range(m):
-        seed = np.zeros((b, m), dtype=target._value.dtype)
-        seed[:, k] = 1
-        grads = tape._run_backprop([target], [source], [Tensor(seed.reshape(tshape))])
-        g = grads.get(id(source))
-        cols.append(zeros(sshape, dtype=source.dtype) if g is None else g)
-    if all(id(c) is None for c in cols):
+    for seed in _unit_seeds(tshape, target._value.dtype, batch=True):
+        g = tape._run_backprop([target], [source], [seed]).get(id(source))
+        cols.append(g)
+    if all(c is None for c in cols) and not _zero_mode(unconnected_gradients):
         return None
-    j = stack(cols, axis=1)  # (b, m, *source[1:])
-    return reshape(j, (b,) + tshape[1:] + sshape[1:])
+    cols = [zeros(sshape, dtype=source.dtype) if c is None else c for c in cols]
+    return reshape(stack(cols, axis=1), (tshape[0],) + tshape[1:] + sshape[1:])

@@ -179,12 +179,6 @@ def record(prim: Primitive, inputs: tuple, params: dict, outputs: tuple,
             watched.add(id(o))
 
 
-def _wrap_outputs(prim, out):
-    if prim.multiple_results:
-        return tuple(Tensor(o) for o in out)
-    return Tensor(out)
-
-
 def make_op(prim: Primitive) -> Callable:
     """The eager entry point of a primitive: ``op(*tensors, **params) -> Tensor``.
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import ember
 
-from .base_optimizer import Optimizer, read, scalar
+from .base_optimizer import Optimizer, scalar
 
 
 class SGD(Optimizer):

@@ -1,0 +1,37 @@
+"""Timing helpers shared by the benchmark scripts."""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+
+def interleaved(named: dict[str, Callable], steps: int, rounds: int = 7,
+                warmup: int = 3) -> dict[str, float]:
+    """For each ``name -> fn``, the best over ``rounds`` of the mean seconds per call of
+    ``steps`` calls. Contenders take turns round by round, so a noisy machine slows them
+    alike."""
+    best = {k: float("inf") for k in named}
+    for fn in named.values():
+        for _ in range(warmup):
+            fn()
+    for _ in range(rounds):
+        for k, fn in named.items():
+            t = time.perf_counter()
+            for _ in range(steps):
+                fn()
+            best[k] = min(best[k], (time.perf_counter() - t) / steps)
+    return best
+
+
+def print_table(title: str, results: dict[str, dict[str, float] | None],
+                ours: str = "ember") -> None:
+    """Rows per workload: each framework's time and ``ours``' ratio to every peer."""
+    peers = [k for k, v in results.items() if k != ours and v]
+    print(title)
+    print(f"{'workload':<22}{ours:>12}" + "".join(f"{p:>12}" for p in peers) +
+          "".join(f"{ours + '/' + p:>18}" for p in peers))
+    for name, t in results[ours].items():
+        row = f"{name:<22}{t * 1e3:>10.3f}ms"
+        row += "".join(f"{results[p][name] * 1e3:>10.3f}ms" for p in peers)
+        row += "".join(f"{t / results[p][name]:>18.2f}" for p in peers)
+        print(row)
