@@ -12,37 +12,23 @@ def _ints(name, *arrays):
                                        f"{a.dtype.name} of shape {tuple(a.shape)}")
 
 
-@primitive
-def bitwise_and(xp, x, y):
-    _ints("bitwise_and", x, y)
-    return xp.bitwise_and(x, y)
+def _binary(name: str):
+    """The primitive ``name(x, y)``: the array module's function of that name, on integer
+    (or bool) tensors only."""
+    def forward(xp, x, y):
+        _ints(name, x, y)
+        return getattr(xp, name)(x, y)
+    return primitive(forward, name=name)
 
 
-@primitive
-def bitwise_or(xp, x, y):
-    _ints("bitwise_or", x, y)
-    return xp.bitwise_or(x, y)
-
-
-@primitive
-def bitwise_xor(xp, x, y):
-    _ints("bitwise_xor", x, y)
-    return xp.bitwise_xor(x, y)
+bitwise_and = _binary("bitwise_and")
+bitwise_or = _binary("bitwise_or")
+bitwise_xor = _binary("bitwise_xor")
+left_shift = _binary("left_shift")
+right_shift = _binary("right_shift")
 
 
 @primitive
 def invert(xp, x):
     _ints("invert", x)
     return xp.invert(x)
-
-
-@primitive
-def left_shift(xp, x, y):
-    _ints("left_shift", x, y)
-    return xp.left_shift(x, y)
-
-
-@primitive
-def right_shift(xp, x, y):
-    _ints("right_shift", x, y)
-    return xp.right_shift(x, y)

@@ -21,21 +21,43 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidArgumentError
-from .conv import (_channels_first, _col2im, _crop, _flatten_batch, _offset_slices,
-                   _out_spatial, _pad_array, _prod, _resolve_padding, _shape_of,
-                   _spatial_param, _to_channels_first, _to_channels_last, _unflatten_batch,
-                   _check_fits)
+from .conv import (
+    _channels_first,
+    _check_fits,
+    _col2im,
+    _crop,
+    _flatten_batch,
+    _offset_slices,
+    _out_spatial,
+    _pad_array,
+    _prod,
+    _resolve_padding,
+    _shape_of,
+    _spatial_param,
+    _to_channels_first,
+    _to_channels_last,
+    _unflatten_batch,
+)
 from .primitive import primitive
 
-__all__ = ["max_pool", "avg_pool", "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d",
-           "avg_pool2d", "avg_pool3d", "pool"]
+__all__ = [
+    "avg_pool",
+    "avg_pool1d",
+    "avg_pool2d",
+    "avg_pool3d",
+    "max_pool",
+    "max_pool1d",
+    "max_pool2d",
+    "max_pool3d",
+    "pool",
+]
 
 
 # =========================================================================================
 # Array helpers
 # =========================================================================================
 def _lowest(xp, dtype):
-    if dtype.kind == "f":
+    if dtype.kind == "f" or dtype.name == "bfloat16":
         return -xp.inf
     if dtype.kind == "b":
         return False
@@ -52,17 +74,26 @@ def _tap_views(xpd, ksize, strides, dilations, out_sp):
         yield (slice(None),) + _offset_slices(kk, strides, dilations, out_sp)
 
 
-def _max_pool_forward(xp, x, ksize, strides, dilations, pads):
-    xpd = _pad_array(xp, x, pads, _lowest(xp, x.dtype)) if any(
-        lo or hi for lo, hi in pads) else x
-    out_sp = _out_spatial(x.shape[1:-1], ksize, strides, dilations, pads)
+def _has_padding(pads) -> bool:
+    return any(lo or hi for lo, hi in pads)
+
+
+def _combine_taps(combine, xpd, out_sp, ksize, strides, dilations):
+    """Every kernel tap's strided view of the padded input ``xpd`` folded together with
+    ``combine`` (an in-place binary ufunc: ``xp.maximum``, ``xp.add``), shape (N, *out, C)."""
     y = None
     for sl in _tap_views(xpd, ksize, strides, dilations, out_sp):
         if y is None:
             y = xpd[sl].copy()
         else:
-            xp.maximum(y, xpd[sl], out=y)
+            combine(y, xpd[sl], out=y)
     return y
+
+
+def _max_pool_forward(xp, x, ksize, strides, dilations, pads):
+    xpd = _pad_array(xp, x, pads, _lowest(xp, x.dtype)) if _has_padding(pads) else x
+    out_sp = _out_spatial(x.shape[1:-1], ksize, strides, dilations, pads)
+    return _combine_taps(xp.maximum, xpd, out_sp, ksize, strides, dilations)
 
 
 def _argmax_flat(xp, x, y, ksize, strides, dilations, pads):
@@ -123,15 +154,10 @@ def _window_counts(xp, in_sp, ksize, strides, dilations, pads, dtype):
 
 
 def _avg_pool_forward(xp, x, ksize, strides, dilations, pads):
-    xpd = _pad_array(xp, x, pads, 0) if any(lo or hi for lo, hi in pads) else x
+    xpd = _pad_array(xp, x, pads, 0) if _has_padding(pads) else x
     out_sp = _out_spatial(x.shape[1:-1], ksize, strides, dilations, pads)
-    y = None
-    for sl in _tap_views(xpd, ksize, strides, dilations, out_sp):
-        if y is None:
-            y = xpd[sl].copy()
-        else:
-            y += xpd[sl]
-    if any(lo or hi for lo, hi in pads):
+    y = _combine_taps(xp.add, xpd, out_sp, ksize, strides, dilations)
+    if _has_padding(pads):
         y /= _window_counts(xp, x.shape[1:-1], ksize, strides, dilations, pads, y.dtype)
     else:
         y *= y.dtype.type(1.0 / _prod(ksize))
@@ -140,7 +166,7 @@ def _avg_pool_forward(xp, x, ksize, strides, dilations, pads):
 
 def _avg_pool_grad_forward(xp, g, x_shape, ksize, strides, dilations, pads):
     out_sp = g.shape[1:-1]
-    if any(lo or hi for lo, hi in pads):
+    if _has_padding(pads):
         g = g / _window_counts(xp, x_shape[1:-1], ksize, strides, dilations, pads, g.dtype)
     else:
         g = g * g.dtype.type(1.0 / _prod(ksize))
@@ -231,7 +257,7 @@ def _(gg, dx, g, x_shape=(), ksize=(), strides=(), dilations=(), pads=()):
 # =========================================================================================
 # Public pooling
 # =========================================================================================
-def _pool_nd(op, kind, input, ksize, strides, padding, data_format, dilations=None,  # noqa: A002
+def _pool_nd(op, kind, input, ksize, strides, padding, data_format, dilations=None,
              rank=None):
     x_shape = _shape_of(input)
     if rank is None:
@@ -265,7 +291,7 @@ def _pool_nd(op, kind, input, ksize, strides, padding, data_format, dilations=No
     return _unflatten_batch(y, batch)
 
 
-def max_pool(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+def max_pool(input: Any, ksize: Any, strides: Any, padding: Any,
              data_format: str | None = None, name=None):
     """Max pooling over 1-3 spatial dims (taken from the input's rank).
 
@@ -281,7 +307,7 @@ def max_pool(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
     return _pool_nd("max_pool", "MAX", input, ksize, strides, padding, data_format)
 
 
-def avg_pool(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+def avg_pool(input: Any, ksize: Any, strides: Any, padding: Any,
              data_format: str | None = None, name=None):
     """Average pooling over 1-3 spatial dims; with SAME padding each window averages only
     the elements inside the input.
@@ -295,7 +321,7 @@ def avg_pool(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
     return _pool_nd("avg_pool", "AVG", input, ksize, strides, padding, data_format)
 
 
-def max_pool1d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+def max_pool1d(input: Any, ksize: Any, strides: Any, padding: Any,
                data_format: str = "NWC", name=None):
     """1-D max pooling of ``input`` (N, W, C).
 
@@ -306,7 +332,7 @@ def max_pool1d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
     return _pool_nd("max_pool1d", "MAX", input, ksize, strides, padding, data_format, rank=1)
 
 
-def max_pool2d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+def max_pool2d(input: Any, ksize: Any, strides: Any, padding: Any,
                data_format: str = "NHWC", name=None):
     """2-D max pooling of ``input`` (N, H, W, C).
 
@@ -317,7 +343,7 @@ def max_pool2d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
     return _pool_nd("max_pool2d", "MAX", input, ksize, strides, padding, data_format, rank=2)
 
 
-def max_pool3d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+def max_pool3d(input: Any, ksize: Any, strides: Any, padding: Any,
                data_format: str = "NDHWC", name=None):
     """3-D max pooling of ``input`` (N, D, H, W, C).
 
@@ -328,7 +354,7 @@ def max_pool3d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
     return _pool_nd("max_pool3d", "MAX", input, ksize, strides, padding, data_format, rank=3)
 
 
-def avg_pool1d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+def avg_pool1d(input: Any, ksize: Any, strides: Any, padding: Any,
                data_format: str = "NWC", name=None):
     """1-D average pooling of ``input`` (N, W, C).
 
@@ -339,7 +365,7 @@ def avg_pool1d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
     return _pool_nd("avg_pool1d", "AVG", input, ksize, strides, padding, data_format, rank=1)
 
 
-def avg_pool2d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+def avg_pool2d(input: Any, ksize: Any, strides: Any, padding: Any,
                data_format: str = "NHWC", name=None):
     """2-D average pooling of ``input`` (N, H, W, C).
 
@@ -350,7 +376,7 @@ def avg_pool2d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
     return _pool_nd("avg_pool2d", "AVG", input, ksize, strides, padding, data_format, rank=2)
 
 
-def avg_pool3d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+def avg_pool3d(input: Any, ksize: Any, strides: Any, padding: Any,
                data_format: str = "NDHWC", name=None):
     """3-D average pooling of ``input`` (N, D, H, W, C).
 
@@ -361,7 +387,7 @@ def avg_pool3d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
     return _pool_nd("avg_pool3d", "AVG", input, ksize, strides, padding, data_format, rank=3)
 
 
-def pool(input: Any, window_shape: Any, pooling_type: str, strides: Any = None,  # noqa: A002
+def pool(input: Any, window_shape: Any, pooling_type: str, strides: Any = None,
          padding: Any = "VALID", data_format: str | None = None, dilations: Any = None,
          name=None):
     """N-d pooling: ``pooling_type`` 'MAX' or 'AVG' over ``window_shape`` (N ints), with

@@ -1,9 +1,12 @@
 """keras.activations: activation functions by name (``"relu"``, ``"gelu"`` ...)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ember
+
+from ..saving.family import ObjectFamily
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
@@ -99,6 +102,11 @@ ALL = {f.__name__: f for f in (relu, linear, sigmoid, tanh, softmax, log_softmax
                                silu, elu, selu, softplus, softsign, leaky_relu, relu6,
                                exponential, hard_sigmoid, hard_silu, mish)}
 ALL.update({"swish": silu, "hard_swish": hard_silu})
+_FAMILY = ObjectFamily(
+    ALL, instantiates=(),
+    invalid="Could not interpret activation function identifier: {!r}",
+    unknown=lambda name: (f"Could not interpret activation function identifier: {name!r}; "
+                          f"known names are {sorted(ALL)}"))
 
 
 def get(identifier: Any) -> Callable:
@@ -107,23 +115,7 @@ def get(identifier: Any) -> Callable:
     >>> get("relu") is relu
     True
     """
-    if identifier is None:
-        return linear
-    if isinstance(identifier, str):
-        fn = ALL.get(identifier)
-        if fn is None:
-            from ..saving.object_registration import get_registered_object
-            fn = get_registered_object(identifier)
-        if fn is None:
-            raise ValueError(f"Could not interpret activation function identifier: "
-                             f"{identifier!r}; known names are {sorted(ALL)}")
-        return fn
-    if isinstance(identifier, dict):
-        from ..saving.serialization import deserialize_keras_object
-        return get(deserialize_keras_object(identifier))
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret activation function identifier: {identifier!r}")
+    return linear if identifier is None else _FAMILY.get(identifier)
 
 
 def serialize(activation: Callable) -> Any:
@@ -132,8 +124,7 @@ def serialize(activation: Callable) -> Any:
         if fn is activation and name not in ("swish", "hard_swish"):
             return name
     if hasattr(activation, "get_config"):
-        from ..saving.serialization import serialize_keras_object
-        return serialize_keras_object(activation)
+        return _FAMILY.serialize(activation)
     from ..saving.object_registration import GLOBAL_CUSTOM_NAMES
     return GLOBAL_CUSTOM_NAMES.get(activation, getattr(activation, "__name__", "custom"))
 

@@ -5,6 +5,8 @@ from typing import Any
 
 import ember
 
+from ..saving.family import ObjectFamily
+
 
 class Constraint:
     """Base class: ``constraint(w)`` returns the projected weight."""
@@ -16,7 +18,7 @@ class Constraint:
         return {}
 
     @classmethod
-    def from_config(cls, config: dict) -> "Constraint":
+    def from_config(cls, config: dict) -> Constraint:
         return cls(**config)
 
 
@@ -84,29 +86,29 @@ _ALIASES = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
             "min_max_norm": MinMaxNorm}
 
 
+_FAMILY = ObjectFamily(
+    ALL_CLASSES, aliases=_ALIASES, instantiates=object, registered=False,
+    invalid="Could not interpret constraint identifier: {!r}")
+
+
 def get(identifier: Any):
     """A constraint from None, a name (``"non_neg"``), a config, an instance or callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier) or ALL_CLASSES.get(identifier)
-        if cls is None:
-            raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
-        return cls()
-    if isinstance(identifier, dict):
-        from ..saving.serialization import deserialize_keras_object
-        return deserialize_keras_object(identifier, module_objects=ALL_CLASSES)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+    return _FAMILY.get(identifier)
 
 
-def serialize(constraint):
-    from ..saving.serialization import serialize_keras_object
-    return serialize_keras_object(constraint)
+def serialize(constraint) -> Any:
+    """The Keras 3 config envelope of ``constraint``.
+
+    >>> serialize(NonNeg())["class_name"]
+    'NonNeg'
+    """
+    return _FAMILY.serialize(constraint)
 
 
 def deserialize(config, custom_objects=None):
-    from ..saving.serialization import deserialize_keras_object
-    return deserialize_keras_object(config, custom_objects=custom_objects,
-                                    module_objects=ALL_CLASSES)
+    """The constraint a config envelope (or a class name) describes.
+
+    >>> type(deserialize(serialize(NonNeg()))).__name__
+    'NonNeg'
+    """
+    return _FAMILY.deserialize(config, custom_objects)

@@ -9,6 +9,7 @@ import numpy as np
 import ember
 
 from .. import config
+from ..saving.family import ObjectFamily
 from ..utils.random import draw_seed
 
 
@@ -43,10 +44,10 @@ class Initializer:
         return {}
 
     @classmethod
-    def from_config(cls, config: dict) -> "Initializer":
+    def from_config(cls, config: dict) -> Initializer:
         return cls(**config)
 
-    def clone(self) -> "Initializer":
+    def clone(self) -> Initializer:
         return type(self).from_config(self.get_config())
 
 
@@ -296,6 +297,11 @@ orthogonal, random_normal, random_uniform = Orthogonal, RandomNormal, RandomUnif
 truncated_normal, variance_scaling, identity = TruncatedNormal, VarianceScaling, Identity
 
 
+_FAMILY = ObjectFamily(
+    ALL_CLASSES, aliases=_ALIASES, instantiates=Initializer,
+    invalid="Could not interpret initializer identifier: {!r}")
+
+
 def get(identifier: Any):
     """An initializer from a name (``"glorot_uniform"``), class name, config, instance or
     callable.
@@ -303,34 +309,22 @@ def get(identifier: Any):
     >>> get("he_normal").__class__.__name__
     'HeNormal'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, Initializer):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier) or ALL_CLASSES.get(identifier)
-        if cls is None:
-            from ..saving.object_registration import get_registered_object
-            cls = get_registered_object(identifier)
-        if cls is None:
-            raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
-        return cls() if isinstance(cls, type) else cls
-    if isinstance(identifier, dict):
-        from ..saving.serialization import deserialize_keras_object
-        return deserialize_keras_object(identifier, module_objects=ALL_CLASSES)
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    return _FAMILY.get(identifier)
 
 
 def serialize(initializer) -> Any:
-    from ..saving.serialization import serialize_keras_object
-    return serialize_keras_object(initializer)
+    """The Keras 3 config envelope of ``initializer``.
+
+    >>> serialize(Zeros())["class_name"]
+    'Zeros'
+    """
+    return _FAMILY.serialize(initializer)
 
 
 def deserialize(config, custom_objects=None):
-    from ..saving.serialization import deserialize_keras_object
-    return deserialize_keras_object(config, custom_objects=custom_objects,
-                                    module_objects=ALL_CLASSES)
+    """The initializer a config envelope (or a class name) describes.
+
+    >>> type(deserialize(serialize(Zeros()))).__name__
+    'Zeros'
+    """
+    return _FAMILY.deserialize(config, custom_objects)

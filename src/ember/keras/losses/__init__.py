@@ -8,9 +8,9 @@ True
 """
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
+from ..saving.family import ObjectFamily, object_name
 from .hinge_losses import (  # noqa: F401
     CategoricalHinge,
     Hinge,
@@ -101,14 +101,17 @@ ALL_OBJECTS_DICT.update({
 })
 
 
+_FAMILY = ObjectFamily(ALL_OBJECTS_DICT, printable_name="loss function",
+                       invalid="Could not interpret loss identifier: {}")
+
+
 def serialize(loss: Any) -> Any:
     """The Keras 3 config of a loss (a class instance or a function).
 
     >>> serialize(mean_squared_error)["config"]
     'mean_squared_error'
     """
-    from ..saving.serialization import serialize_keras_object
-    return serialize_keras_object(loss)
+    return _FAMILY.serialize(loss)
 
 
 def deserialize(name: Any, custom_objects: dict | None = None) -> Any:
@@ -117,10 +120,7 @@ def deserialize(name: Any, custom_objects: dict | None = None) -> Any:
     >>> deserialize("mse") is mean_squared_error
     True
     """
-    from ..saving.serialization import deserialize_keras_object
-    return deserialize_keras_object(name, module_objects=ALL_OBJECTS_DICT,
-                                    custom_objects=custom_objects,
-                                    printable_module_name="loss function")
+    return _FAMILY.deserialize(name, custom_objects)
 
 
 def get(identifier: Any) -> Any:
@@ -132,29 +132,7 @@ def get(identifier: Any) -> Any:
     >>> type(get("MeanSquaredError")).__name__
     'MeanSquaredError'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = ALL_OBJECTS_DICT.get(identifier)
-        if obj is None:
-            from ..saving.object_registration import get_registered_object
-            obj = get_registered_object(identifier)
-    else:
-        obj = identifier
-    if callable(obj):
-        return obj() if inspect.isclass(obj) else obj
-    raise ValueError(f"Could not interpret loss identifier: {identifier}")
-
-
-def _object_name(obj: Any) -> str:
-    from ..utils.naming import to_snake_case
-    if hasattr(obj, "name"):
-        return obj.name
-    if hasattr(obj, "__name__"):
-        return to_snake_case(obj.__name__)
-    return to_snake_case(type(obj).__name__)
+    return _FAMILY.get(identifier)
 
 
 def binary_or_sparse_categorical(y_true: Any, y_pred: Any) -> tuple[bool, bool]:
@@ -195,5 +173,5 @@ def get_for_output(identifier: Any, y_true: Any = None, y_pred: Any = None) -> L
         obj = get(identifier)
     if isinstance(obj, Loss):
         return obj
-    name = identifier if isinstance(identifier, str) else _object_name(obj)
+    name = identifier if isinstance(identifier, str) else object_name(obj)
     return LossFunctionWrapper(obj, name=name)

@@ -192,7 +192,25 @@ def categorical_generalized_cross_entropy(y_true: Any, y_pred: Any, q: float) ->
     return (1.0 - ember.pow(p, q)) / q
 
 
-class BinaryCrossentropy(LossFunctionWrapper):
+class _CrossentropyLoss(LossFunctionWrapper):
+    """Base of the (focal) cross-entropy classes: as in Keras, the loss function's keyword
+    arguments are also public attributes, and ``get_config`` writes the ones named in
+    ``_config_keys`` (in that order) instead of the function."""
+
+    _config_keys: tuple[str, ...] = ("from_logits", "label_smoothing", "axis")
+
+    def __init__(self, fn, reduction: Any, name: str, dtype: Any, **kwargs):
+        super().__init__(fn, name=name, reduction=reduction, dtype=dtype, **kwargs)
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+    def get_config(self) -> dict:
+        config = Loss.get_config(self)
+        config.update({key: getattr(self, key) for key in self._config_keys})
+        return config
+
+
+class BinaryCrossentropy(_CrossentropyLoss):
     """Binary cross-entropy between true labels (0/1) and predicted probabilities or
     logits.
 
@@ -205,23 +223,17 @@ class BinaryCrossentropy(LossFunctionWrapper):
                  name: str = "binary_crossentropy", dtype: Any = None):
         super().__init__(binary_crossentropy, name=name, reduction=reduction, dtype=dtype,
                          from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def get_config(self) -> dict:
-        config = Loss.get_config(self)
-        config.update({"from_logits": self.from_logits,
-                       "label_smoothing": self.label_smoothing, "axis": self.axis})
-        return config
 
 
-class BinaryFocalCrossentropy(LossFunctionWrapper):
+class BinaryFocalCrossentropy(_CrossentropyLoss):
     """Focal binary cross-entropy (down-weights easy examples).
 
     >>> round(float(BinaryFocalCrossentropy(gamma=2.0)([[1.0]], [[0.5]])), 4)
     0.1733
     """
+
+    _config_keys = ("from_logits", "label_smoothing", "axis", "apply_class_balancing",
+                   "alpha", "gamma")
 
     def __init__(self, apply_class_balancing: bool = False, alpha: float = 0.25,
                  gamma: float = 2.0, from_logits: bool = False, label_smoothing: float = 0.0,
@@ -231,23 +243,9 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
                          dtype=dtype, apply_class_balancing=apply_class_balancing,
                          alpha=alpha, gamma=gamma, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-        self.apply_class_balancing = apply_class_balancing
-        self.alpha = alpha
-        self.gamma = gamma
-
-    def get_config(self) -> dict:
-        config = Loss.get_config(self)
-        config.update({"from_logits": self.from_logits,
-                       "label_smoothing": self.label_smoothing, "axis": self.axis,
-                       "apply_class_balancing": self.apply_class_balancing,
-                       "alpha": self.alpha, "gamma": self.gamma})
-        return config
 
 
-class CategoricalCrossentropy(LossFunctionWrapper):
+class CategoricalCrossentropy(_CrossentropyLoss):
     """Cross-entropy between one-hot labels and predicted class probabilities or logits.
 
     >>> round(float(CategoricalCrossentropy()([[0.0, 1.0]], [[0.5, 0.5]])), 4)
@@ -260,23 +258,16 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         super().__init__(categorical_crossentropy, name=name, reduction=reduction,
                          dtype=dtype, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def get_config(self) -> dict:
-        config = Loss.get_config(self)
-        config.update({"from_logits": self.from_logits,
-                       "label_smoothing": self.label_smoothing, "axis": self.axis})
-        return config
 
 
-class CategoricalFocalCrossentropy(LossFunctionWrapper):
+class CategoricalFocalCrossentropy(_CrossentropyLoss):
     """Focal categorical cross-entropy.
 
     >>> round(float(CategoricalFocalCrossentropy()([[0.0, 1.0]], [[0.5, 0.5]])), 4)
     0.0433
     """
+
+    _config_keys = ("from_logits", "label_smoothing", "axis", "alpha", "gamma")
 
     def __init__(self, alpha: float = 0.25, gamma: float = 2.0, from_logits: bool = False,
                  label_smoothing: float = 0.0, axis: int = -1,
@@ -285,18 +276,6 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
         super().__init__(categorical_focal_crossentropy, name=name, reduction=reduction,
                          dtype=dtype, alpha=alpha, gamma=gamma, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-        self.alpha = alpha
-        self.gamma = gamma
-
-    def get_config(self) -> dict:
-        config = Loss.get_config(self)
-        config.update({"from_logits": self.from_logits,
-                       "label_smoothing": self.label_smoothing, "axis": self.axis,
-                       "alpha": self.alpha, "gamma": self.gamma})
-        return config
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):

@@ -8,10 +8,23 @@ behind them.
 """
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
-from ..losses import binary_or_sparse_categorical
+from ..losses import (  # noqa: F401 -- the Keras 2 short names of the functions
+    KLD,
+    MAE,
+    MAPE,
+    MSE,
+    MSLE,
+    binary_or_sparse_categorical,
+    kld,
+    kullback_leibler_divergence,
+    logcosh,
+    mae,
+    mape,
+    mse,
+    msle,
+)
 from ..losses.hinge_losses import categorical_hinge, hinge, squared_hinge  # noqa: F401
 from ..losses.probabilistic_losses import (  # noqa: F401
     binary_crossentropy,
@@ -30,6 +43,7 @@ from ..losses.regression_losses import (  # noqa: F401
     mean_squared_error,
     mean_squared_logarithmic_error,
 )
+from ..saving.family import ObjectFamily, object_name
 from .accuracy_metrics import (  # noqa: F401
     Accuracy,
     BinaryAccuracy,
@@ -87,14 +101,6 @@ from .regression_metrics import (  # noqa: F401
     cosine_similarity,
 )
 
-# Keras 2 short names of the functions
-mse = MSE = mean_squared_error
-mae = MAE = mean_absolute_error
-mape = MAPE = mean_absolute_percentage_error
-msle = MSLE = mean_squared_logarithmic_error
-kld = KLD = kullback_leibler_divergence = kl_divergence
-logcosh = log_cosh
-
 ALL_OBJECTS = {
     Metric, Mean, Sum, MeanMetricWrapper, MeanSquaredError, RootMeanSquaredError,
     MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
@@ -125,22 +131,22 @@ ALL_OBJECTS_DICT.update({
 })
 
 
+_FAMILY = ObjectFamily(ALL_OBJECTS_DICT, printable_name="metric function",
+                       invalid="Could not interpret metric identifier: {}")
+
+
 def serialize(metric: Any) -> Any:
     """The Keras 3 config of a metric.
 
     >>> serialize(Mean(name="m"))["config"]
     {'name': 'm', 'dtype': 'float32'}
     """
-    from ..saving.serialization import serialize_keras_object
-    return serialize_keras_object(metric)
+    return _FAMILY.serialize(metric)
 
 
 def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
     """A metric (or metric function) from a name or a config written by ``serialize``."""
-    from ..saving.serialization import deserialize_keras_object
-    return deserialize_keras_object(config, module_objects=ALL_OBJECTS_DICT,
-                                    custom_objects=custom_objects,
-                                    printable_module_name="metric function")
+    return _FAMILY.deserialize(config, custom_objects)
 
 
 def get(identifier: Any) -> Any:
@@ -150,28 +156,7 @@ def get(identifier: Any) -> Any:
     >>> type(get("mse")).__name__
     'MeanSquaredError'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = ALL_OBJECTS_DICT.get(identifier)
-        if obj is None:
-            from ..saving.object_registration import get_registered_object
-            obj = get_registered_object(identifier)
-    else:
-        obj = identifier
-    if callable(obj):
-        return obj() if inspect.isclass(obj) else obj
-    raise ValueError(f"Could not interpret metric identifier: {identifier}")
-
-
-def _object_name(obj: Any) -> str:
-    if hasattr(obj, "name"):
-        return obj.name
-    if hasattr(obj, "__name__"):
-        return _snake(obj.__name__)
-    return _snake(type(obj).__name__)
+    return _FAMILY.get(identifier)
 
 
 def get_for_output(identifier: Any, y_true: Any = None, y_pred: Any = None,
@@ -204,7 +189,7 @@ def get_for_output(identifier: Any, y_true: Any = None, y_pred: Any = None,
         metric = cls(name=identifier)
     else:
         metric = get(identifier)
-    name = identifier if isinstance(identifier, str) else _object_name(metric)
+    name = identifier if isinstance(identifier, str) else object_name(metric)
     if not isinstance(metric, Metric):
         metric = MeanMetricWrapper(metric)
     metric.name = name

@@ -36,6 +36,19 @@ def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> ember.T
     return ember.cast(ember.equal(y_true, y_pred), config.floatx())
 
 
+def _argmax_matches(labels: ember.Tensor, y_pred: ember.Tensor,
+                    squeeze: bool) -> ember.Tensor:
+    """1.0 where the arg-max of ``y_pred`` equals the class id in ``labels``; with
+    ``squeeze``, ``labels`` has a trailing axis of 1, dropped to compare and then restored.
+    """
+    shape = tuple(labels.shape)
+    if squeeze:
+        labels = ember.squeeze(labels, axis=-1)
+    y_pred = ember.cast(ember.argmax(y_pred, axis=-1), labels.dtype)
+    matches = ember.cast(ember.equal(labels, y_pred), config.floatx())
+    return ember.reshape(matches, shape) if squeeze else matches
+
+
 def categorical_accuracy(y_true: Any, y_pred: Any) -> ember.Tensor:
     """1.0 where the arg-max of ``y_pred`` is the arg-max of one-hot ``y_true``.
 
@@ -45,16 +58,7 @@ def categorical_accuracy(y_true: Any, y_pred: Any) -> ember.Tensor:
     y_pred = to_tensor(y_pred)
     y_true = ember.argmax(to_tensor(y_true), axis=-1)
     y_true = ember.cast(y_true, y_pred.dtype)
-    original_shape = tuple(y_true.shape)
-    reshape_matches = False
-    if len(y_true.shape) == len(y_pred.shape):
-        y_true = ember.squeeze(y_true, axis=-1)
-        reshape_matches = True
-    y_pred = ember.cast(ember.argmax(y_pred, axis=-1), y_true.dtype)
-    matches = ember.cast(ember.equal(y_true, y_pred), config.floatx())
-    if reshape_matches:
-        matches = ember.reshape(matches, original_shape)
-    return matches
+    return _argmax_matches(y_true, y_pred, len(y_true.shape) == len(y_pred.shape))
 
 
 def sparse_categorical_accuracy(y_true: Any, y_pred: Any) -> ember.Tensor:
@@ -65,15 +69,8 @@ def sparse_categorical_accuracy(y_true: Any, y_pred: Any) -> ember.Tensor:
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true, y_pred.dtype)
-    original_shape = tuple(y_true.shape)
-    reshape_matches = False
-    if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
-        y_true = ember.squeeze(y_true, axis=-1)
-        reshape_matches = True
-    y_pred = ember.cast(ember.argmax(y_pred, axis=-1), y_true.dtype)
-    matches = ember.cast(ember.equal(y_true, y_pred), config.floatx())
-    if reshape_matches:
-        matches = ember.reshape(matches, original_shape)
+    matches = _argmax_matches(y_true, y_pred, len(y_true.shape) == len(y_pred.shape) and
+                              y_true.shape[-1] == 1)
     if len(matches.shape) > 1 and matches.shape[-1] == 1:
         matches = ember.squeeze(matches, axis=-1)
     return matches

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..saving.family import ObjectFamily
 from . import schedules
 from .adadelta import Adadelta
 from .adafactor import Adafactor
@@ -29,14 +30,22 @@ ALL_OBJECTS = (Optimizer, Adam, SGD, RMSprop, Adadelta, AdamW, Adagrad, Adamax, 
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 
+_FAMILY = ObjectFamily(
+    ALL_OBJECTS_DICT, case_insensitive=True, printable_name="optimizer",
+    accepts=lambda obj: isinstance(obj, Optimizer), instantiates=(),
+    invalid="Could not interpret optimizer identifier: {}",
+    unknown=lambda name: (f"Could not interpret optimizer identifier: {name!r}; known "
+                          f"optimizers: {', '.join(sorted(ALL_OBJECTS_DICT))}, or a "
+                          "registered custom class name"))
+
+
 def serialize(optimizer: Optimizer) -> dict:
     """The Keras 3 config envelope of ``optimizer``.
 
     >>> serialize(SGD(learning_rate=0.5))["config"]["learning_rate"]
     0.5
     """
-    from ..saving.serialization import serialize_keras_object
-    return serialize_keras_object(optimizer)
+    return _FAMILY.serialize(optimizer)
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
@@ -46,13 +55,7 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
     >>> type(opt).__name__, float(opt.learning_rate)
     ('Adam', 0.5)
     """
-    from ..saving.serialization import deserialize_keras_object
-    config = dict(config)
-    if str(config.get("class_name", "")).lower() in ALL_OBJECTS_DICT:
-        config["class_name"] = config["class_name"].lower()
-    return deserialize_keras_object(config, custom_objects=custom_objects,
-                                    module_objects=ALL_OBJECTS_DICT,
-                                    printable_module_name="optimizer")
+    return _FAMILY.deserialize(config, custom_objects)
 
 
 def get(identifier: Any) -> Optimizer | None:
@@ -61,23 +64,7 @@ def get(identifier: Any) -> Optimizer | None:
     >>> type(get("SGD")).__name__
     'SGD'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        from ..saving.object_registration import get_registered_object
-        if identifier.lower() not in ALL_OBJECTS_DICT and \
-                get_registered_object(identifier) is None:
-            raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}; "
-                             f"known optimizers: {', '.join(sorted(ALL_OBJECTS_DICT))}, "
-                             "or a registered custom class name")
-        obj = deserialize({"class_name": identifier, "config": {}})
-    else:
-        obj = identifier
-    if isinstance(obj, Optimizer):
-        return obj
-    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
+    return _FAMILY.get(identifier)
 
 
 __all__ = [

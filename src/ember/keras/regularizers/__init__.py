@@ -5,6 +5,8 @@ from typing import Any
 
 import ember
 
+from ..saving.family import ObjectFamily
+
 
 class Regularizer:
     """Base class: ``reg(weight)`` returns a scalar penalty."""
@@ -16,7 +18,7 @@ class Regularizer:
         return {}
 
     @classmethod
-    def from_config(cls, config: dict) -> "Regularizer":
+    def from_config(cls, config: dict) -> Regularizer:
         return cls(**config)
 
 
@@ -101,29 +103,29 @@ ALL_CLASSES = {"Regularizer": Regularizer, "L1": L1, "L2": L2, "L1L2": L1L2,
 _ALIASES = {"l1": L1, "l2": L2, "l1_l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer}
 
 
+_FAMILY = ObjectFamily(
+    ALL_CLASSES, aliases=_ALIASES, instantiates=object, registered=False,
+    invalid="Could not interpret regularizer identifier: {!r}")
+
+
 def get(identifier: Any):
     """A regularizer from None, a name (``"l2"``), a config, an instance or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier) or ALL_CLASSES.get(identifier)
-        if cls is None:
-            raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
-        return cls()
-    if isinstance(identifier, dict):
-        from ..saving.serialization import deserialize_keras_object
-        return deserialize_keras_object(identifier, module_objects=ALL_CLASSES)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+    return _FAMILY.get(identifier)
 
 
-def serialize(regularizer):
-    from ..saving.serialization import serialize_keras_object
-    return serialize_keras_object(regularizer)
+def serialize(regularizer) -> Any:
+    """The Keras 3 config envelope of ``regularizer``.
+
+    >>> serialize(L2(0.5))["class_name"]
+    'L2'
+    """
+    return _FAMILY.serialize(regularizer)
 
 
 def deserialize(config, custom_objects=None):
-    from ..saving.serialization import deserialize_keras_object
-    return deserialize_keras_object(config, custom_objects=custom_objects,
-                                    module_objects=ALL_CLASSES)
+    """The regularizer a config envelope (or a class name) describes.
+
+    >>> type(deserialize(serialize(L2(0.5)))).__name__
+    'L2'
+    """
+    return _FAMILY.deserialize(config, custom_objects)

@@ -5,6 +5,7 @@
 >>> round(float(s(100)), 4)
 0.05
 """
+from ...saving.family import ObjectFamily
 from .cosine_decay import CosineDecay
 from .cosine_decay_restarts import CosineDecayRestarts
 from .exponential_decay import ExponentialDecay
@@ -16,6 +17,7 @@ from .polynomial_decay import PolynomialDecay
 ALL_OBJECTS = {cls.__name__: cls for cls in (
     LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay,
     InverseTimeDecay, CosineDecay, CosineDecayRestarts)}
+_FAMILY = ObjectFamily(ALL_OBJECTS, printable_name="decay")
 
 __all__ = [
     "CosineDecay",

@@ -54,8 +54,8 @@ def serialize(learning_rate_schedule: LearningRateSchedule) -> dict:
     >>> serialize(ExponentialDecay(0.1, 100, 0.96))["class_name"]
     'ExponentialDecay'
     """
-    from ...saving.serialization import serialize_keras_object
-    return serialize_keras_object(learning_rate_schedule)
+    from . import _FAMILY
+    return _FAMILY.serialize(learning_rate_schedule)
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRateSchedule:
@@ -67,8 +67,5 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRat
     >>> round(float(s(2)), 4)
     0.05
     """
-    from ...saving.serialization import deserialize_keras_object
-    from . import ALL_OBJECTS
-    return deserialize_keras_object(config, custom_objects=custom_objects,
-                                    module_objects=ALL_OBJECTS,
-                                    printable_module_name="decay")
+    from . import _FAMILY  # the package's, built once every schedule class is defined
+    return _FAMILY.deserialize(config, custom_objects)
