@@ -87,7 +87,9 @@ NN_NAMESPACE = {**ACTIVATIONS, **NN, **CONV, **POOL, **DROPOUT,
                 **names(_EW, "sigmoid", "tanh"), **names("ember.ops.sorting", "top_k",
                                                             "in_top_k"),
                 **names("ember.ops.indexing", "embedding_lookup"),
-                **names("ember.ops.linalg", "l2_normalize")}
+                **names("ember.ops.linalg", "l2_normalize"),
+                **names("ember.ops.rnn_cells", "lstm_sequence", "gru_sequence",
+                        "simple_rnn_sequence")}
 LINALG_NAMESPACE = {**LINALG, **names("ember.ops.creation", "eye"),
                     **names("ember.ops.linalg", "adjoint")}
 RANDOM_NAMESPACE = RANDOM
