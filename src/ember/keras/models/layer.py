@@ -349,9 +349,12 @@ class Layer:
             training = kwargs.pop("training", None)
             if training is None:
                 training = call_context.current_training()
-        previous_mask = _collect_mask(inputs)
-        if self._call_has_mask and kwargs.get("mask") is None and previous_mask is not None:
-            kwargs["mask"] = previous_mask
+        if self._call_has_mask and kwargs.get("mask") is not None:
+            previous_mask = kwargs["mask"]      # an explicit mask wins, as in Keras
+        else:
+            previous_mask = _collect_mask(inputs)
+            if self._call_has_mask and previous_mask is not None:
+                kwargs["mask"] = previous_mask
         if self.autocast and self.compute_dtype != self.variable_dtype:
             args = (_map(lambda t: _autocast(t, self.compute_dtype), inputs),) + \
                 tuple(args[1:])
