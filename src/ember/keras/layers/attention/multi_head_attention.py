@@ -13,10 +13,10 @@ from ...models.keras_tensor import KerasTensor
 from ..activations.softmax import Softmax
 from ..core.einsum_dense import EinsumDense
 from ..regularization.dropout import Dropout
-from .base_attention import QueryValueAttention, keras_mask
+from .base_attention import QueryValueAttention
+from .call_inputs import attention_call_inputs
 from .dot_product import expand_mask, heads_attention, masked_softmax
 from .equations import attention_equations, partial_output_shape, projection_equation
-from .masks import merge_attention_masks
 
 
 def _positive_int(value: Any, name: str, allow_none: bool = False) -> None:
@@ -256,18 +256,9 @@ class MultiHeadAttention(QueryValueAttention):
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None,
              use_causal_mask=False):
-        key_given = key is not None
-        if query_mask is None:
-            query_mask = keras_mask(query)
-        if value_mask is None:
-            value_mask = keras_mask(value)
-        if key_mask is None and key_given:
-            key_mask = keras_mask(key)
-        value = self._as_input(value)
-        key = self._as_input(key) if key_given else value
-        attention_mask = merge_attention_masks(
-            query.shape[1], value.shape[1], query_mask, value_mask, key_mask,
-            attention_mask, use_causal_mask, self._sliding_window)
+        value, key, attention_mask = attention_call_inputs(
+            self, query, value, key, query_mask, value_mask, key_mask, attention_mask,
+            use_causal_mask, self._sliding_window)
         gate = self._gate_dense(query) if self._use_gate else None
         if value is query and key is value and self._can_fuse_projections(query):
             query, key, value = self._fused_self_projections(query)

@@ -9,7 +9,7 @@ from ... import activations, constraints, initializers, regularizers
 from ... import config as keras_config
 from ...models.layer import Layer
 from ..input_spec import InputSpec
-from . import conv_args
+from . import conv_args, conv_layer_parts
 
 
 class BaseConv(Layer):
@@ -56,9 +56,7 @@ class BaseConv(Layer):
         self.lora_rank = None
         self.lora_alpha = None
         self.input_spec = InputSpec(min_ndim=rank + 2)
-        if filters is not None and filters <= 0:
-            raise ValueError("Invalid value for argument `filters`. Expected a strictly "
-                             f"positive value. Received filters={filters}.")
+        conv_layer_parts.check_filters(filters)
         if groups <= 0:
             raise ValueError("The number of groups must be a positive integer. "
                              f"Received: groups={groups}.")
@@ -84,10 +82,7 @@ class BaseConv(Layer):
             name="kernel", shape=self.kernel_size + (channels // self.groups, self.filters),
             initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint)
-        self.bias = self.add_weight(
-            name="bias", shape=(self.filters,), initializer=self.bias_initializer,
-            regularizer=self.bias_regularizer,
-            constraint=self.bias_constraint) if self.use_bias else None
+        self.bias = conv_layer_parts.bias_weight(self, self.filters)
         self.built = True
 
     def _padding_arg(self) -> Any:
@@ -103,11 +98,7 @@ class BaseConv(Layer):
 
     def call(self, inputs):
         outputs = self.convolution_op(inputs, self.kernel)
-        if self.use_bias:
-            outputs = conv_args.add_bias(self, outputs, self.bias)
-        if self.activation is not activations.linear:
-            outputs = self.activation(outputs)
-        return outputs
+        return conv_layer_parts.bias_and_activation(self, outputs)
 
     def compute_output_shape(self, input_shape):
         return conv_args.conv_output_shape(self, input_shape, self.filters)
@@ -122,14 +113,6 @@ class BaseConv(Layer):
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
             "groups": self.groups,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **conv_layer_parts.activation_and_weights_config(self, ("kernel",)),
         })
         return config

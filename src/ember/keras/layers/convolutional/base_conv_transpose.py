@@ -9,7 +9,7 @@ from ... import activations, constraints, initializers, regularizers
 from ... import config as keras_config
 from ...models.layer import Layer
 from ..input_spec import InputSpec
-from . import conv_args
+from . import conv_args, conv_layer_parts
 
 
 class BaseConvTranspose(Layer):
@@ -56,9 +56,7 @@ class BaseConvTranspose(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=rank + 2)
-        if filters is not None and filters <= 0:
-            raise ValueError("Invalid value for argument `filters`. Expected a strictly "
-                             f"positive value. Received filters={filters}.")
+        conv_layer_parts.check_filters(filters)
         if self.output_padding is not None:
             for i, (op, s) in enumerate(zip(self.output_padding, self.strides)):
                 if op >= s:
@@ -80,10 +78,7 @@ class BaseConvTranspose(Layer):
             name="kernel", shape=self.kernel_size + (self.filters, channels),
             initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint)
-        self.bias = self.add_weight(
-            name="bias", shape=(self.filters,), initializer=self.bias_initializer,
-            regularizer=self.bias_regularizer,
-            constraint=self.bias_constraint) if self.use_bias else None
+        self.bias = conv_layer_parts.bias_weight(self, self.filters)
         self.built = True
 
     def call(self, inputs):
@@ -93,11 +88,7 @@ class BaseConvTranspose(Layer):
                                           padding=self.padding.upper(),
                                           data_format=self.data_format,
                                           dilations=self.dilation_rate)
-        if self.use_bias:
-            outputs = conv_args.add_bias(self, outputs, self.bias)
-        if self.activation is not activations.linear:
-            outputs = self.activation(outputs)
-        return outputs
+        return conv_layer_parts.bias_and_activation(self, outputs)
 
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)
@@ -123,14 +114,6 @@ class BaseConvTranspose(Layer):
             "output_padding": self.output_padding,
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **conv_layer_parts.activation_and_weights_config(self, ("kernel",)),
         })
         return config

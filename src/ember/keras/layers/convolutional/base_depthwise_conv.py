@@ -9,7 +9,7 @@ from ... import activations, constraints, initializers, regularizers
 from ... import config as keras_config
 from ...models.layer import Layer
 from ..input_spec import InputSpec
-from . import conv_args
+from . import conv_args, conv_layer_parts
 
 
 def depthwise_op(layer: Any, inputs: Any, kernel: Any):
@@ -79,19 +79,12 @@ class BaseDepthwiseConv(Layer):
             name="kernel", shape=self.kernel_size + (channels, self.depth_multiplier),
             initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
             constraint=self.depthwise_constraint)
-        self.bias = self.add_weight(
-            name="bias", shape=(self.depth_multiplier * channels,),
-            initializer=self.bias_initializer, regularizer=self.bias_regularizer,
-            constraint=self.bias_constraint) if self.use_bias else None
+        self.bias = conv_layer_parts.bias_weight(self, self.depth_multiplier * channels)
         self.built = True
 
     def call(self, inputs):
         outputs = depthwise_op(self, inputs, self.kernel)
-        if self.use_bias:
-            outputs = conv_args.add_bias(self, outputs, self.bias)
-        if self.activation is not activations.linear:
-            outputs = self.activation(outputs)
-        return outputs
+        return conv_layer_parts.bias_and_activation(self, outputs)
 
     def compute_output_shape(self, input_shape):
         channels = conv_args.input_channels(self, input_shape)
@@ -107,14 +100,6 @@ class BaseDepthwiseConv(Layer):
             "padding": self.padding,
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **conv_layer_parts.activation_and_weights_config(self, ("depthwise",)),
         })
         return config

@@ -9,7 +9,7 @@ from ... import activations, constraints, initializers, regularizers
 from ... import config as keras_config
 from ...models.layer import Layer
 from ..input_spec import InputSpec
-from . import conv_args
+from . import conv_args, conv_layer_parts
 from .base_depthwise_conv import depthwise_op
 
 
@@ -59,9 +59,7 @@ class BaseSeparableConv(Layer):
             raise ValueError("Invalid value for argument `depth_multiplier`. Expected a "
                              "strictly positive value. Received "
                              f"depth_multiplier={depth_multiplier}.")
-        if filters is not None and filters <= 0:
-            raise ValueError("Invalid value for argument `filters`. Expected a strictly "
-                             f"positive value. Received filters={filters}.")
+        conv_layer_parts.check_filters(filters)
 
     def build(self, input_shape):
         channels = conv_args.input_channels(self, input_shape)
@@ -77,10 +75,7 @@ class BaseSeparableConv(Layer):
             shape=(1,) * self.rank + (self.depth_multiplier * channels, self.filters),
             initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
             constraint=self.pointwise_constraint)
-        self.bias = self.add_weight(
-            name="bias", shape=(self.filters,), initializer=self.bias_initializer,
-            regularizer=self.bias_regularizer,
-            constraint=self.bias_constraint) if self.use_bias else None
+        self.bias = conv_layer_parts.bias_weight(self, self.filters)
         self.built = True
 
     def call(self, inputs):
@@ -94,11 +89,7 @@ class BaseSeparableConv(Layer):
             hidden = depthwise_op(self, inputs, self.depthwise_kernel)
             outputs = ember.nn.convolution(hidden, pointwise, padding="VALID",
                                            data_format=self.data_format)
-        if self.use_bias:
-            outputs = conv_args.add_bias(self, outputs, self.bias)
-        if self.activation is not activations.linear:
-            outputs = self.activation(outputs)
-        return outputs
+        return conv_layer_parts.bias_and_activation(self, outputs)
 
     def compute_output_shape(self, input_shape):
         return conv_args.conv_output_shape(self, input_shape, self.filters)
@@ -113,17 +104,6 @@ class BaseSeparableConv(Layer):
             "padding": self.padding,
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **conv_layer_parts.activation_and_weights_config(self, ("depthwise", "pointwise")),
         })
         return config

@@ -12,8 +12,8 @@ from ...models.layer import Layer
 from ..convolutional.conv_args import conv_output_shape, standardize_padding, standardize_tuple
 from ..input_spec import InputSpec
 from ..regularization.dropout import SeedStream
+from .cell_rnn import CellRNN
 from .dropout_rnn_cell import DropoutRNNCell, masks_for_sequence
-from .rnn import RNN
 from .rnn_loop import cell_property, rnn_loop
 
 
@@ -217,7 +217,7 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         return {**super().get_config(), **config}
 
 
-class ConvLSTM(RNN):
+class ConvLSTM(CellRNN):
     """N-d convolutional LSTM over ``(batch, time, *spatial, channels)`` inputs (base of
     ConvLSTM1D/2D/3D).
 
@@ -258,10 +258,6 @@ class ConvLSTM(RNN):
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, **kwargs)
         self.input_spec = InputSpec(ndim=rank + 3)
-
-    def call(self, sequences, initial_state=None, mask=None, training=False):
-        return super().call(sequences, initial_state=initial_state, mask=mask,
-                            training=training)
 
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
         sequences_shape = tuple(sequences_shape)
@@ -326,33 +322,14 @@ class ConvLSTM(RNN):
     padding = cell_property("padding")
     data_format = cell_property("data_format")
     dilation_rate = cell_property("dilation_rate")
-    activation = cell_property("activation")
     recurrent_activation = cell_property("recurrent_activation")
-    use_bias = cell_property("use_bias")
-    kernel_initializer = cell_property("kernel_initializer")
-    recurrent_initializer = cell_property("recurrent_initializer")
-    bias_initializer = cell_property("bias_initializer")
     unit_forget_bias = cell_property("unit_forget_bias")
-    kernel_regularizer = cell_property("kernel_regularizer")
-    recurrent_regularizer = cell_property("recurrent_regularizer")
-    bias_regularizer = cell_property("bias_regularizer")
-    kernel_constraint = cell_property("kernel_constraint")
-    recurrent_constraint = cell_property("recurrent_constraint")
-    bias_constraint = cell_property("bias_constraint")
-    dropout = cell_property("dropout")
-    recurrent_dropout = cell_property("recurrent_dropout")
 
     def get_config(self) -> dict:
         own = ConvLSTMCell.get_config(self.cell)
         cell_only = {k: v for k, v in own.items() if k not in Layer.get_config(self.cell)}
         cell_only["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        base = super().get_config()
-        del base["cell"]
-        return {**base, **cell_only}
-
-    @classmethod
-    def from_config(cls, config: dict, custom_objects: dict | None = None):
-        return cls(**config)
+        return self._flat_config(cell_only)
 
 
 class ConvLSTM1D(ConvLSTM):

@@ -7,9 +7,9 @@ import ember
 
 from ... import activations
 from ..input_spec import InputSpec
+from .cell_rnn import CellRNN, check_use_cudnn
 from .dropout_rnn_cell import masks_for_sequence
 from .recurrent_cell import RecurrentCell, cell_kwargs, layer_weights_config
-from .rnn import RNN
 from .rnn_loop import cell_property, input_projection, recurrent_mask
 
 
@@ -143,7 +143,7 @@ class GRUCell(RecurrentCell):
         return config
 
 
-class GRU(RNN):
+class GRU(CellRNN):
     """Gated Recurrent Unit layer: ``GRUCell`` over time, run as one fused op for the
     default activations.
 
@@ -178,30 +178,10 @@ class GRU(RNN):
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                          activity_regularizer=activity_regularizer, **kwargs)
         self.input_spec = InputSpec(ndim=3)
-        if use_cudnn not in ("auto", True, False):
-            raise ValueError("Invalid valid received for argument `use_cudnn`. Expected one "
-                             f"of {{'auto', True, False}}. Received: use_cudnn={use_cudnn}")
-        self.use_cudnn = use_cudnn
-
-    def call(self, sequences, initial_state=None, mask=None, training=False):
-        return super().call(sequences, mask=mask, training=training,
-                            initial_state=initial_state)
+        self.use_cudnn = check_use_cudnn(use_cudnn)
 
     units = cell_property("units")
-    activation = cell_property("activation")
     recurrent_activation = cell_property("recurrent_activation")
-    use_bias = cell_property("use_bias")
-    kernel_initializer = cell_property("kernel_initializer")
-    recurrent_initializer = cell_property("recurrent_initializer")
-    bias_initializer = cell_property("bias_initializer")
-    kernel_regularizer = cell_property("kernel_regularizer")
-    recurrent_regularizer = cell_property("recurrent_regularizer")
-    bias_regularizer = cell_property("bias_regularizer")
-    kernel_constraint = cell_property("kernel_constraint")
-    recurrent_constraint = cell_property("recurrent_constraint")
-    bias_constraint = cell_property("bias_constraint")
-    dropout = cell_property("dropout")
-    recurrent_dropout = cell_property("recurrent_dropout")
     reset_after = cell_property("reset_after")
 
     def get_config(self) -> dict:
@@ -210,10 +190,4 @@ class GRU(RNN):
                   "use_bias": self.use_bias, **layer_weights_config(self),
                   "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
                   "reset_after": self.reset_after, "seed": self.cell.seed}
-        base = super().get_config()
-        del base["cell"]
-        return {**base, **config}
-
-    @classmethod
-    def from_config(cls, config: dict, custom_objects: dict | None = None):
-        return cls(**config)
+        return self._flat_config(config)

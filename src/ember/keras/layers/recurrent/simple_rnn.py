@@ -7,9 +7,9 @@ import ember
 
 from ... import activations
 from ..input_spec import InputSpec
+from .cell_rnn import CellRNN
 from .dropout_rnn_cell import masks_for_sequence
 from .recurrent_cell import RecurrentCell, cell_kwargs, layer_weights_config
-from .rnn import RNN
 from .rnn_loop import cell_property, input_projection, recurrent_mask
 
 
@@ -81,7 +81,7 @@ class SimpleRNNCell(RecurrentCell):
         return hs, [hs[-1]]
 
 
-class SimpleRNN(RNN):
+class SimpleRNN(CellRNN):
     """A fully-connected RNN layer (``SimpleRNNCell`` over time).
 
     >>> from ember import keras
@@ -116,33 +116,10 @@ class SimpleRNN(RNN):
                          activity_regularizer=activity_regularizer, **kwargs)
         self.input_spec = [InputSpec(ndim=3)]
 
-    def call(self, sequences, initial_state=None, mask=None, training=False):
-        return super().call(sequences, mask=mask, training=training,
-                            initial_state=initial_state)
-
     units = cell_property("units")
-    activation = cell_property("activation")
-    use_bias = cell_property("use_bias")
-    kernel_initializer = cell_property("kernel_initializer")
-    recurrent_initializer = cell_property("recurrent_initializer")
-    bias_initializer = cell_property("bias_initializer")
-    kernel_regularizer = cell_property("kernel_regularizer")
-    recurrent_regularizer = cell_property("recurrent_regularizer")
-    bias_regularizer = cell_property("bias_regularizer")
-    kernel_constraint = cell_property("kernel_constraint")
-    recurrent_constraint = cell_property("recurrent_constraint")
-    bias_constraint = cell_property("bias_constraint")
-    dropout = cell_property("dropout")
-    recurrent_dropout = cell_property("recurrent_dropout")
 
     def get_config(self) -> dict:
         config = {"units": self.units, "activation": activations.serialize(self.activation),
                   "use_bias": self.use_bias, **layer_weights_config(self),
                   "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout}
-        base = super().get_config()
-        del base["cell"]
-        return {**base, **config}
-
-    @classmethod
-    def from_config(cls, config: dict, custom_objects: dict | None = None):
-        return cls(**config)
+        return self._flat_config(config)
