@@ -15,6 +15,9 @@ from .keras_tensor import KerasTensor, any_symbolic
 
 _ALLOWED_LEGACY_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim",
                           "weights"}
+# Names of the layers being built, outermost first: a weight's path is
+# "outer/inner/.../name", as Keras 3 names variables from its name scopes.
+BUILD_SCOPE: list[str] = []
 
 
 def _flatten(x: Any) -> list:
@@ -167,7 +170,8 @@ class Layer:
                             autocast=autocast, aggregation=aggregation, name=name,
                             regularizer=regularizers.get(regularizer),
                             constraint=constraints.get(constraint),
-                            path=f"{self.name}/{name}")
+                            path="/".join(BUILD_SCOPE + [name]) if BUILD_SCOPE
+                            else f"{self.name}/{name}")
         (self._trainable_variables if trainable else self._non_trainable_variables).append(var)
         return var
 
@@ -301,11 +305,19 @@ class Layer:
             from ..layers.input_spec import assert_input_compatibility
             assert_input_compatibility(self.input_spec, input_shapes, self.name)
         self._build_shapes = input_shapes
-        self.build(input_shapes)
-        self.built = True
+        self._build_in_scope(input_shapes)
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
+
+    def _build_in_scope(self, *args, **kwargs) -> None:
+        """Run ``build`` with this layer's name on the weight-path scope; mark it built."""
+        BUILD_SCOPE.append(self.name)
+        try:
+            self.build(*args, **kwargs)
+        finally:
+            BUILD_SCOPE.pop()
+        self.built = True
 
     def get_build_config(self) -> dict | None:
         if self._build_shapes is None:
@@ -478,8 +490,9 @@ def _collect_mask(inputs: Any):
 
 
 def _attach_masks(outputs: Any, mask: Any) -> None:
+    """Pair outputs with masks in order, as Keras does (one mask: the first output)."""
     outs = _flatten(outputs)
-    masks = mask if isinstance(mask, (list, tuple)) else [mask] * len(outs)
+    masks = _flatten(mask)
     for o, m in zip(outs, masks):
         if isinstance(o, ember.Tensor) and m is not None:
             try:
