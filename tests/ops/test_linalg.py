@@ -4,6 +4,7 @@ from hypothesis import given, settings, strategies as st
 
 import ember
 from ember import linalg as L
+from ember.core.tensor import Tensor
 from opcheck import OpCase, check_grad, check_second_order, check_values, numeric_grad
 
 
@@ -102,6 +103,19 @@ CASES = [
            lambda a, b, c: a @ b @ c, [(2, 3), (3, 2), (2, 2)], second_order=True),
     OpCase("einsum_batch_size1", lambda a, b: ember.einsum("bij,bjk->bik", a, b),
            lambda a, b: np.einsum("bij,bjk->bik", a, b), [(1, 2, 3), (3, 3, 2)]),
+    # two-operand contractions planned as transpose -> reshape -> matmul
+    *[OpCase(f"einsum_planned_{eq.replace(',', '_').replace('->', '_to_')}",
+             (lambda eq: lambda a, b: ember.einsum(eq, a, b))(eq),
+             (lambda eq: lambda a, b: np.einsum(eq, a, b))(eq), shapes, second_order=True)
+      for eq, shapes in [
+          ("abc,cde->abde", [(2, 3, 4), (4, 2, 3)]),
+          ("abcd,cde->abe", [(2, 3, 2, 4), (2, 4, 3)]),
+          ("ce,abe->abc", [(4, 3), (2, 3, 3)]),
+          ("abc,abe->ce", [(2, 3, 4), (2, 3, 5)]),
+          ("bij,bjk->bki", [(2, 4, 4), (2, 4, 5)]),
+          ("bhqd,bhkd->bhqk", [(2, 2, 4, 4), (2, 2, 5, 4)]),
+          ("abc,bca->", [(2, 3, 4), (3, 4, 2)]),
+      ]],
     OpCase("tensordot_int", lambda a, b: ember.tensordot(a, b, axes=2),
            lambda a, b: np.tensordot(a, b, axes=2), [(2, 3, 4), (3, 4, 2)],
            second_order=True),
@@ -422,3 +436,31 @@ def test_namespaces():
         assert callable(getattr(ember.linalg, name)), name
     for name in ["matmul", "einsum", "tensordot", "norm"]:
         assert getattr(ember, name) is getattr(ember.linalg, name)
+
+
+@pytest.mark.parametrize("eq,sa,sb", [
+    ("abc,cde->abde", (3, 4, 5), (5, 6, 7)), ("abcd,cde->abe", (3, 4, 5, 6), (5, 6, 7)),
+    ("ce,abe->abc", (5, 6), (3, 4, 6)), ("abc,abe->ce", (3, 4, 5), (3, 4, 6)),
+    ("abcd,abe->cde", (2, 3, 4, 5), (2, 3, 6)), ("cde,abde->abc", (5, 6, 7), (3, 4, 6, 7)),
+    ("bij,bjk->bik", (2, 8, 9), (2, 9, 5)), ("bij,bjk->ikb", (2, 8, 9), (2, 9, 5)),
+    ("ij,jk->ki", (3, 4), (4, 5)), ("i,j->ij", (3,), (4,)), ("i,i->", (3,), (3,)),
+    ("ij,ij->ij", (3, 4), (3, 4)), ("ab,->ab", (2, 3), ()),
+])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_einsum_two_operands_any_layout(eq, sa, sb, dtype):
+    """Two-operand einsums match np.einsum on C, Fortran and reversed-axis layouts; the
+    planned (matmul) ones give C-contiguous results."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(sa).astype(dtype)
+    b = rng.standard_normal(sb).astype(dtype)
+    want = np.einsum(eq, a.astype(np.float64), b.astype(np.float64))
+    layouts = [lambda x: x, lambda x: np.asfortranarray(x) if x.ndim else x,
+               lambda x: np.ascontiguousarray(x.transpose()).transpose() if x.ndim else x]
+    for la in layouts:
+        for lb in layouts:
+            # Tensor() keeps the array's layout (ember.constant makes it C-contiguous)
+            got = ember.einsum(eq, Tensor(la(a)), Tensor(lb(b))).numpy()
+            assert got.dtype == np.dtype(dtype) and got.shape == want.shape
+            if eq != "ij,ij->ij":  # a pure product stays with np.einsum (order 'K')
+                assert got.flags.c_contiguous
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)

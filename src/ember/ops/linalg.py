@@ -350,8 +350,116 @@ def _einsum_forward_kwargs(xp, ops):
     return {}
 
 
+# Planned two-operand contractions: (equation, shapes) -> plan, or None for "use einsum".
+_EINSUM_PLANS: dict = {}
+
+
+def _plan_einsum2(equation: str, sa: tuple, sb: tuple):
+    """A transpose -> reshape -> matmul plan for ``equation`` on shapes ``sa``, ``sb``.
+
+    Every index must appear in at least two of (a, b, output) with one size, and no
+    operand may repeat an index; anything else (diagonals, lone sums, broadcasting)
+    returns None and the caller uses ``einsum``. The plan computes ``x @ y`` with
+    ``x`` of shape (batch, M, K) and ``y`` (batch, K, N), swapping the operands when that
+    gives the output's axis order, so the result is a contiguous matmul output.
+    """
+    ins, out = _split_equation(equation)
+    sub_a, sub_b = ins
+    if (len(set(sub_a)) != len(sub_a) or len(set(sub_b)) != len(sub_b)
+            or len(sa) != len(sub_a) or len(sb) != len(sub_b)):
+        return None
+    size = {}
+    for sub, shape in ((sub_a, sa), (sub_b, sb)):
+        for c, d in zip(sub, shape):
+            if size.setdefault(c, d) != d:
+                return None
+    batch = [c for c in out if c in sub_a and c in sub_b]
+    keep_a = [c for c in out if c in sub_a and c not in sub_b]
+    keep_b = [c for c in out if c in sub_b and c not in sub_a]
+    contr = [c for c in sub_a if c in sub_b and c not in out]
+    if any(c not in sub_b and c not in out for c in sub_a) or any(
+            c not in sub_a and c not in out for c in sub_b):
+        return None
+    # left/right operand so that the output order is batch + left-kept + right-kept
+    kept = [c for c in out if c not in batch]
+    if kept == keep_a + keep_b:
+        swap = False
+    elif kept == keep_b + keep_a:
+        swap = True
+    else:
+        swap = len(keep_b) > 0 and kept[0] in keep_b
+    if swap:
+        sub_l, sub_r, keep_l, keep_r = sub_b, sub_a, keep_b, keep_a
+    else:
+        sub_l, sub_r, keep_l, keep_r = sub_a, sub_b, keep_a, keep_b
+
+    def prod(cs):
+        n = 1
+        for c in cs:
+            n *= size[c]
+        return n
+
+    nb, m, k, n = prod(batch), prod(keep_l), prod(contr), prod(keep_r)
+    if nb > 1 and (k == 1 or m * k * n < 64):
+        return None  # many tiny products (or a pure multiplication): einsum does better
+    # each operand in either (batch, rows, cols) or the transposed (batch, cols, rows)
+    perm_l = tuple(sub_l.index(c) for c in batch + keep_l + contr)
+    perm_lt = tuple(sub_l.index(c) for c in batch + contr + keep_l)
+    perm_r = tuple(sub_r.index(c) for c in batch + contr + keep_r)
+    perm_rt = tuple(sub_r.index(c) for c in batch + keep_r + contr)
+    mid = tuple(size[c] for c in batch + keep_l + keep_r)
+    order = batch + keep_l + keep_r
+    final = tuple(order.index(c) for c in out)
+    if final == tuple(range(len(out))):
+        final = None
+    return (swap, (nb, m, k), (nb, k, m), perm_l, perm_lt, (nb, k, n), (nb, n, k),
+            perm_r, perm_rt, mid, final)
+
+
+def _as_matrices(x, perm, shape, perm_t, shape_t):
+    """``x`` permuted and reshaped to ``shape``, as a view where one exists."""
+    try:
+        return x.transpose(perm).reshape(shape, copy=False)
+    except (ValueError, AttributeError, TypeError):
+        pass
+    try:
+        return x.transpose(perm_t).reshape(shape_t, copy=False).swapaxes(-1, -2)
+    except (ValueError, AttributeError, TypeError):
+        return np.ascontiguousarray(x.transpose(perm)).reshape(shape)
+
+
+def _einsum2_matmul(equation: str, a, b):
+    key = (equation, a.shape, b.shape)
+    plan = _EINSUM_PLANS.get(key, False)
+    if plan is False:
+        plan = _plan_einsum2(equation, a.shape, b.shape)
+        if len(_EINSUM_PLANS) > 4096:
+            _EINSUM_PLANS.clear()
+        _EINSUM_PLANS[key] = plan
+    if plan is None:
+        return None
+    swap, shl, shlt, perm_l, perm_lt, shr, shrt, perm_r, perm_rt, mid, final = plan
+    if swap:
+        a, b = b, a
+    x = _as_matrices(a, perm_l, shl, perm_lt, shlt)
+    y = _as_matrices(b, perm_r, shr, perm_rt, shrt)
+    if shl[0] == 1:
+        res = np.matmul(x[0], y[0]).reshape(mid)
+    else:
+        res = np.matmul(x, y).reshape(mid)
+    if final is not None:
+        res = np.ascontiguousarray(res.transpose(final))
+    return res
+
+
 @primitive(name="einsum")
 def _einsum(xp, *ops, equation=""):
+    if (xp is np and len(ops) == 2 and type(ops[0]) is np.ndarray
+            and type(ops[1]) is np.ndarray and ops[0].dtype == ops[1].dtype
+            and ops[0].dtype.kind == "f" and ops[0].dtype.itemsize >= 4):
+        res = _einsum2_matmul(equation, *ops)
+        if res is not None:
+            return res
     return xp.einsum(equation, *ops, **_einsum_forward_kwargs(xp, ops))
 
 
