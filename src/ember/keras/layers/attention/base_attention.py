@@ -38,9 +38,8 @@ class QueryValueAttention(Layer):
             shapes = {"query_shape": _shape(query), "value_shape": _shape(value)}
             if key is not None:
                 shapes["key_shape"] = _shape(key)
-            self.build(**shapes)
+            self._build_in_scope(**shapes)   # weights: "multi_head_attention/query/kernel"
             self._shapes_dict = shapes
-            self.built = True
         if key is not None:
             kwargs["key"] = key
         return super().__call__(query, value, **kwargs)
@@ -61,9 +60,8 @@ class QueryValueAttention(Layer):
                 return
             shapes = {"query_shape": shape, "value_shape": shape}
         shapes = {k: tuple(v) for k, v in shapes.items()}
-        self.build(**shapes)
+        self._build_in_scope(**shapes)
         self._shapes_dict = shapes
-        self.built = True
 
     def _as_input(self, x: Any) -> ember.Tensor:
         """``value``/``key`` as tensors in the compute dtype (the base class only converts
