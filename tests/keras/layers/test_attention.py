@@ -158,7 +158,7 @@ def test_mha_gate_and_sliding_window(rng):
     mha = L.MultiHeadAttention(num_heads=2, key_dim=3, use_gate=True, sliding_window=2)
     x = ember.constant(rng.standard_normal((2, 5, 4)).astype(np.float32))
     _, scores = mha(x, x, return_attention_scores=True)
-    assert len(mha.weights) == 10 and mha.weights[4].path.startswith("gate")
+    assert len(mha.weights) == 10 and mha.weights[4].path.endswith("gate/kernel")
     band = np.abs(np.arange(5)[:, None] - np.arange(5)[None]) < 2
     assert np.all(scores.numpy()[..., ~band] == 0)
 
