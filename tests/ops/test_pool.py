@@ -189,6 +189,53 @@ def test_max_pool_output_of_relu_like_zeros():
     assert g.sum() == 2 * 2 * 2 * 3
 
 
+def _generic_max_pool_grad(x, k, g):
+    """The scatter-by-argmax backward the tiled (kernel == stride) fast path replaces."""
+    from ember.ops import pool as P
+    n = x.ndim - 2
+    ks, dil, pads = (k,) * n, (1,) * n, ((0, 0),) * n
+    y = P._max_pool_forward(np, x, ks, ks, dil, pads)
+    idx = P._argmax_flat(np, x, y, ks, ks, dil, pads)
+    flat = np.zeros(x.size, x.dtype)
+    flat[idx.reshape(-1)] = g.reshape(-1)
+    return y, flat.reshape(x.shape)
+
+
+@pytest.mark.parametrize("shape,k", [((3, 6, 6, 4), 2), ((2, 7, 5, 3), 2), ((2, 9, 8, 2), 3),
+                                     ((2, 9, 3), 2), ((1, 5, 4, 5, 2), 2)])
+def test_tiled_max_pool_matches_the_generic_path_with_ties_and_nans(shape, k):
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 3, shape).astype(np.float32)      # many ties
+    x.reshape(-1)[::7] = np.nan
+    xt = ember.constant(x)
+    with ember.GradientTape() as tape:
+        tape.watch(xt)
+        y = nn.max_pool(xt, k, k, "VALID")
+    g = rng.normal(size=y.shape).astype(np.float32)
+    g.reshape(-1)[::5] = np.inf
+    dx = tape.gradient(y, xt, output_gradients=ember.constant(g)).numpy()
+    y_ref, dx_ref = _generic_max_pool_grad(x, k, g)
+    np.testing.assert_array_equal(y.numpy(), y_ref)
+    np.testing.assert_array_equal(dx, dx_ref)
+
+
+def test_tiled_max_pool_second_order_with_a_cropped_edge():
+    x = np.random.default_rng(4).permutation(2 * 5 * 7 * 3).reshape(2, 5, 7, 3)
+    x = ember.constant(x.astype(np.float64))
+    with ember.GradientTape() as outer:
+        outer.watch(x)
+        with ember.GradientTape() as inner:
+            inner.watch(x)
+            y = ember.reduce_sum(nn.max_pool2d(x, 2, 2, "VALID") ** 2)
+        gx = inner.gradient(y, x)
+        z = ember.reduce_sum(gx * gx)
+    ggx = outer.gradient(z, x).numpy()
+    # y = sum(m^2): gx = 2m at each argmax, z = sum 4 m^2, dz/dx = 8m there
+    _, expect = _generic_max_pool_grad(x.numpy(), 2,
+                                       8 * nn.max_pool2d(x, 2, 2, "VALID").numpy())
+    np.testing.assert_allclose(ggx, expect)
+
+
 # -- errors -------------------------------------------------------------------------------
 def _raises(op, fn, *needles, exc=InvalidArgumentError):
     with pytest.raises(exc) as info:
