@@ -157,3 +157,23 @@ def float_images(images: ember.Tensor, dtype: str) -> ember.Tensor:
     'float32'
     """
     return images if images.dtype == dtype else ember.cast(images, dtype)
+
+
+class AffineImageLayer(BaseImagePreprocessingLayer):
+    """Base of the layers that warp images by a random affine transform (rotation, zoom,
+    translation): subclasses define ``_warp(images, transformation, interpolation)``;
+    segmentation masks are warped with nearest-neighbour sampling."""
+
+    def _warp(self, images, transformation, interpolation):
+        raise NotImplementedError
+
+    def transform_images(self, images, transformation, training=True):
+        images = float_images(images, self.compute_dtype)
+        if not training or transformation is None:
+            return images
+        return self._warp(images, transformation, self.interpolation)
+
+    def transform_segmentation_masks(self, masks, transformation, training=True):
+        if not training or transformation is None:
+            return masks
+        return self._warp(masks, transformation, "nearest")

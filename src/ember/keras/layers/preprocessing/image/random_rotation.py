@@ -6,7 +6,7 @@ from typing import Any
 import ember
 
 from . import image_ops
-from .base_image_layer import BaseImagePreprocessingLayer, float_images, make_seed_stream
+from .base_image_layer import AffineImageLayer, make_seed_stream
 
 SUPPORTED_FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 SUPPORTED_INTERPOLATIONS = ("nearest", "bilinear")
@@ -25,7 +25,7 @@ def check_fill_and_interpolation(fill_mode: str, interpolation: str) -> None:
                                   f"one {SUPPORTED_INTERPOLATIONS}.")
 
 
-class RandomRotation(BaseImagePreprocessingLayer):
+class RandomRotation(AffineImageLayer):
     """While training, rotates each image by an angle drawn uniformly from
     ``[factor[0] * 360, factor[1] * 360]`` degrees (a single number ``f`` means
     ``[-f, f]``; positive is counter-clockwise), filling the uncovered area by
@@ -73,17 +73,6 @@ class RandomRotation(BaseImagePreprocessingLayer):
                                           fill_mode=self.fill_mode,
                                           fill_value=self.fill_value,
                                           data_format=self.data_format)
-
-    def transform_images(self, images, transformation, training=True):
-        images = float_images(images, self.compute_dtype)
-        if not training or transformation is None:
-            return images
-        return self._warp(images, transformation, self.interpolation)
-
-    def transform_segmentation_masks(self, masks, transformation, training=True):
-        if not training or transformation is None:
-            return masks
-        return self._warp(masks, transformation, "nearest")
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -6,7 +6,7 @@ from typing import Any
 import ember
 
 from . import image_ops
-from .base_image_layer import BaseImagePreprocessingLayer, float_images, make_seed_stream
+from .base_image_layer import AffineImageLayer, make_seed_stream
 from .random_rotation import check_fill_and_interpolation
 from .random_zoom import factor_range
 
@@ -23,7 +23,7 @@ def translation_matrix(translations: ember.Tensor) -> ember.Tensor:
     return ember.concat([ones, zeros, -dx, zeros, ones, -dy, zeros, zeros], axis=1)
 
 
-class RandomTranslation(BaseImagePreprocessingLayer):
+class RandomTranslation(AffineImageLayer):
     """While training, shifts each image by ``height_factor`` and ``width_factor``
     fractions of its size, drawn uniformly (a number ``f`` means ``[-f, f]``; positive
     shifts down/right), filling the uncovered area by ``fill_mode``.
@@ -75,17 +75,6 @@ class RandomTranslation(BaseImagePreprocessingLayer):
             images, translation_matrix(transformation["translations"]),
             interpolation=interpolation, fill_mode=self.fill_mode,
             fill_value=self.fill_value, data_format=self.data_format)
-
-    def transform_images(self, images, transformation, training=True):
-        images = float_images(images, self.compute_dtype)
-        if not training or transformation is None:
-            return images
-        return self._warp(images, transformation, self.interpolation)
-
-    def transform_segmentation_masks(self, masks, transformation, training=True):
-        if not training or transformation is None:
-            return masks
-        return self._warp(masks, transformation, "nearest")
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -6,7 +6,7 @@ from typing import Any
 import ember
 
 from . import image_ops
-from .base_image_layer import BaseImagePreprocessingLayer, float_images, make_seed_stream
+from .base_image_layer import AffineImageLayer, make_seed_stream
 from .random_rotation import check_fill_and_interpolation
 
 
@@ -47,7 +47,7 @@ def zoom_matrix(zooms: ember.Tensor, height: int, width: int) -> ember.Tensor:
     return ember.concat([zx, zeros, x_offset, zeros, zy, y_offset, zeros, zeros], axis=1)
 
 
-class RandomZoom(BaseImagePreprocessingLayer):
+class RandomZoom(AffineImageLayer):
     """While training, zooms each image by factors drawn from
     ``[1 + lower, 1 + upper]`` of ``height_factor`` (and ``width_factor``, else the
     same factor for both axes); a positive factor zooms out, a negative one zooms in.
@@ -108,17 +108,6 @@ class RandomZoom(BaseImagePreprocessingLayer):
                                           fill_mode=self.fill_mode,
                                           fill_value=self.fill_value,
                                           data_format=self.data_format)
-
-    def transform_images(self, images, transformation, training=True):
-        images = float_images(images, self.compute_dtype)
-        if not training or transformation is None:
-            return images
-        return self._warp(images, transformation, self.interpolation)
-
-    def transform_segmentation_masks(self, masks, transformation, training=True):
-        if not training or transformation is None:
-            return masks
-        return self._warp(masks, transformation, "nearest")
 
     def get_config(self) -> dict:
         config = super().get_config()
