@@ -101,46 +101,17 @@ class MultiHeadAttention(QueryValueAttention):
         self.seed = seed
         self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(self._key_dim))
 
-    # -- properties Keras exposes --------------------------------------------------------------
-    @property
-    def num_heads(self) -> int:
-        return self._num_heads
-
-    @property
-    def key_dim(self) -> int:
-        return self._key_dim
-
-    @property
-    def value_dim(self) -> int:
-        return self._value_dim
-
-    @property
-    def dropout(self) -> float:
-        return self._dropout
-
-    @property
-    def use_bias(self) -> bool:
-        return self._use_bias
-
-    @property
-    def attention_axes(self):
-        return self._attention_axes
-
-    @property
-    def query_dense(self) -> EinsumDense:
-        return self._query_dense
-
-    @property
-    def key_dense(self) -> EinsumDense:
-        return self._key_dense
-
-    @property
-    def value_dense(self) -> EinsumDense:
-        return self._value_dense
-
-    @property
-    def output_dense(self) -> EinsumDense:
-        return self._output_dense
+    # -- read-only views of the settings and sublayers, as Keras exposes them -------------------
+    num_heads = property(lambda self: self._num_heads)
+    key_dim = property(lambda self: self._key_dim)
+    value_dim = property(lambda self: self._value_dim)
+    dropout = property(lambda self: self._dropout)
+    use_bias = property(lambda self: self._use_bias)
+    attention_axes = property(lambda self: self._attention_axes)
+    query_dense = property(lambda self: self._query_dense)
+    key_dense = property(lambda self: self._key_dense)
+    value_dense = property(lambda self: self._value_dense)
+    output_dense = property(lambda self: self._output_dense)
 
     # -- building ------------------------------------------------------------------------------
     def _sublayer_kwargs(self) -> dict:
