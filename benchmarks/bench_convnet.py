@@ -10,11 +10,10 @@ batch 128. Ember and PyTorch take turns; Keras-on-TF runs afterwards. Prints the
 from __future__ import annotations
 
 import argparse
-import os
 
 import numpy as np
 
-from timing import interleaved, print_table
+from timing import interleaved, keras_on_tensorflow, print_table
 
 BATCH = 128
 
@@ -57,13 +56,8 @@ def torch_step(x, y):
 
 
 def keras_tf_step(x, y):
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    try:
-        import keras
-    except ImportError:
-        return None
-    if keras.backend.backend() != "tensorflow":
+    keras = keras_on_tensorflow()
+    if keras is None:
         return None
     keras.utils.set_random_seed(0)
     model = keras.Sequential([

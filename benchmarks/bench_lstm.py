@@ -12,10 +12,9 @@ activations), to show what the fused LSTM op buys.
 from __future__ import annotations
 
 import argparse
-import os
 
 import numpy as np
-from timing import interleaved, print_table
+from timing import interleaved, keras_on_tensorflow, print_table
 
 BATCH, STEPS, FEATURES, UNITS, CLASSES = 64, 50, 32, 128, 10
 
@@ -72,13 +71,8 @@ def torch_bench(x, y):
 
 
 def keras_tf_bench(x, y):
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    try:
-        import keras
-    except ImportError:
-        return None
-    if keras.backend.backend() != "tensorflow":
+    keras = keras_on_tensorflow()
+    if keras is None:
         return None
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((STEPS, FEATURES)), keras.layers.LSTM(UNITS),

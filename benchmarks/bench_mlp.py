@@ -10,11 +10,10 @@ Ember's ratio to each peer (target: train step <= PyTorch's).
 from __future__ import annotations
 
 import argparse
-import os
 
 import numpy as np
 
-from timing import interleaved, print_table
+from timing import interleaved, keras_on_tensorflow, print_table
 
 BATCH, SIZES = 128, (784, 512, 256, 10)
 
@@ -62,13 +61,8 @@ def torch_bench(x, y, x1, steps):
 
 
 def keras_tf_bench(x, y, x1, steps):
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    try:
-        import keras
-    except ImportError:
-        return None
-    if keras.backend.backend() != "tensorflow":
+    keras = keras_on_tensorflow()
+    if keras is None:
         return None
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((SIZES[0],))] +

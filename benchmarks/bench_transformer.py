@@ -34,7 +34,7 @@ def _early_threads() -> int | None:
 THREADS = _early_threads()
 
 import numpy as np
-from timing import interleaved, print_table
+from timing import interleaved, keras_on_tensorflow, print_table
 
 BATCH, SEQ, WIDTH, HEADS, FFN, CLASSES = 32, 64, 128, 4, 512, 10
 
@@ -103,13 +103,8 @@ def torch_step(x, y):
 
 
 def keras_tf_step(x, y):
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    try:
-        import keras
-    except ImportError:
-        return None
-    if keras.backend.backend() != "tensorflow":
+    keras = keras_on_tensorflow()
+    if keras is None:
         return None
     if THREADS:
         import tensorflow as tf

@@ -35,3 +35,16 @@ def print_table(title: str, results: dict[str, dict[str, float] | None],
         row += "".join(f"{results[p][name] * 1e3:>10.3f}ms" for p in peers)
         row += "".join(f"{t / results[p][name]:>18.2f}" for p in peers)
         print(row)
+
+
+def keras_on_tensorflow():
+    """Real Keras with the TensorFlow backend, or None when it is not installed (or another
+    backend is configured): the reference the benchmarks compare against."""
+    import os
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    try:
+        import keras
+    except ImportError:
+        return None
+    return keras if keras.backend.backend() == "tensorflow" else None
