@@ -109,4 +109,6 @@ TOP.update({
     "sigmoid": f"{_EW}:sigmoid", "tanh": f"{_EW}:tanh",
     "newaxis": "ember.ops.indexing:newaxis",
     "keras": "ember.keras:",
+    "function": "ember.graph.function:function",
+    "TensorSpec": "ember.graph.tensor_spec:TensorSpec",
 })

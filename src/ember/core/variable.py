@@ -14,6 +14,9 @@ from .shape import TensorShape
 from .tensor import Tensor, _Ref
 
 _uid = itertools.count()
+# Installed by ``ember.function`` while it traces: assignments are recorded into the graph
+# (and carried out) by the innermost hook instead of running here directly.
+ASSIGN_HOOKS: list = []
 
 
 class Variable:
@@ -118,34 +121,38 @@ class Variable:
     def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
                read_value: bool = True):
         """Set the value; returns the variable (TF returns the new value)."""
-        new = self._checked(value, "assign")
-        own = self._private_array()
-        if own is not None and own.shape == new.shape:
-            np.copyto(own, new)
-        else:
-            self._value = new.copy()
-        return self
+        if ASSIGN_HOOKS:
+            return ASSIGN_HOOKS[-1](self, "assign", value)
+        return self._update("assign", value)
 
     def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True):
         """Add ``delta`` (in place when no tensor shares the value)."""
-        d = self._checked(delta, "assign_add")
-        own = self._private_array()
-        if own is not None:
-            np.add(own, d, out=own)
-        else:
-            self._value = self._value + d
-        return self
+        if ASSIGN_HOOKS:
+            return ASSIGN_HOOKS[-1](self, "assign_add", delta)
+        return self._update("assign_add", delta)
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True):
         """Subtract ``delta`` (in place when no tensor shares the value)."""
-        d = self._checked(delta, "assign_sub")
+        if ASSIGN_HOOKS:
+            return ASSIGN_HOOKS[-1](self, "assign_sub", delta)
+        return self._update("assign_sub", delta)
+
+    def _update(self, kind: str, value: Any) -> "Variable":
+        """Carry out ``assign`` / ``assign_add`` / ``assign_sub`` now, in place when no
+        tensor shares the array (copy on write otherwise)."""
+        new = self._checked(value, kind)
         own = self._private_array()
-        if own is not None:
-            np.subtract(own, d, out=own)
+        if kind == "assign":
+            if own is not None and own.shape == new.shape:
+                np.copyto(own, new)
+            else:
+                self._value = new.copy()
+        elif own is not None:
+            (np.add if kind == "assign_add" else np.subtract)(own, new, out=own)
         else:
-            self._value = self._value - d
+            self._value = self._value + new if kind == "assign_add" else self._value - new
         return self
 
     # -- Python protocol ----------------------------------------------------------------

@@ -34,6 +34,9 @@ from ..core.variable import Variable
 ACTIVE_TAPES: list = []
 # Callbacks told about each variable read while they are installed (custom_gradient).
 VARIABLE_WATCHERS: list = []
+# Graph builders tracing an ``ember.function``, innermost last (``ember.graph`` pushes
+# them). While one is active, ops on its graph tensors are recorded into it.
+TRACING: list = []
 
 _np = np
 _PY_SCALARS = (int, float, bool)
@@ -112,7 +115,7 @@ def _convert_args(args: tuple, recording: bool):
             if recording:
                 tensors.append(a)
         elif isinstance(a, Variable):
-            if recording or VARIABLE_WATCHERS:
+            if recording or VARIABLE_WATCHERS or TRACING:
                 a = read_variable(a)
                 vals.append(a._value)
                 if recording:
@@ -242,9 +245,10 @@ def make_op(prim: Primitive) -> Callable:
 
 def _slow_call(prim, args, params):
     """Any mix of Tensors, Python scalars, NumPy arrays, Variables and lists."""
+    tracing = bool(TRACING)
     recording = bool(ACTIVE_TAPES) and prim.vjp_rule is not None
     try:
-        vals, tensors, py_float = _convert_args(args, recording)
+        vals, tensors, py_float = _convert_args(args, recording or tracing)
     except (TypeError, ValueError) as e:
         raise _op_error(prim, args, params, e) from None
     try:
@@ -252,17 +256,27 @@ def _slow_call(prim, args, params):
     except Exception as e:  # noqa: BLE001
         raise _op_error(prim, args, params, e) from None
     if prim.multiple_results:
-        result = tuple(Tensor(o) for o in out)
+        if tracing:
+            result = TRACING[-1].record_op(prim, tensors, vals, params, tuple(out), None)
+        else:
+            result = tuple(Tensor(o) for o in out)
         if recording:
             record(prim, tuple(tensors), params, result)
         return result
-    if py_float and hasattr(out, "dtype"):
+    raw_dtype = getattr(out, "dtype", None)
+    if py_float and raw_dtype is not None:
         out = _float32_for_python_floats(out, vals)
         if out.dtype.kind != "V":
             custom = [v.dtype for v in vals if getattr(v, "dtype", None) is not None
                       and v.dtype.kind == "V"]
             if custom and out.dtype.kind == "f":  # bfloat16 * 2.0 stays bfloat16
                 out = out.astype(custom[0])
+    if tracing:
+        cast_to = out.dtype if raw_dtype is not None and out.dtype != raw_dtype else None
+        result = TRACING[-1].record_op(prim, tensors, vals, params, (out,), cast_to)[0]
+        if recording and _is_inexact(out):
+            record(prim, tuple(tensors), params, (result,))
+        return result
     result = Tensor(out)
     if recording and _is_inexact(out):
         record(prim, tuple(tensors), params, (result,))
@@ -299,7 +313,7 @@ def read_variable(var: Variable) -> Tensor:
     Every active tape that watches accessed variables starts watching a trainable
     variable when it is read.
     """
-    out = Tensor(var._value)
+    out = TRACING[-1].read_variable(var) if TRACING else Tensor(var._value)
     for w in VARIABLE_WATCHERS:
         w(var)
     if ACTIVE_TAPES and _is_inexact(var._value):

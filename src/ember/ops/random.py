@@ -25,6 +25,7 @@ from ..core.backend import xp_of
 from ..core.dtypes import from_numpy, to_numpy
 from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
+from . import primitive as _prim_mod
 from .primitive import primitive
 
 _M32 = 0xFFFFFFFF
@@ -249,7 +250,14 @@ def _op_seed_pair(seed: Any, op: str) -> tuple:
     return _mix(gs, (count << 3) | tag, op_seed)
 
 
-def _stateless_seed(seed: Any, op: str) -> tuple:
+def _stateless_seed(seed: Any, op: str):
+    if _prim_mod.TRACING and hasattr(seed, "_vid"):   # a seed computed inside a graph
+        if tuple(seed._value.shape) != (2,) or seed._value.dtype.kind not in "iu":
+            raise InvalidArgumentError(
+                f"ember.{op}: seed must be a shape [2] integer tensor (e.g. [1, 2]); got "
+                f"shape {tuple(seed._value.shape)} {seed._value.dtype.name}")
+        from .elementwise import cast
+        return cast(seed, np.int64)
     try:
         arr = np.asarray(seed)
     except (TypeError, ValueError):
@@ -262,8 +270,24 @@ def _stateless_seed(seed: Any, op: str) -> tuple:
     return _to_int64(int(arr[0])), _to_int64(int(arr[1]))
 
 
-def _seed_tensor(pair: tuple) -> Tensor:
+def _seed_tensor(pair: Any) -> Tensor:
+    if isinstance(pair, Tensor):
+        return pair
     return Tensor(np.array(pair, dtype=np.int64))
+
+
+def _stateful_seed(seed: Any, op: str) -> Tensor:
+    """The seed tensor of one call of a stateful op (TensorFlow's seed rules)."""
+    return _fresh_seed(lambda: _op_seed_pair(seed, op))
+
+
+def _fresh_seed(draw_pair) -> Tensor:
+    """The seed tensor of one stateful draw: ``draw_pair()`` is called now, and, inside a
+    traced ``ember.function``, again on every run of the graph (a new pair each call)."""
+    if _prim_mod.TRACING:
+        return _prim_mod.TRACING[-1].host_value(
+            lambda: np.array(draw_pair(), dtype=np.int64), "random_seed")
+    return Tensor(np.array(draw_pair(), dtype=np.int64))
 
 
 def _shape_tuple(shape: Any, op: str) -> tuple:
@@ -364,7 +388,7 @@ def normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = "float32
     TensorShape([2, 3])
     """
     shape = _shape_tuple(shape, "random.normal")
-    return _draw_normal(_op_seed_pair(seed, "random.normal"), shape, mean, stddev, dtype,
+    return _draw_normal(_stateful_seed(seed, "random.normal"), shape, mean, stddev, dtype,
                         "random.normal")
 
 
@@ -383,7 +407,7 @@ def uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = "float
     if npd.kind in "iu" and maxval is None:
         raise ValueError(f"ember.random.uniform: must specify maxval for integer dtype "
                          f"{from_numpy(npd).name}")
-    return _draw_uniform(_op_seed_pair(seed, "random.uniform"), shape, minval, maxval, npd,
+    return _draw_uniform(_stateful_seed(seed, "random.uniform"), shape, minval, maxval, npd,
                          "random.uniform")
 
 
@@ -398,7 +422,7 @@ def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any 
     True
     """
     shape = _shape_tuple(shape, "random.truncated_normal")
-    return _draw_normal(_op_seed_pair(seed, "random.truncated_normal"), shape, mean, stddev,
+    return _draw_normal(_stateful_seed(seed, "random.truncated_normal"), shape, mean, stddev,
                         dtype, "random.truncated_normal", dist="truncated_normal")
 
 
@@ -411,7 +435,7 @@ def categorical(logits: Any, num_samples: int, dtype: Any = None, seed: int | No
     >>> ember.random.categorical([[0., -1e9]], 3, seed=1).numpy().tolist()
     [[0, 0, 0]]
     """
-    return _draw_categorical(_op_seed_pair(seed, "random.categorical"), logits, num_samples,
+    return _draw_categorical(_stateful_seed(seed, "random.categorical"), logits, num_samples,
                              dtype, "random.categorical")
 
 
@@ -422,7 +446,7 @@ def shuffle(value: Any, seed: int | None = None, name=None) -> Tensor:
     >>> sorted(ember.random.shuffle([1, 2, 3], seed=1).numpy().tolist())
     [1, 2, 3]
     """
-    return _shuffle(_seed_tensor(_op_seed_pair(seed, "random.shuffle")), value)
+    return _shuffle(_stateful_seed(seed, "random.shuffle"), value)
 
 
 # -- stateless ops ---------------------------------------------------------------------------
@@ -592,6 +616,9 @@ class Generator:
                                          _to_int64(st[2])], dtype=np.int64))
         return counter, st[2]
 
+    def _seed(self) -> Tensor:
+        return _fresh_seed(self._next_pair)
+
     def _next_pair(self) -> tuple:
         counter, key = self._advance(1)
         return _mix(key, ((counter & ((1 << 61) - 1)) << 3) | _TAG_GEN, counter >> 61)
@@ -601,7 +628,7 @@ class Generator:
                name=None) -> Tensor:
         """Normally distributed values."""
         op = "random.Generator.normal"
-        return _draw_normal(self._next_pair(), _shape_tuple(shape, op), mean, stddev, dtype,
+        return _draw_normal(self._seed(), _shape_tuple(shape, op), mean, stddev, dtype,
                             op)
 
     def uniform(self, shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = "float32",
@@ -612,25 +639,25 @@ class Generator:
         if npd.kind in "iu" and maxval is None:
             raise ValueError(f"ember.{op}: must specify maxval for integer dtype "
                              f"{from_numpy(npd).name}")
-        return _draw_uniform(self._next_pair(), _shape_tuple(shape, op), minval, maxval, npd,
+        return _draw_uniform(self._seed(), _shape_tuple(shape, op), minval, maxval, npd,
                              op)
 
     def uniform_full_int(self, shape: Any, dtype: Any = "uint64", name=None) -> Tensor:
         """Integers over the full range of ``dtype``."""
         op = "random.Generator.uniform_full_int"
-        return _draw_uniform(self._next_pair(), _shape_tuple(shape, op), None, None,
+        return _draw_uniform(self._seed(), _shape_tuple(shape, op), None, None,
                              to_numpy(dtype), op)
 
     def truncated_normal(self, shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
                          dtype: Any = "float32", name=None) -> Tensor:
         """Normal values redrawn beyond two standard deviations."""
         op = "random.Generator.truncated_normal"
-        return _draw_normal(self._next_pair(), _shape_tuple(shape, op), mean, stddev, dtype,
+        return _draw_normal(self._seed(), _shape_tuple(shape, op), mean, stddev, dtype,
                             op, dist="truncated_normal")
 
     def make_seeds(self, count: int = 1) -> Tensor:
         """``count`` seed pairs for stateless ops, as an int64 tensor of shape [2, count]."""
-        vals = _sample(_seed_tensor(self._next_pair()), shape=(2, int(count)),
+        vals = _sample(self._seed(), shape=(2, int(count)),
                        dtype=np.dtype(np.int64), dist="full_int")
         return vals
 
@@ -722,17 +749,19 @@ def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: int | None = None,
                 raise InvalidArgumentError(
                     f"ember.nn.dropout: noise_shape {nshape} does not broadcast to x's shape "
                     f"{shape}")
-    pair = _op_seed_pair(seed, "nn.dropout")
+    pair = _stateful_seed(seed, "nn.dropout")
     if rate == 0.0:
         return x
     udt = np.dtype(np.float64) if xd == np.float64 else np.dtype(np.float32)
-    u = _sample(_seed_tensor(pair), shape=nshape, dtype=udt, dist="uniform")._value
-    xp = xp_of(x._value)
-    if xp is not np:
-        u = xp.asarray(u)
-    scale = xp.where(u >= rate, xp.asarray(1.0 / (1.0 - rate), dtype=udt),
-                     xp.zeros((), dtype=udt)).astype(xd)
-    return multiply(x, Tensor(scale))
+    u = _sample(_seed_tensor(pair), shape=nshape, dtype=udt, dist="uniform")
+    return multiply(x, _dropout_scale(u, rate=rate, dtype=xd))
+
+
+@primitive
+def _dropout_scale(xp, u, rate, dtype):
+    """``1 / (1 - rate)`` where ``u >= rate``, else 0, in ``dtype`` (the dropout mask)."""
+    keep = xp.asarray(1.0 / (1.0 - rate), dtype=u.dtype)
+    return xp.where(u >= rate, keep, xp.zeros((), dtype=u.dtype)).astype(dtype)
 
 
 __all__ = ["normal", "uniform", "truncated_normal", "categorical", "shuffle",

@@ -7,11 +7,24 @@ read earlier never change.
 """
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, Callable
 
 from ..core.backend import xp_of
 from ..core.convert import to_array
 from ..core.variable import Variable
+from . import primitive as _prim
+
+
+def _graph_recordable(update: Callable) -> Callable:
+    """Inside a traced ``ember.function`` the update is recorded as one graph node (and
+    carried out now, as the trace runs the function); eagerly it just runs."""
+    @functools.wraps(update)
+    def run(*args, **kwargs):
+        if _prim.TRACING:
+            return _prim.TRACING[-1].record_update(update, args, kwargs)
+        return update(*args, **kwargs)
+    return run
 
 
 def _writable(var: Variable):
@@ -32,6 +45,7 @@ def _grad_array(grad: Any, like) -> Any:
     return g
 
 
+@_graph_recordable
 def apply_adam(var: Variable, m: Variable, v: Variable, grad: Any, alpha: float,
                one_minus_beta_1: float, one_minus_beta_2: float, epsilon: float) -> None:
     """One Adam step in place: ``m += (g - m)(1 - b1)``, ``v += (g^2 - v)(1 - b2)``,
@@ -61,6 +75,7 @@ def apply_adam(var: Variable, m: Variable, v: Variable, grad: Any, alpha: float,
     x -= scratch
 
 
+@_graph_recordable
 def apply_gradient_descent(var: Variable, alpha: float, grad: Any) -> None:
     """``var -= alpha * grad`` in place."""
     x = _writable(var)
@@ -69,6 +84,7 @@ def apply_gradient_descent(var: Variable, alpha: float, grad: Any) -> None:
     x -= scratch
 
 
+@_graph_recordable
 def apply_momentum(var: Variable, accum: Variable, lr: float, grad: Any, momentum: float,
                    use_nesterov: bool = False) -> None:
     """Keras SGD with momentum, in place: ``accum = momentum * accum - lr * g``; then

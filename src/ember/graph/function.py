@@ -1,0 +1,317 @@
+"""``ember.function``: trace a Python function into a graph once per signature, then run
+the optimized plan.
+
+The first call with a new signature (tensor shapes and dtypes, Python values, variables,
+structure) runs the Python body while recording it (``tracer``); the recorded graph is
+optimized (``optimize``) and compiled (``Plan``). Later calls with the same signature
+only run the plan.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import warnings
+import weakref
+from typing import Any, Callable
+
+import numpy as np
+
+from ..core import nest
+from ..core.convert import to_array
+from ..core.tensor import Tensor
+from ..core.variable import Variable
+from ..ops import primitive as _prim
+from . import signature as _sig
+from .ir import Graph
+from .optimize import optimize
+from .plan import Plan
+from .tensor_spec import TensorSpec
+from .tracer import GraphBuilder, GraphTensor, tracing
+
+RETRACE_WARNING_AFTER = 5
+
+
+class ConcreteFunction:
+    """One traced graph of an ``ember.function``, for one input signature.
+
+    ``graph`` is the optimized graph (``print(cf.graph)`` lists its ops, shapes and
+    fused kernels); calling it runs the plan.
+    """
+
+    def __init__(self, name: str, graph: Graph, structure: Any, input_specs: list,
+                 structured_input: Any):
+        self.name = name
+        self.graph = graph
+        self.plan = Plan(graph)
+        self._structure = structure
+        self._single = not isinstance(structure, (list, tuple, dict))
+        self.structured_input_signature = structured_input
+        self.inputs_specs = input_specs
+        self.structured_outputs = structure
+
+    def _run(self, arrays: list) -> Any:
+        outs = self.plan(arrays)
+        flat = [Tensor(o) if hasattr(o, "dtype") and not isinstance(o, Variable) else o
+                for o in outs]
+        if self._single:
+            return flat[0]
+        return nest.pack_sequence_as(self._structure, flat)
+
+    def __call__(self, *args: Any) -> Any:
+        arrays = []
+        for a, spec in zip(nest.flatten(list(args)), self.inputs_specs):
+            arr = to_array(a)
+            if not spec.is_compatible_with(arr):
+                raise ValueError(f"ConcreteFunction '{self.name}': argument of shape "
+                                 f"{tuple(arr.shape)} {arr.dtype.name} does not match "
+                                 f"{spec}")
+            arrays.append(arr)
+        return self._run(arrays)
+
+    def pretty_printed_signature(self) -> str:
+        args = ", ".join(f"{n}: {self.graph.value_type(v)}" for n, v in
+                         zip(self.graph.input_names, self.graph.inputs))
+        return f"{self.name}({args})"
+
+    def __str__(self) -> str:
+        return str(self.graph)
+
+    def __repr__(self) -> str:
+        return f"<ember ConcreteFunction {self.pretty_printed_signature()}>"
+
+
+class Function:
+    """A Python function compiled by tracing; see ``ember.function``."""
+
+    def __init__(self, python_function: Callable, input_signature: Any = None,
+                 reduce_retracing: bool = False, jit_compile: bool | None = None,
+                 name: str | None = None):
+        self.python_function = python_function
+        self.input_signature = (None if input_signature is None
+                                else list(input_signature))
+        self.reduce_retracing = reduce_retracing
+        self.jit_compile = jit_compile
+        self._name = name or getattr(python_function, "__name__", "function")
+        self._cache: dict = {}
+        self._trace_count = 0
+        self._last_key = None
+        self._warned = False
+        self._instances: Any = weakref.WeakKeyDictionary()
+        try:
+            params = inspect.signature(python_function).parameters
+            self._arg_names = [p for p in params]
+        except (TypeError, ValueError):
+            self._arg_names = []
+        functools.update_wrapper(self, python_function)
+
+    # -- methods: one Function per instance -------------------------------------------
+    def __get__(self, instance: Any, owner: Any = None):
+        if instance is None:
+            return self
+        try:
+            bound = self._instances.get(instance)
+        except TypeError:
+            bound = None
+        if bound is None:
+            bound = Function(self.python_function.__get__(instance, owner),
+                             self.input_signature, self.reduce_retracing, self.jit_compile,
+                             self._name)
+            try:
+                self._instances[instance] = bound
+            except TypeError:
+                pass
+        return bound
+
+    # -- calling ------------------------------------------------------------------------
+    def _key(self, args: tuple, kwargs: dict) -> tuple:
+        tensors: list = []
+        if self.input_signature is not None:
+            args = self._check_signature(args, kwargs)
+            kwargs = {}
+        key = (_sig.encode(args, tensors, self.input_signature),
+               _sig.encode(kwargs, tensors))
+        return key, tensors, args, kwargs
+
+    def _check_signature(self, args: tuple, kwargs: dict) -> tuple:
+        if kwargs:
+            names = self._arg_names[len(args):]
+            args = args + tuple(kwargs[n] for n in names if n in kwargs)
+        flat_specs = nest.flatten(self.input_signature)
+        flat_args = nest.flatten(list(args))
+        if len(flat_args) != len(flat_specs):
+            raise ValueError(f"ember.function '{self._name}': called with {len(flat_args)} "
+                             f"tensor arguments but input_signature has {len(flat_specs)}")
+        converted = []
+        for a, spec in zip(flat_args, flat_specs):
+            arr = a._value if isinstance(a, Tensor) else to_array(
+                a, spec.dtype.as_numpy_dtype)
+            if not spec.is_compatible_with(arr):
+                raise ValueError(f"ember.function '{self._name}': argument of shape "
+                                 f"{tuple(arr.shape)} and dtype {arr.dtype.name} does not "
+                                 f"match the input_signature's {spec}")
+            converted.append(arr)
+        return tuple(nest.pack_sequence_as(self.input_signature, converted))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if _prim.TRACING or _prim.ACTIVE_TAPES:
+            # inside another trace: inline; under an outer tape: run the body so the tape
+            # sees (and can differentiate) its ops
+            return self.python_function(*args, **kwargs)
+        key, tensors, args, kwargs = self._key(args, kwargs)
+        cf = self._cache.get(key)
+        if cf is not None:
+            return cf._run(tensors)
+        return self._trace(key, tensors, args, kwargs, dry=False)[1]
+
+    def _trace(self, key, arrays: list, args: tuple, kwargs: dict, dry: bool):
+        self._note_retrace(key)
+        builder = GraphBuilder(self._name)
+        names = self._leaf_names(args, kwargs, len(arrays))
+        placeholders = [builder.placeholder(a, n) for a, n in zip(arrays, names)]
+        queue = list(placeholders)
+        targs = _sig.substitute(args, queue)
+        tkwargs = _sig.substitute(kwargs, queue)
+        snapshot = _VariableSnapshot() if dry else None
+        if snapshot is not None:
+            builder.before_write = snapshot.save
+        try:
+            with tracing(builder), np.errstate(all="ignore" if dry else "warn"):
+                result = self.python_function(*targs, **tkwargs)
+        finally:
+            if snapshot is not None:
+                snapshot.restore()
+        flat = nest.flatten(result)
+        outputs, concrete = [], []
+        for leaf in flat:
+            if type(leaf) is GraphTensor:
+                outputs.append(builder.value_id(leaf, leaf._value))
+                concrete.append(Tensor(leaf._value))
+            elif isinstance(leaf, Tensor):
+                outputs.append(builder.constant(leaf._value))
+                concrete.append(leaf)
+            else:
+                outputs.append(("literal", leaf))
+                concrete.append(leaf)
+        graph = builder.graph
+        graph.outputs = outputs
+        optimize(graph)
+        specs = [TensorSpec(a.shape, a.dtype, n) for a, n in zip(arrays, names)]
+        cf = ConcreteFunction(self._name, graph, result if not isinstance(
+            result, (list, tuple, dict)) else nest.pack_sequence_as(result, flat),
+            specs, (args, kwargs))
+        self._cache[key] = cf
+        if isinstance(result, (list, tuple, dict)):
+            out = nest.pack_sequence_as(result, concrete)
+        else:
+            out = concrete[0] if concrete else result
+        return cf, out
+
+    def _leaf_names(self, args: tuple, kwargs: dict, n: int) -> list[str]:
+        names = []
+        for i, a in enumerate(args):
+            base = self._arg_names[i] if i < len(self._arg_names) else f"arg{i}"
+            count = len(_sig.tensor_leaves(a))
+            names.extend([base] if count == 1 else [f"{base}_{j}" for j in range(count)])
+        for k in sorted(kwargs):
+            count = len(_sig.tensor_leaves(kwargs[k]))
+            names.extend([k] if count == 1 else [f"{k}_{j}" for j in range(count)])
+        names += [f"arg{i}" for i in range(len(names), n)]
+        return names[:n]
+
+    def _note_retrace(self, key) -> None:
+        self._trace_count += 1
+        previous, self._last_key = self._last_key, key
+        if previous is None or self._warned or self._trace_count <= RETRACE_WARNING_AFTER:
+            return
+        self._warned = True
+        reason = _sig.describe_change(previous, key, self._arg_names)
+        warnings.warn(
+            f"ember.function '{self._name}' has been traced {self._trace_count} times; the "
+            f"last retrace was because {reason}. Tracing is slow: pass values that change "
+            "as tensors rather than Python numbers, and give dimensions that change as "
+            "None in an input_signature (or use reduce_retracing=True).",
+            RuntimeWarning, stacklevel=3)
+
+    # -- inspection ----------------------------------------------------------------------
+    def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
+        """The traced graph for these arguments (tensors or ``TensorSpec``s), tracing it
+        if needed; with no arguments, the one for ``input_signature``."""
+        if not args and not kwargs and self.input_signature is not None:
+            args = tuple(self.input_signature)
+        tensors: list = []
+        key = (_sig.encode(args, tensors, self.input_signature), _sig.encode(kwargs, tensors))
+        spec_leaves = [x for x in nest.flatten([list(args), kwargs])
+                       if isinstance(x, TensorSpec)]
+        if spec_leaves:
+            key = self._spec_key(args, kwargs)
+        cf = self._cache.get(key)
+        if cf is not None:
+            return cf
+        example_args = _sig.substitute_specs(args)
+        example_kwargs = _sig.substitute_specs(kwargs)
+        if self.input_signature is not None:
+            example_args = self._check_signature(example_args, example_kwargs)
+            example_kwargs = {}
+        tensors = []
+        _sig.encode(example_args, tensors)
+        _sig.encode(example_kwargs, tensors)
+        cf, _ = self._trace(key, tensors, example_args, example_kwargs, dry=True)
+        if spec_leaves:
+            real_key, _, _, _ = self._key(example_args, example_kwargs)
+            self._cache[real_key] = cf
+        return cf
+
+    def _spec_key(self, args, kwargs):
+        example_args = _sig.substitute_specs(args)
+        example_kwargs = _sig.substitute_specs(kwargs)
+        return self._key(example_args, example_kwargs)[0]
+
+    def experimental_get_tracing_count(self) -> int:
+        """How many times the Python function has been traced."""
+        return self._trace_count
+
+    def pretty_printed_concrete_signatures(self) -> str:
+        return "\n".join(cf.pretty_printed_signature() for cf in self._cache.values())
+
+    def __repr__(self) -> str:
+        return f"<ember.function {self._name}>"
+
+
+class _VariableSnapshot:
+    """Values of the variables a dry trace writes, put back after it."""
+
+    def __init__(self):
+        self._saved: dict[int, tuple] = {}
+
+    def save(self, var: Variable) -> None:
+        if id(var) not in self._saved:
+            self._saved[id(var)] = (var, var._value.copy())
+
+    def restore(self) -> None:
+        for var, value in self._saved.values():
+            var._value = value
+
+
+def function(func: Callable | None = None, input_signature: Any = None,
+             reduce_retracing: bool = False, jit_compile: bool | None = None,
+             autograph: bool = True, experimental_autograph_options: Any = None,
+             experimental_relax_shapes: bool | None = None, **kwargs: Any):
+    """Compile ``func`` into a graph: traced once per input signature, then run as an
+    optimized plan without running the Python body.
+
+    >>> import ember
+    >>> @ember.function
+    ... def f(x, y):
+    ...     return ember.tanh(x) * y + 1.0
+    >>> f(ember.constant([0.0, 1.0]), ember.constant(2.0)).numpy().round(3)
+    array([1.   , 2.523], dtype=float32)
+    >>> f.experimental_get_tracing_count()
+    1
+    """
+    if experimental_relax_shapes:
+        reduce_retracing = True
+
+    def wrap(fn: Callable) -> Function:
+        return Function(fn, input_signature, reduce_retracing, jit_compile)
+
+    return wrap(func) if func is not None else wrap

@@ -1,0 +1,1 @@
+"""Graph optimization passes; each exposes ``run(graph) -> number of changes``."""
