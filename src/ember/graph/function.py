@@ -26,7 +26,7 @@ from .ir import Graph
 from .optimize import optimize
 from .plan import Plan
 from .tensor_spec import TensorSpec
-from .tracer import GraphBuilder, GraphTensor, tracing
+from .tracer import GraphBuilder, GraphTensor, VariableSnapshot, tracing
 
 RETRACE_WARNING_AFTER = 5
 
@@ -171,7 +171,7 @@ class Function:
         queue = list(placeholders)
         targs = _sig.substitute(args, queue)
         tkwargs = _sig.substitute(kwargs, queue)
-        snapshot = _VariableSnapshot() if dry else None
+        snapshot = VariableSnapshot() if dry else None
         if snapshot is not None:
             builder.before_write = snapshot.save
         try:
@@ -275,21 +275,6 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<ember.function {self._name}>"
-
-
-class _VariableSnapshot:
-    """Values of the variables a dry trace writes, put back after it."""
-
-    def __init__(self):
-        self._saved: dict[int, tuple] = {}
-
-    def save(self, var: Variable) -> None:
-        if id(var) not in self._saved:
-            self._saved[id(var)] = (var, var._value.copy())
-
-    def restore(self) -> None:
-        for var, value in self._saved.values():
-            var._value = value
 
 
 def function(func: Callable | None = None, input_signature: Any = None,

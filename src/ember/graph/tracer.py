@@ -246,6 +246,21 @@ class GraphBuilder:
         return GraphTensor(value, g, vid)
 
 
+class VariableSnapshot:
+    """Values of the variables a dry trace writes, put back after it."""
+
+    def __init__(self):
+        self._saved: dict[int, tuple] = {}
+
+    def save(self, var: Variable) -> None:
+        if id(var) not in self._saved:
+            self._saved[id(var)] = (var, var._value.copy())
+
+    def restore(self) -> None:
+        for var, value in self._saved.values():
+            var._value = value
+
+
 @contextlib.contextmanager
 def suspended():
     """Run eagerly, unrecorded, inside a trace (for work done on the trace's behalf)."""
