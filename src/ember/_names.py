@@ -111,4 +111,8 @@ TOP.update({
     "keras": "ember.keras:",
     "function": "ember.graph.function:function",
     "TensorSpec": "ember.graph.tensor_spec:TensorSpec",
+    "inside_function": "ember.graph.context:inside_function",
+    "executing_eagerly": "ember.graph.context:executing_eagerly",
+    "init_scope": "ember.graph.context:init_scope",
+    "config": "ember.config:",
 })

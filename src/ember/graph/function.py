@@ -22,6 +22,7 @@ from ..core.tensor import Tensor
 from ..core.variable import Variable
 from ..ops import primitive as _prim
 from . import signature as _sig
+from .context import RUN_FUNCTIONS_EAGERLY
 from .ir import Graph
 from .optimize import optimize
 from .plan import Plan
@@ -153,7 +154,7 @@ class Function:
         return tuple(nest.pack_sequence_as(self.input_signature, converted))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if _prim.TRACING or _prim.ACTIVE_TAPES:
+        if _prim.TRACING or _prim.ACTIVE_TAPES or RUN_FUNCTIONS_EAGERLY[0]:
             # inside another trace: inline; under an outer tape: run the body so the tape
             # sees (and can differentiate) its ops
             return self.python_function(*args, **kwargs)

@@ -24,14 +24,17 @@ class KerasVariable(ember.Variable):
                  synchronization: str = "auto", name: str | None = None,
                  regularizer: Any = None, constraint: Any = None, path: str | None = None):
         dtype = ember.as_dtype(dtype or config.floatx())
-        if isinstance(initializer, str) or (callable(initializer) and shape is not None
-                                            and not isinstance(initializer, ember.Tensor)):
-            from .initializers import get as get_initializer
-            init = get_initializer(initializer)
-            value = init(tuple(shape), dtype=dtype.name)
-        else:
-            value = initializer
-        super().__init__(value, trainable=trainable, name=name or "variable", dtype=dtype)
+        with ember.init_scope():    # created once, outside any graph being traced
+            if isinstance(initializer, str) or (callable(initializer) and shape is not None
+                                                and not isinstance(initializer,
+                                                                   ember.Tensor)):
+                from .initializers import get as get_initializer
+                init = get_initializer(initializer)
+                value = init(tuple(shape), dtype=dtype.name)
+            else:
+                value = initializer
+            super().__init__(value, trainable=trainable, name=name or "variable",
+                             dtype=dtype)
         self._keras_name = name or "variable"
         self.path = path or self._keras_name
         self.regularizer = regularizer

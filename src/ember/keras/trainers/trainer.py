@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import warnings
+
 import numpy as np
 
 import ember
@@ -27,6 +29,7 @@ class Trainer:
         self._run_eagerly = False
         self._jit_compile = False
         self._compile_config = None
+        self.train_function = self.test_function = self.predict_function = None
 
     # -- compile ----------------------------------------------------------------------------
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
@@ -47,8 +50,15 @@ class Trainer:
         self._compile_metrics = CompileMetrics(metrics, weighted_metrics, loss) \
             if (metrics is not None or weighted_metrics is not None) else None
         object.__setattr__(self, "_loss_tracker", metrics_mod.Mean(name="loss"))
+        if jit_compile == "auto":   # Keras: XLA only off the CPU; Ember has one compiler
+            jit_compile = not run_eagerly and bool(ember.config.list_physical_devices("GPU"))
+        if jit_compile and run_eagerly:
+            jit_compile = False
+            warnings.warn("If `run_eagerly` is True, then `jit_compile` cannot also be "
+                          "True. Disabling `jit_compile`.", stacklevel=2)
         self._run_eagerly = bool(run_eagerly)
-        self._jit_compile = jit_compile if isinstance(jit_compile, bool) else False
+        self._jit_compile = bool(jit_compile)
+        self.train_function = self.test_function = self.predict_function = None
         if int(steps_per_execution) < 1:
             raise ValueError(f"steps_per_execution must be >= 1; got {steps_per_execution}")
         self.steps_per_execution = int(steps_per_execution)
@@ -68,6 +78,7 @@ class Trainer:
     @run_eagerly.setter
     def run_eagerly(self, value: bool) -> None:
         self._run_eagerly = bool(value)
+        self.train_function = self.test_function = self.predict_function = None
 
     @property
     def jit_compile(self) -> bool:
@@ -154,13 +165,15 @@ class Trainer:
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict:
+        """Every metric's current result (Python floats; tensors inside a traced step)."""
+        convert = (lambda v: v) if ember.inside_function() else _to_float
         logs = {}
         for m in self.metrics:
             r = m.result()
             if isinstance(r, dict):
-                logs.update({k: _to_float(v) for k, v in r.items()})
+                logs.update({k: convert(v) for k, v in r.items()})
             else:
-                logs[m.name] = _to_float(r)
+                logs[m.name] = convert(r)
         return logs
 
     # -- steps ------------------------------------------------------------------------------
@@ -193,23 +206,58 @@ class Trainer:
         x, _, _ = da.unpack_x_y_sample_weight(data)
         return self(x, training=False)
 
-    def _run_steps(self, step_fn, iterator, callbacks, hook: str):
-        """Run ``step_fn`` per batch; the callbacks' batch hooks fire once per
-        ``steps_per_execution`` batches (with the index of the last one), as in Keras."""
+    # -- compiled steps -----------------------------------------------------------------
+    def _make_function(self, step: Any, kind: str):
+        """``step`` run over a tuple of batches (``steps_per_execution`` of them), traced
+        with ``ember.function`` unless ``run_eagerly``."""
+        def run_steps(batches):
+            result = None
+            for batch in batches:
+                result = step(batch)
+            return result
+        run_steps.__name__ = f"{kind}_function"
+        if self.run_eagerly:
+            return run_steps
+        return ember.function(run_steps, jit_compile=self.jit_compile)
+
+    def make_train_function(self, force: bool = False):
+        """The function ``fit`` calls on a tuple of batches (compiled by default)."""
+        if self.train_function is None or force:
+            self.train_function = self._make_function(self.train_step, "train")
+        return self.train_function
+
+    def make_test_function(self, force: bool = False):
+        if self.test_function is None or force:
+            self.test_function = self._make_function(self.test_step, "test")
+        return self.test_function
+
+    def make_predict_function(self, force: bool = False):
+        if self.predict_function is None or force:
+            self.predict_function = self._make_function(self.predict_step, "predict")
+        return self.predict_function
+
+    def _run_steps(self, function, iterator, callbacks, hook: str):
+        """Run ``function`` on ``steps_per_execution`` batches at a time; the callbacks'
+        batch hooks fire once per execution (with the index of its last batch), as in
+        Keras."""
         logs = {}
         per = self.steps_per_execution if hook != "predict" else 1
         begin = getattr(callbacks, f"on_{hook}_batch_begin")
         end = getattr(callbacks, f"on_{hook}_batch_end")
+        chunk: list = []
         step = -1
         for step, batch in enumerate(iterator):
-            if step % per == 0:
+            if not chunk:
                 begin(step)
-            logs = step_fn(batch)
-            if (step + 1) % per == 0:
+            chunk.append(batch)
+            if len(chunk) == per:
+                logs = _logs_to_floats(function(tuple(chunk)))
+                chunk = []
                 end(step, logs)
                 if hook == "train" and self.stop_training:
                     return logs
-        if step >= 0 and (step + 1) % per != 0:
+        if chunk:
+            logs = _logs_to_floats(function(tuple(chunk)))
             end(step, logs)
         return logs
 
@@ -244,7 +292,7 @@ class Trainer:
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
-            self._run_steps(self.train_step, train_data, cbs, "train")
+            self._run_steps(self.make_train_function(), train_data, cbs, "train")
             epoch_logs = dict(self.get_metrics_result())
             if val_adapter is not None and _should_eval(epoch, validation_freq):
                 val_logs = self._evaluate_adapter(val_adapter, cbs_for_test=cbs)
@@ -262,7 +310,7 @@ class Trainer:
         cbs = cbs_for_test or CallbackList(None, model=self)
         self.reset_metrics()
         cbs.on_test_begin()
-        self._run_steps(self.test_step, adapter, cbs, "test")
+        self._run_steps(self.make_test_function(), adapter, cbs, "test")
         logs = dict(self.get_metrics_result())
         cbs.on_test_end(logs)
         return logs
@@ -289,16 +337,18 @@ class Trainer:
         if callbacks is None and steps is None and da.is_array_like(x):
             n = da._num_samples(x)
             if n <= (batch_size or 32):   # small input: one call, no loop machinery
-                return _to_numpy_struct(self.predict_step((da._map(da.to_tensor, x),)))
+                return _to_numpy_struct(self.make_predict_function()(
+                    ((da._map(da.to_tensor, x),),)))
         adapter = da.make_adapter(x, None, None, batch_size, steps)
         verbose = _resolve_verbose(verbose)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=adapter.num_batches, mode="predict")
         cbs.on_predict_begin()
         outputs = []
+        predict_function = self.make_predict_function()
         for step, batch in enumerate(adapter):
             cbs.on_predict_batch_begin(step)
-            out = self.predict_step(batch)
+            out = predict_function((batch,))
             outputs.append(_to_numpy_struct(out))
             cbs.on_predict_batch_end(step, {"outputs": out})
         cbs.on_predict_end()
@@ -319,7 +369,7 @@ class Trainer:
         self.reset_metrics()
         batch = da.pack_x_y_sample_weight(da._map(da.to_tensor, x), da._map(da.to_tensor, y),
                                           da._map(da.to_tensor, sample_weight))
-        logs = self.train_step(batch)
+        logs = _logs_to_floats(self.make_train_function()((batch,)))
         return _logs_out(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -327,10 +377,10 @@ class Trainer:
         self.reset_metrics()
         batch = da.pack_x_y_sample_weight(da._map(da.to_tensor, x), da._map(da.to_tensor, y),
                                           da._map(da.to_tensor, sample_weight))
-        return _logs_out(self.test_step(batch), return_dict)
+        return _logs_out(_logs_to_floats(self.make_test_function()((batch,))), return_dict)
 
     def predict_on_batch(self, x):
-        return _to_numpy_struct(self.predict_step((da._map(da.to_tensor, x),)))
+        return _to_numpy_struct(self.make_predict_function()(((da._map(da.to_tensor, x),),)))
 
 
 def _logs_out(logs: dict, return_dict: bool):
@@ -338,6 +388,13 @@ def _logs_out(logs: dict, return_dict: bool):
         return logs
     values = list(logs.values())
     return values[0] if len(values) == 1 else values
+
+
+def _logs_to_floats(logs: Any) -> Any:
+    """A step's logs (tensors when the step was compiled) as Python floats."""
+    if isinstance(logs, dict):
+        return {k: _to_float(v) for k, v in logs.items()}
+    return logs
 
 
 def _to_float(v):

@@ -1,0 +1,36 @@
+"""`ember.config`: process-wide settings (TensorFlow's ``tf.config`` subset)."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .graph.context import functions_run_eagerly, run_functions_eagerly
+
+
+class PhysicalDevice(NamedTuple):
+    """A device Ember can run on (``name`` like ``/physical_device:GPU:0``)."""
+
+    name: str
+    device_type: str
+
+
+def list_physical_devices(device_type: str | None = None) -> list[PhysicalDevice]:
+    """The CPU, plus each GPU CuPy can see (none when CuPy is not installed).
+
+    >>> import ember
+    >>> ember.config.list_physical_devices("CPU")[0].device_type
+    'CPU'
+    """
+    devices = [PhysicalDevice("/physical_device:CPU:0", "CPU")]
+    try:
+        from .core.backend import load_cupy
+        count = load_cupy().cuda.runtime.getDeviceCount()
+    except Exception:  # noqa: BLE001 - no CuPy, no driver, no device: CPU only
+        count = 0
+    devices += [PhysicalDevice(f"/physical_device:GPU:{i}", "GPU") for i in range(count)]
+    if device_type is None:
+        return devices
+    return [d for d in devices if d.device_type == device_type.upper()]
+
+
+__all__ = ["run_functions_eagerly", "functions_run_eagerly", "list_physical_devices",
+           "PhysicalDevice"]

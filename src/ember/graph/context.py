@@ -1,0 +1,51 @@
+"""Where code is running: eagerly, or inside a function being traced."""
+from __future__ import annotations
+
+import contextlib
+
+from ..ops import primitive as _prim
+from .tracer import suspended
+
+# ember.config.run_functions_eagerly: every ember.function runs its Python body
+RUN_FUNCTIONS_EAGERLY = [False]
+
+
+def inside_function() -> bool:
+    """True while an ``ember.function`` is being traced.
+
+    >>> import ember
+    >>> ember.inside_function(), ember.function(lambda: ember.inside_function())()
+    (False, True)
+    """
+    return bool(_prim.TRACING)
+
+
+def executing_eagerly() -> bool:
+    """False while an ``ember.function`` is being traced, True otherwise (TF's meaning)."""
+    return not _prim.TRACING
+
+
+def init_scope() -> contextlib.AbstractContextManager:
+    """Run the block eagerly even inside a traced function: what it computes (a new
+    variable's initial value, say) is not recorded into the graph.
+
+    >>> import ember
+    >>> @ember.function
+    ... def f(x):
+    ...     with ember.init_scope():
+    ...         eager = ember.executing_eagerly()
+    ...     return x, eager
+    >>> f(ember.constant(1.0))[1]
+    True
+    """
+    return suspended()
+
+
+def run_functions_eagerly(run_eagerly: bool) -> None:
+    """Make every ``ember.function`` run its Python body instead of a graph (debugging)."""
+    RUN_FUNCTIONS_EAGERLY[0] = bool(run_eagerly)
+
+
+def functions_run_eagerly() -> bool:
+    """Whether ``run_functions_eagerly(True)`` is in effect."""
+    return RUN_FUNCTIONS_EAGERLY[0]
