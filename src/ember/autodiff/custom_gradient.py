@@ -89,7 +89,8 @@ def custom_gradient(f: Callable | None = None) -> Callable:
                                multiple_results=len(flat_y) > 1)
         prim.vjp_rule = rule
         # fresh output objects, so an output that is an input cannot loop the tape
-        outs = tuple(Tensor(t._value) for t in flat_y)
+        outs = tuple(t._alias() if hasattr(t, "_alias") else Tensor(t._value)
+                     for t in flat_y)
         _prim.record(prim, tuple(inputs), {}, outs, input_ids=tuple(ids))
         return nest.pack_sequence_as(y, list(outs))
 

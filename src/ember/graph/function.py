@@ -8,6 +8,7 @@ only run the plan.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import warnings
@@ -176,7 +177,8 @@ class Function:
         if snapshot is not None:
             builder.before_write = snapshot.save
         try:
-            with tracing(builder), np.errstate(all="ignore" if dry else "warn"):
+            quiet = np.errstate(all="ignore") if dry else contextlib.nullcontext()
+            with tracing(builder), quiet:
                 result = self.python_function(*targs, **tkwargs)
         finally:
             if snapshot is not None:

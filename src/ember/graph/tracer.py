@@ -60,6 +60,10 @@ class GraphTensor(Tensor):
         self._vid = vid
         self._static_shape = static_shape
 
+    def _alias(self) -> "GraphTensor":
+        """A new tensor object for the same graph value (a distinct id on tapes)."""
+        return GraphTensor(self._value, self._graph, self._vid, self._static_shape)
+
     @property
     def shape(self) -> TensorShape:
         if self._static_shape is not None:

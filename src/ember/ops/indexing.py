@@ -491,17 +491,18 @@ def embedding_lookup(params: Any, ids: Any, max_norm: Any = None, name=None) -> 
         out = gather(shards[0], ids, axis=0)
     else:
         from .shape import concat
+        from .elementwise import add, cast, floordiv, floormod
         n = len(shards)
         rows = np.asarray([_shape(s)[0] for s in shards])
-        offsets = np.concatenate([[0], np.cumsum(rows)[:-1]])
+        offsets = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64)
         ids_arr = to_array(ids)
         _check_int_indices("embedding_lookup", ids_arr)
-        flat_ids = _host(ids_arr).astype(np.int64)
         total = int(rows.sum())
-        _check_range(np, "embedding_lookup", flat_ids, total,
+        _check_range(np, "embedding_lookup", _host(ids_arr).astype(np.int64), total,
                      f"{n} shards holding {total} rows")
-        pos = offsets[flat_ids % n] + flat_ids // n
-        out = gather(concat(shards, axis=0), Tensor(pos.astype(np.int64)), axis=0)
+        ids64 = cast(ids, np.int64)   # row i sits in shard i % n at position i // n
+        pos = add(gather(Tensor(offsets), floormod(ids64, n)), floordiv(ids64, n))
+        out = gather(concat(shards, axis=0), pos, axis=0)
     if max_norm is not None:
         from .elementwise import maximum, sqrt
         from .reduction import reduce_sum

@@ -587,7 +587,8 @@ def _check(op: str, zx, states: dict, R, gates: int, mask, rmask) -> tuple:
             raise InvalidArgumentError(
                 f"ember.{op}: mask must have shape ({T}, {B}) or ({T}, {B}, 1); got "
                 f"{tuple(mask._value.shape)}")
-        extras.append(Tensor(mv.astype(bool)))
+        from .shape import reshape
+        extras.append(cast(reshape(mask, (T, B, 1)), np.bool_))
     if rmask is not None:
         rmask = _tensor(rmask)
         if tuple(rmask._value.shape) != (gates, B, U):
