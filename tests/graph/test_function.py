@@ -1,0 +1,275 @@
+"""ember.function: tracing, signatures and retracing, variables, gradients inside,
+nested functions, concrete functions and their printout, errors."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+
+
+def test_traces_once_per_signature_and_skips_the_python_body():
+    calls = []
+
+    @ember.function
+    def f(x, y):
+        calls.append(1)
+        return ember.tanh(x) * y + 1.0
+
+    a = ember.constant([0.5, -1.0])
+    for scale in (1.0, 2.0, 3.0):
+        out = f(a, ember.constant(scale))
+        np.testing.assert_allclose(out.numpy(), np.tanh([0.5, -1.0]) * scale + 1.0,
+                                   rtol=1e-6)
+    assert len(calls) == 1 and f.experimental_get_tracing_count() == 1
+    f(ember.constant([1.0, 2.0, 3.0]), ember.constant(1.0))      # new shape: new trace
+    f(ember.constant([1.0, 2.0], dtype="float64"), ember.constant(1.0, "float64"))
+    assert len(calls) == 3 and f.experimental_get_tracing_count() == 3
+
+
+def test_python_values_are_part_of_the_signature():
+    @ember.function
+    def f(x, power):
+        return x ** power
+
+    x = ember.constant([2.0])
+    assert float(f(x, 2)[0]) == 4.0 and float(f(x, 3)[0]) == 8.0
+    assert float(f(x, 2)[0]) == 4.0
+    assert f.experimental_get_tracing_count() == 2
+
+
+def test_structures_dicts_and_numpy_inputs():
+    @ember.function
+    def f(inputs):
+        return {"sum": inputs["a"] + inputs["b"][0], "first": inputs["b"][1]}
+
+    out = f({"a": np.ones(2, np.float32), "b": [ember.constant([1.0, 2.0]),
+                                                ember.constant(5.0)]})
+    assert out["sum"].numpy().tolist() == [2.0, 3.0] and float(out["first"]) == 5.0
+    out = f({"a": np.zeros(2, np.float32), "b": [ember.constant([3.0, 4.0]),
+                                                 ember.constant(6.0)]})
+    assert out["sum"].numpy().tolist() == [3.0, 4.0] and float(out["first"]) == 6.0
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_variables_are_captured_by_reference_and_assignments_apply_every_call():
+    v = ember.Variable([1.0, 2.0])
+
+    @ember.function
+    def step(x):
+        v.assign_add(x)
+        return v.read_value() * 2.0
+
+    np.testing.assert_allclose(step(ember.constant([1.0, 1.0])).numpy(), [4.0, 6.0])
+    np.testing.assert_allclose(step(ember.constant([1.0, 1.0])).numpy(), [6.0, 8.0])
+    v.assign([0.0, 0.0])                                   # changed outside: seen inside
+    np.testing.assert_allclose(step(ember.constant([1.0, 0.0])).numpy(), [2.0, 0.0])
+    assert v.numpy().tolist() == [1.0, 0.0]
+    assert step.experimental_get_tracing_count() == 1
+
+
+def test_a_returned_variable_read_does_not_change_with_later_updates():
+    v = ember.Variable([1.0])
+
+    @ember.function
+    def step():
+        before = v.read_value()
+        v.assign_add([1.0])
+        return before
+
+    first = step()
+    second = step()
+    assert first.numpy().tolist() == [1.0] and second.numpy().tolist() == [2.0]
+    assert v.numpy().tolist() == [3.0]
+
+
+def test_gradients_inside_a_function_train_a_model():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype(np.float32)
+    y = x @ np.array([[1.0], [-2.0], [0.5]], np.float32) + 0.3
+    w = ember.Variable(np.zeros((3, 1), np.float32))
+    b = ember.Variable(np.zeros((1,), np.float32))
+
+    def eager_step(x, y):
+        with ember.GradientTape() as tape:
+            loss = ember.reduce_mean(ember.square(ember.matmul(x, w) + b - y))
+        gw, gb = tape.gradient(loss, [w, b])
+        w.assign_sub(0.1 * gw)
+        b.assign_sub(0.1 * gb)
+        return loss
+
+    compiled = ember.function(eager_step)
+    losses = [float(compiled(ember.constant(x), ember.constant(y))) for _ in range(100)]
+    assert losses[-1] < 1e-3 < losses[0]
+    w_graph, b_graph = w.numpy().copy(), b.numpy().copy()
+    w.assign(np.zeros((3, 1), np.float32))
+    b.assign(np.zeros((1,), np.float32))
+    for _ in range(100):
+        eager_step(ember.constant(x), ember.constant(y))
+    np.testing.assert_allclose(w_graph, w.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(b_graph, b.numpy(), rtol=1e-6)
+
+
+def test_nested_functions_inline_into_the_caller():
+    @ember.function
+    def inner(x):
+        return x * 3.0
+
+    @ember.function
+    def outer(x):
+        return inner(x) + 1.0
+
+    assert float(outer(ember.constant(2.0))) == 7.0
+    graph = outer.get_concrete_function(ember.constant(2.0)).graph
+    assert [n.name for n in graph.nodes if n.kind == "op"] == ["multiply", "add"]
+    assert inner.experimental_get_tracing_count() == 0
+
+
+def test_random_ops_draw_new_numbers_on_every_call_and_follow_the_global_seed():
+    @ember.function
+    def draw():
+        return ember.random.uniform([4])
+
+    ember.random.set_seed(7)
+    a, b = draw().numpy(), draw().numpy()
+    assert not np.array_equal(a, b)
+    ember.random.set_seed(7)
+    eager = [ember.random.uniform([4]).numpy() for _ in range(2)]
+    np.testing.assert_array_equal(a, eager[0])
+    np.testing.assert_array_equal(b, eager[1])
+
+
+def test_traced_tensor_as_python_bool_names_the_line_and_the_fix():
+    @ember.function
+    def f(x):
+        if x > 0:            # the offending line
+            return x
+        return -x
+
+    with pytest.raises(TypeError) as err:
+        f(ember.constant(1.0))
+    message = str(err.value)
+    assert "test_function.py" in message and "if x > 0:" in message
+    assert "ember.cond" in message and "ember.where" in message
+
+
+@pytest.mark.parametrize("convert", [int, float, lambda t: t.numpy()])
+def test_traced_tensor_as_python_number_is_refused(convert):
+    @ember.function
+    def f(x):
+        return convert(x)
+
+    with pytest.raises(TypeError, match="traced tensor"):
+        f(ember.constant(1.0))
+
+
+def test_concrete_function_prints_ops_shapes_and_optimizations():
+    @ember.function
+    def f(x):
+        unused = ember.exp(x)     # noqa: F841 - dead code the optimizer removes
+        return ember.tanh(x * 2.0 + 1.0)
+
+    cf = f.get_concrete_function(ember.TensorSpec([3, 4], ember.float32))
+    text = str(cf.graph)
+    assert text.startswith("graph f(x: float32[3,4]) -> float32[3,4]")
+    assert "exp" not in text and "dead code" in text
+    assert "float32[3,4]" in text
+    np.testing.assert_allclose(cf(ember.ones((3, 4))).numpy(), np.tanh(np.full((3, 4), 3.0)),
+                               rtol=1e-6)
+    assert "f(x: float32[3,4])" in f.pretty_printed_concrete_signatures()
+
+
+def test_input_signature_checks_arguments():
+    f = ember.function(lambda x: x + 1.0,
+                       input_signature=[ember.TensorSpec([2], ember.float32)])
+    assert f(ember.constant([1.0, 2.0])).numpy().tolist() == [2.0, 3.0]
+    with pytest.raises(ValueError, match="input_signature"):
+        f(ember.constant([1.0, 2.0, 3.0]))
+
+
+def test_retracing_often_warns_once_naming_the_argument():
+    @ember.function
+    def f(x):
+        return x + 1.0
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for n in range(1, 10):
+            f(ember.ones((n,)))
+    messages = [str(w.message) for w in caught if "traced" in str(w.message)]
+    assert len(messages) == 1
+    assert "argument 'x' changed" in messages[0] and "input_signature" in messages[0]
+
+
+def test_methods_get_one_function_per_instance():
+    class Scaler:
+        def __init__(self, k):
+            self.k = ember.Variable(k)
+
+        @ember.function
+        def __call__(self, x):
+            return x * self.k
+
+    a, b = Scaler(2.0), Scaler(3.0)
+    assert float(a(ember.constant(1.0))) == 2.0 and float(b(ember.constant(1.0))) == 3.0
+
+
+def test_an_outer_tape_differentiates_through_a_compiled_function():
+    f = ember.function(lambda x: ember.sin(x) * x)
+    x = ember.constant(0.7)
+    with ember.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    np.testing.assert_allclose(float(tape.gradient(y, x)), np.cos(0.7) * 0.7 + np.sin(0.7),
+                               rtol=1e-6)
+
+
+def test_run_functions_eagerly_runs_the_body():
+    calls = []
+
+    @ember.function
+    def f(x):
+        calls.append(ember.executing_eagerly())
+        return x
+
+    ember.config.run_functions_eagerly(True)
+    try:
+        f(ember.constant(1.0))
+        f(ember.constant(1.0))
+    finally:
+        ember.config.run_functions_eagerly(False)
+    f(ember.constant(1.0))
+    f(ember.constant(1.0))
+    assert calls == [True, True, False]
+
+
+def test_dry_trace_of_a_spec_leaves_variables_untouched():
+    v = ember.Variable(1.0)
+
+    @ember.function
+    def f(x):
+        v.assign_add(x)
+        return v.read_value()
+
+    f.get_concrete_function(ember.TensorSpec([], ember.float32))
+    assert float(v) == 1.0
+    assert float(f(ember.constant(2.0))) == 3.0 and float(v) == 3.0
+
+
+def test_tensors_do_not_leak_between_traces():
+    leaked = []
+
+    @ember.function
+    def keep(x):
+        leaked.append(x * 2.0)
+        return x
+
+    @ember.function
+    def use(x):
+        return x + leaked[0]
+
+    keep(ember.constant(1.0))
+    with pytest.raises(ValueError, match="do not outlive the trace"):
+        use(ember.constant(1.0))
