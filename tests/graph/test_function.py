@@ -273,3 +273,51 @@ def test_tensors_do_not_leak_between_traces():
     keep(ember.constant(1.0))
     with pytest.raises(ValueError, match="do not outlive the trace"):
         use(ember.constant(1.0))
+
+
+def test_none_dimensions_give_one_graph_for_every_batch_size():
+    calls = []
+    w = ember.Variable(np.ones((3, 2), np.float32))
+
+    @ember.function(input_signature=[ember.TensorSpec([None, 3]),
+                                     ember.TensorSpec([None], "int32")])
+    def step(x, y):
+        calls.append(1)
+        with ember.GradientTape() as tape:
+            logits = ember.matmul(ember.reshape(x, (-1, 3)), w)
+            loss = ember.reduce_mean(ember.nn.sparse_softmax_cross_entropy_with_logits(
+                y, logits))
+        return loss, tape.gradient(loss, w)
+
+    rng = np.random.default_rng(0)
+    for n in (5, 8, 1, 64):
+        x = rng.normal(size=(n, 3)).astype(np.float32)
+        y = rng.integers(0, 2, n).astype(np.int32)
+        want = step.python_function(ember.constant(x), ember.constant(y))
+        got = step(x, y)
+        np.testing.assert_allclose(float(got[0]), float(want[0]), rtol=1e-6)
+        np.testing.assert_allclose(got[1].numpy(), want[1].numpy(), rtol=1e-6, atol=1e-7)
+    assert step.experimental_get_tracing_count() == 1
+    assert len(calls) == 2 + 4          # two dry traces find the graph; the rest are eager
+    assert "float32[?,3]" in str(step.get_concrete_function().graph)
+
+
+def test_reduce_retracing_relaxes_changing_dimensions():
+    @ember.function(reduce_retracing=True)
+    def f(x):
+        return ember.reduce_sum(x * 2.0, axis=0)
+
+    for n in range(1, 8):
+        np.testing.assert_allclose(f(np.ones((n, 3), np.float32)).numpy(), [2.0 * n] * 3)
+    assert f.experimental_get_tracing_count() == 2
+
+
+def test_size_dependent_python_falls_back_to_one_trace_per_size():
+    @ember.function(input_signature=[ember.TensorSpec([None])])
+    def f(x):
+        return x * float(x.shape[0] - 1)     # n - 1: no formula of n the graph can hold
+
+    with pytest.warns(RuntimeWarning, match="tracing once per size"):
+        out = f(np.ones(3, np.float32))
+    assert out.numpy().tolist() == [2.0, 2.0, 2.0]
+    assert f(np.ones(5, np.float32)).numpy().tolist() == [4.0] * 5

@@ -22,6 +22,7 @@ from ..core.convert import to_array
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from ..ops import primitive as _prim
+from . import polymorphic as _poly
 from . import signature as _sig
 from .context import RUN_FUNCTIONS_EAGERLY
 from .ir import Graph
@@ -97,6 +98,7 @@ class Function:
         self._cache: dict = {}
         self._trace_count = 0
         self._last_key = None
+        self._relaxed: list | None = None     # reduce_retracing: shapes with None dims
         self._warned = False
         self._instances: Any = weakref.WeakKeyDictionary()
         try:
@@ -160,15 +162,26 @@ class Function:
             # sees (and can differentiate) its ops
             return self.python_function(*args, **kwargs)
         key, tensors, args, kwargs = self._key(args, kwargs)
+        if self._relaxed is not None:
+            key = _relax_key(key, self._relaxed)
         cf = self._cache.get(key)
         if cf is not None:
             return cf._run(tensors)
+        if self.reduce_retracing and self._last_key is not None:
+            relaxed = _relaxed_shapes(self._last_key, key, self._relaxed)
+            if relaxed is not None:
+                self._relaxed = relaxed
+                key = _relax_key(key, relaxed)
+                cf = self._cache.get(key)
+                if cf is not None:
+                    return cf._run(tensors)
         return self._trace(key, tensors, args, kwargs, dry=False)[1]
 
-    def _trace(self, key, arrays: list, args: tuple, kwargs: dict, dry: bool):
-        self._note_retrace(key)
+    def _record(self, arrays: list, names: list, args: tuple, kwargs: dict, dry: bool):
+        """Run the Python function on placeholders holding ``arrays``; returns the
+        recorded (unoptimized) graph, the result and its concrete value. A dry run puts
+        back every variable it wrote."""
         builder = GraphBuilder(self._name)
-        names = self._leaf_names(args, kwargs, len(arrays))
         placeholders = [builder.placeholder(a, n) for a, n in zip(arrays, names)]
         queue = list(placeholders)
         targs = _sig.substitute(args, queue)
@@ -195,19 +208,67 @@ class Function:
             else:
                 outputs.append(("literal", leaf))
                 concrete.append(leaf)
-        graph = builder.graph
-        graph.outputs = outputs
-        optimize(graph)
-        specs = [TensorSpec(a.shape, a.dtype, n) for a, n in zip(arrays, names)]
-        cf = ConcreteFunction(self._name, graph, result if not isinstance(
-            result, (list, tuple, dict)) else nest.pack_sequence_as(result, flat),
-            specs, (args, kwargs))
-        self._cache[key] = cf
+        builder.graph.outputs = outputs
+        structure = result if not isinstance(result, (list, tuple, dict)) else \
+            nest.pack_sequence_as(result, flat)
         if isinstance(result, (list, tuple, dict)):
-            out = nest.pack_sequence_as(result, concrete)
+            value = nest.pack_sequence_as(result, concrete)
         else:
-            out = concrete[0] if concrete else result
-        return cf, out
+            value = concrete[0] if concrete else result
+        return builder.graph, structure, value
+
+    def _trace(self, key, arrays: list, args: tuple, kwargs: dict, dry: bool):
+        self._note_retrace(key)
+        names = self._leaf_names(args, kwargs, len(arrays))
+        specs = [TensorSpec(a.shape, a.dtype, n) for a, n in zip(arrays, names)]
+        dynamic = self._dynamic_axes(key, len(arrays))
+        if any(dynamic):
+            cf = self._trace_polymorphic(arrays, names, args, kwargs, dynamic)
+            if cf is not None:
+                self._cache[key] = cf
+                return cf, cf._run(arrays)
+            cf = _PerSizeFunction(self, names, args, kwargs, specs)
+            self._cache[key] = cf
+            return cf, cf._run(arrays)
+        graph, structure, value = self._record(arrays, names, args, kwargs, dry)
+        optimize(graph)
+        cf = ConcreteFunction(self._name, graph, structure, specs, (args, kwargs))
+        self._cache[key] = cf
+        return cf, value
+
+    def _dynamic_axes(self, key, n: int) -> list[tuple]:
+        """Per tensor argument, the axes the signature leaves open (``None``)."""
+        shapes: list = []
+        _collect_shape_keys(key, shapes)
+        if len(shapes) != n:
+            return [()] * n
+        return [tuple(i for i, d in enumerate(s) if d is None) for s in shapes]
+
+    def _trace_polymorphic(self, arrays, names, args, kwargs, dynamic):
+        """One template graph for all sizes of the open dimensions, or None (after a
+        warning saying why) when the function does not allow one."""
+        symbols: dict[int, int] = {}       # a size in this call -> its symbol
+        where = []
+        for i, axes in enumerate(dynamic):
+            for ax in axes:
+                symbols.setdefault(arrays[i].shape[ax], len(symbols))
+                where.append((i, ax, symbols[arrays[i].shape[ax]]))
+        taken = {d for a in arrays for d in a.shape}
+        try:
+            p, q = _poly.trace_sizes(len(symbols), taken)
+            graphs = []
+            for sizes in (p, q):
+                examples = [_poly.resize(a, {ax: sizes[sym] for (i2, ax, sym) in where
+                                             if i2 == i}) for i, a in enumerate(arrays)]
+                graph, structure, _ = self._record(examples, names, args, kwargs, dry=True)
+                graphs.append(graph)
+            template = _poly.unify(graphs[0], graphs[1], p, q)
+        except _poly.NotPolymorphic as why:
+            warnings.warn(f"ember.function '{self._name}': no single graph for every size "
+                          f"of the None dimensions ({why}); tracing once per size instead.",
+                          RuntimeWarning, stacklevel=4)
+            return None
+        return _PolymorphicFunction(self._name, template, structure, where, (args, kwargs))
 
     def _leaf_names(self, args: tuple, kwargs: dict, n: int) -> list[str]:
         names = []
@@ -278,6 +339,129 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<ember.function {self._name}>"
+
+
+def _relaxed_shapes(old: Any, new: Any, relaxed: list | None) -> list | None:
+    """Per tensor argument, the shape with ``None`` where ``old`` and ``new`` (call
+    keys) differ; None when they differ in more than sizes (structure, rank, dtype)."""
+    a, b = [], []
+    _collect_shape_keys(old, a)
+    _collect_shape_keys(new, b)
+    if len(a) != len(b) or _strip_shapes(old) != _strip_shapes(new):
+        return None
+    out = []
+    for i, (x, y) in enumerate(zip(a, b)):
+        if len(x) != len(y):
+            return None
+        prev = relaxed[i] if relaxed is not None and i < len(relaxed) else x
+        out.append(tuple(None if p is None or p != d else p for p, d in zip(prev, y)))
+    return out
+
+
+def _strip_shapes(key: Any) -> Any:
+    if isinstance(key, tuple):
+        if len(key) == 3 and key[0] == "T":
+            return ("T", len(key[1]), key[2])
+        return tuple(_strip_shapes(k) for k in key)
+    return key
+
+
+def _relax_key(key: Any, relaxed: list) -> Any:
+    """``key`` with each tensor shape that fits its relaxed shape replaced by it."""
+    it = iter(relaxed)
+
+    def walk(k):
+        if isinstance(k, tuple):
+            if len(k) == 3 and k[0] == "T":
+                r = next(it, None)
+                if r is not None and len(r) == len(k[1]) and all(
+                        d is None or d == e for d, e in zip(r, k[1])):
+                    return ("T", r, k[2])
+                return k
+            return tuple(walk(x) for x in k)
+        return k
+
+    return walk(key)
+
+
+def _collect_shape_keys(key: Any, out: list) -> None:
+    """The shape keys of the tensor leaves of a call key, in order."""
+    if isinstance(key, tuple):
+        if len(key) == 3 and key[0] == "T":
+            out.append(key[1])
+            return
+        for k in key:
+            _collect_shape_keys(k, out)
+
+
+class _PolymorphicFunction(ConcreteFunction):
+    """A template graph for open dimensions; a plan per distinct size, made on first
+    use by evaluating the template (the Python function does not run again)."""
+
+    def __init__(self, name, template, structure, where, structured_input):
+        self._template = template
+        self._where = where
+        self._plans: dict = {}
+        self._nsym = 1 + max(sym for _, _, sym in where)
+        self.name = name
+        self._structure = structure
+        self._single = not isinstance(structure, (list, tuple, dict))
+        self.structured_input_signature = structured_input
+        self.structured_outputs = structure
+        self.graph = None
+        self.inputs_specs = []
+
+    def _sizes(self, arrays) -> tuple:
+        sizes = [None] * self._nsym
+        for i, ax, sym in self._where:
+            n = arrays[i].shape[ax]
+            if sizes[sym] is None:
+                sizes[sym] = n
+            elif sizes[sym] != n:
+                raise ValueError(f"ember.function '{self.name}': dimensions that were "
+                                 f"equal when traced now differ ({sizes[sym]} vs {n})")
+        return tuple(sizes)
+
+    def _run(self, arrays: list) -> Any:
+        sizes = self._sizes(arrays)
+        plan = self._plans.get(sizes)
+        if plan is None:
+            graph = optimize(_poly.specialize(self._template, sizes))
+            plan = self._plans[sizes] = Plan(graph)
+            if self.graph is None:
+                shown = _poly.printable(self._template, sizes)
+                shown.stats = graph.stats
+                self.graph = shown
+        self.plan = plan
+        return super()._run(arrays)
+
+
+class _PerSizeFunction(ConcreteFunction):
+    """The fallback for open dimensions without a single graph: one trace per size."""
+
+    def __init__(self, function, names, args, kwargs, specs):
+        self._function, self._names = function, names
+        self._args, self._kwargs = args, kwargs
+        self._by_shape: dict = {}
+        self.name = function._name
+        self.inputs_specs = specs
+        self.structured_input_signature = (args, kwargs)
+        self.graph = None
+
+    def _run(self, arrays: list) -> Any:
+        shapes = tuple(a.shape for a in arrays)
+        cf = self._by_shape.get(shapes)
+        if cf is not None:
+            return cf._run(arrays)
+        f = self._function
+        graph, structure, value = f._record(arrays, self._names, self._args, self._kwargs,
+                                            dry=False)
+        optimize(graph)
+        self._by_shape[shapes] = ConcreteFunction(f._name, graph, structure,
+                                                  self.inputs_specs, (self._args,
+                                                                      self._kwargs))
+        self.graph = self.graph or graph
+        return value
 
 
 def function(func: Callable | None = None, input_signature: Any = None,

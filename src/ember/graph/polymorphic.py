@@ -1,0 +1,215 @@
+"""One graph for every size of the ``None`` dimensions of an input signature.
+
+The function is traced twice (dry runs, nothing on disk or in variables changes) with
+the unknown dimensions set to two different primes. The two graphs must have the same
+structure; every number that differs between them (a reshape target, a mean's divisor,
+a value's shape) must be explained by one formula in the unknown sizes, the same for
+both traces: ``c * n``, ``c * n * m``, ``c * n**2``, or the reciprocal of such a
+product. The result is a template graph; a call with new sizes evaluates the formulas
+into a concrete graph, optimizes it and caches its plan (no Python body runs).
+
+If the traces differ in structure (a Python branch on a size) or a number fits no
+formula (``n - 1``, a ceiling division), there is no single graph: ``unify`` says why
+and the caller traces once per size instead.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from .ir import Graph, Node
+
+_FIRST = (53, 59, 61, 67, 71)
+_SECOND = (73, 79, 83, 89, 97)
+
+
+class NotPolymorphic(Exception):
+    """The two traces cannot be one graph (the message says where they differ)."""
+
+
+class SizeFormula:
+    """``coef * prod(size[i] ** exps[i])``, or its reciprocal, as an int or a float."""
+
+    __slots__ = ("coef", "exps", "reciprocal", "as_int")
+
+    def __init__(self, coef: float, exps: tuple, reciprocal: bool, as_int: bool):
+        self.coef, self.exps, self.reciprocal, self.as_int = coef, exps, reciprocal, as_int
+
+    def __call__(self, sizes: tuple) -> Any:
+        prod = 1
+        for s, e in zip(sizes, self.exps):
+            prod *= s ** e
+        value = self.coef * prod
+        if self.reciprocal:
+            value = 1.0 / value
+        return int(round(value)) if self.as_int else value
+
+    def __repr__(self) -> str:
+        dims = "*".join(f"n{i}" + (f"**{e}" if e > 1 else "")
+                        for i, e in enumerate(self.exps) if e)
+        body = f"{self.coef:g}*{dims}"
+        return f"1/({body})" if self.reciprocal else body
+
+
+def trace_sizes(n_symbols: int, taken: set) -> tuple[tuple, tuple]:
+    """Two different prime sizes per unknown dimension, avoiding the known sizes."""
+    first = [p for p in _FIRST if p not in taken]
+    second = [p for p in _SECOND if p not in taken]
+    if len(first) < n_symbols or len(second) < n_symbols:
+        raise NotPolymorphic(f"too many unknown dimensions ({n_symbols})")
+    return tuple(first[:n_symbols]), tuple(second[:n_symbols])
+
+
+def _fit(v1: float, v2: float, p: tuple, q: tuple, as_int: bool) -> SizeFormula | None:
+    for exps in itertools.product((0, 1, 2), repeat=len(p)):
+        if not any(exps):
+            continue
+        pp = float(np.prod([a ** e for a, e in zip(p, exps)]))
+        qq = float(np.prod([a ** e for a, e in zip(q, exps)]))
+        for reciprocal in (False, True):
+            a, b = (1.0 / v1, 1.0 / v2) if reciprocal else (v1, v2)
+            if reciprocal and (v1 == 0 or v2 == 0):
+                continue
+            c1, c2 = a / pp, b / qq
+            if np.isclose(c1, c2, rtol=1e-6, atol=0.0):
+                if as_int and not reciprocal and abs(c1 - round(c1)) > 1e-9:
+                    continue
+                return SizeFormula(round(c1) if as_int and not reciprocal else c1, exps,
+                                   reciprocal, as_int)
+    return None
+
+
+def _unify_value(a: Any, b: Any, p: tuple, q: tuple, where: str) -> Any:
+    """``a`` if it equals ``b``; a SizeFormula for numbers that scale with the sizes;
+    the same structure with such leaves for tuples, lists and dicts."""
+    ta = type(a)
+    if ta is not type(b):
+        raise NotPolymorphic(f"{where}: {a!r} vs {b!r}")
+    if ta in (tuple, list):
+        if len(a) != len(b):
+            raise NotPolymorphic(f"{where}: {a!r} vs {b!r}")
+        return ta(_unify_value(x, y, p, q, where) for x, y in zip(a, b))
+    if ta is dict:
+        if a.keys() != b.keys():
+            raise NotPolymorphic(f"{where}: keys differ")
+        return {k: _unify_value(a[k], b[k], p, q, f"{where}.{k}") for k in a}
+    if isinstance(a, np.ndarray):
+        if a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b,
+                                                                          equal_nan=True):
+            return a
+        if a.ndim == 0 and a.dtype == b.dtype and a.dtype.kind in "iuf":
+            f = _fit(float(a), float(b), p, q, a.dtype.kind in "iu")
+            if f is not None:
+                return _ArrayFormula(f, a.dtype)
+        raise NotPolymorphic(f"{where}: array values depend on the sizes")
+    if isinstance(a, (bool, np.bool_)) or a is None or isinstance(a, (str, bytes)):
+        if a != b:
+            raise NotPolymorphic(f"{where}: {a!r} vs {b!r}")
+        return a
+    if isinstance(a, (int, float, np.integer, np.floating)):
+        if a == b:
+            return a
+        f = _fit(float(a), float(b), p, q, isinstance(a, (int, np.integer)))
+        if f is None:
+            raise NotPolymorphic(f"{where}: {a!r} (sizes {p}) vs {b!r} (sizes {q}) fit no "
+                                 "formula of the sizes")
+        return f
+    try:
+        same = a == b
+        if isinstance(same, bool) and same:
+            return a
+    except Exception:  # noqa: BLE001 - objects that cannot be compared are not equal
+        pass
+    if a is b:
+        return a
+    raise NotPolymorphic(f"{where}: {a!r} vs {b!r}")
+
+
+class _ArrayFormula:
+    """A 0-d array constant whose value is a SizeFormula of the sizes."""
+
+    __slots__ = ("formula", "dtype")
+
+    def __init__(self, formula: SizeFormula, dtype: Any):
+        self.formula, self.dtype = formula, dtype
+
+    def __call__(self, sizes: tuple) -> np.ndarray:
+        return np.asarray(self.formula(sizes), dtype=self.dtype)
+
+
+def _same_callable(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    code_a, code_b = getattr(a, "__code__", None), getattr(b, "__code__", None)
+    return code_a is not None and code_a is code_b
+
+
+def unify(g1: Graph, g2: Graph, p: tuple, q: tuple) -> Graph:
+    """A template graph: ``g1`` with every size-dependent number replaced by its formula
+    (raises NotPolymorphic when ``g1`` and ``g2`` are not the same graph)."""
+    if len(g1.nodes) != len(g2.nodes) or len(g1.shapes) != len(g2.shapes):
+        raise NotPolymorphic(f"the traces recorded {len(g1.nodes)} and {len(g2.nodes)} "
+                             "nodes (Python code that depends on a size)")
+    if g1.inputs != g2.inputs or g1.dtypes != g2.dtypes:
+        raise NotPolymorphic("inputs or dtypes differ")
+    out = Graph(g1.name)
+    out.inputs, out.input_names, out.dtypes = list(g1.inputs), list(g1.input_names), \
+        list(g1.dtypes)
+    out.outputs = _unify_value(list(g1.outputs), list(g2.outputs), p, q, "outputs")
+    out.shapes = [_unify_value(a, b, p, q, f"shape of %{i}")
+                  for i, (a, b) in enumerate(zip(g1.shapes, g2.shapes))]
+    for k, (n1, n2) in enumerate(zip(g1.nodes, g2.nodes)):
+        where = f"node {k} ({n1.name})"
+        if (n1.kind != n2.kind or n1.inputs != n2.inputs or n1.outputs != n2.outputs
+                or not _same_callable(n1.op, n2.op)):
+            raise NotPolymorphic(f"{where} differs between the traces")
+        params = _unify_value(n1.params, n2.params, p, q, where)
+        meta = _unify_value(n1.meta, n2.meta, p, q, where)
+        out.nodes.append(Node(n1.kind, n1.op, n1.inputs, n1.outputs, params, meta))
+    return out
+
+
+def _evaluate(value: Any, sizes: tuple) -> Any:
+    if isinstance(value, (SizeFormula, _ArrayFormula)):
+        return value(sizes)
+    t = type(value)
+    if t in (tuple, list):
+        return t(_evaluate(v, sizes) for v in value)
+    if t is dict:
+        return {k: _evaluate(v, sizes) for k, v in value.items()}
+    return value
+
+
+def specialize(template: Graph, sizes: tuple) -> Graph:
+    """The concrete graph of ``template`` for these sizes of the unknown dimensions."""
+    g = Graph(template.name)
+    g.inputs, g.input_names, g.dtypes = list(template.inputs), list(
+        template.input_names), list(template.dtypes)
+    g.shapes = [tuple(_evaluate(s, sizes)) for s in template.shapes]
+    g.outputs = _evaluate(template.outputs, sizes)
+    for n in template.nodes:
+        g.nodes.append(Node(n.kind, n.op, n.inputs, n.outputs, _evaluate(n.params, sizes),
+                            dict(_evaluate(n.meta, sizes))))
+    return g
+
+
+def printable(template: Graph, sizes: tuple) -> Graph:
+    """``specialize`` for display: dimensions that depend on the sizes show as ``?``."""
+    g = specialize(template, sizes)
+    g.shapes = [tuple(None if isinstance(d, SizeFormula) else d for d in s)
+                for s in template.shapes]
+    return g
+
+
+def resize(array: np.ndarray, axes: dict[int, int]) -> np.ndarray:
+    """``array`` with each axis in ``axes`` cycled or cut to the given length (example
+    data of another size for a dry trace)."""
+    out = array
+    for axis, size in axes.items():
+        n = out.shape[axis]
+        index = np.arange(size) % max(n, 1)
+        out = np.take(out, index, axis=axis) if n else np.zeros(
+            out.shape[:axis] + (size,) + out.shape[axis + 1:], out.dtype)
+    return out
