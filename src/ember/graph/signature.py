@@ -22,6 +22,13 @@ def encode(obj: Any, tensors: list, specs: Any = None) -> Any:
     """A hashable key for ``obj``; its tensor leaves are appended to ``tensors`` (as
     arrays). ``specs`` (the same nest of TensorSpecs) relaxes the shapes in the key."""
     t = type(obj)
+    if specs is None:          # the common case, kept short: it runs on every call
+        if t is Tensor:
+            v = obj._value
+            tensors.append(v)
+            return ("T", v.shape, v.dtype.str)
+        if t is tuple or t is list:
+            return (t, tuple([encode(x, tensors) for x in obj]))
     if t is Tensor or (isinstance(obj, Tensor) and t.__name__ != "KerasTensor"):
         v = obj._value
         tensors.append(v)
