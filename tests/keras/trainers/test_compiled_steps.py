@@ -1,0 +1,151 @@
+"""fit / evaluate / predict run compiled steps by default; run_eagerly, jit_compile and
+steps_per_execution behave as in Keras 3."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+from ember import keras
+
+
+def _data(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 6)).astype(np.float32)
+    y = (x[:, :3].sum(axis=1) > 0).astype(np.int64)
+    return x, y
+
+
+def _model():
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([
+        keras.Input((6,)), keras.layers.Dense(16, activation="relu"),
+        keras.layers.Dropout(0.2), keras.layers.BatchNormalization(),
+        keras.layers.Dense(2)])
+
+
+def _fit(run_eagerly, steps_per_execution=1, epochs=3):
+    model = _model()
+    model.compile(optimizer=keras.optimizers.Adam(1e-2),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"], run_eagerly=run_eagerly,
+                  steps_per_execution=steps_per_execution)
+    x, y = _data()
+    history = model.fit(x, y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
+                        validation_data=_data(64, 1))
+    return model, history.history
+
+
+def test_compiled_fit_equals_eager_fit():
+    eager_model, eager = _fit(run_eagerly=True)
+    model, compiled = _fit(run_eagerly=False)
+    assert eager_model.train_function is not None and not hasattr(
+        eager_model.train_function, "get_concrete_function")
+    assert hasattr(model.train_function, "get_concrete_function")
+    for key in eager:
+        np.testing.assert_allclose(compiled[key], eager[key], rtol=1e-6, err_msg=key)
+    for a, b in zip(model.get_weights(), eager_model.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    x, _ = _data(50, 2)
+    np.testing.assert_allclose(model.predict(x, verbose=0),
+                               eager_model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_the_smaller_last_batch_does_not_retrace_every_epoch():
+    model, _ = _fit(run_eagerly=False, epochs=4)
+    # 200 samples in batches of 32: one graph for 32 and one for the last 8
+    assert model.train_function.experimental_get_tracing_count() == 2
+    assert model.test_function.experimental_get_tracing_count() == 1   # 64 = 2 x 32
+
+
+def test_steps_per_execution_runs_several_batches_per_call_with_the_same_result():
+    base_model, base = _fit(run_eagerly=False)
+    model, grouped = _fit(run_eagerly=False, steps_per_execution=3)
+    for key in base:
+        np.testing.assert_allclose(grouped[key], base[key], rtol=1e-6, err_msg=key)
+    seen = []
+
+    class Record(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(batch)
+
+    x, y = _data()
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=[Record()])
+    assert seen == [2, 5, 6]          # 7 batches: executions of 3, 3 and 1
+
+
+def test_run_eagerly_runs_python_each_step():
+    calls = []
+
+    class Counting(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(1)
+
+        def call(self, x):
+            calls.append(ember.executing_eagerly())
+            return self.dense(x)
+
+    x, y = _data(64)
+    for run_eagerly in (True, False):
+        model = Counting()
+        model.compile(optimizer="sgd", loss="mse", run_eagerly=run_eagerly)
+        model.build((None, 6))
+        calls.clear()
+        model.fit(x, y.astype(np.float32), batch_size=32, epochs=1, verbose=0)
+        model.fit(x, y.astype(np.float32), batch_size=32, epochs=1, verbose=0)
+        # eagerly: the Python call runs for each of the 4 batches; compiled: once, traced
+        assert calls == ([True] * 4 if run_eagerly else [False])
+
+
+def test_jit_compile_resolution_follows_keras():
+    model = _model()
+    model.compile(optimizer="sgd", loss="mse")               # "auto" on a CPU machine
+    assert model.jit_compile is bool(ember.config.list_physical_devices("GPU"))
+    model.compile(optimizer="sgd", loss="mse", jit_compile=True)
+    assert model.jit_compile is True and model.train_function is None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.compile(optimizer="sgd", loss="mse", jit_compile=True, run_eagerly=True)
+    assert model.jit_compile is False
+    assert any("cannot also be True" in str(w.message) for w in caught)
+
+
+def test_train_on_batch_and_predict_on_batch_use_the_compiled_functions():
+    model = _model()
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True))
+    x, y = _data(32)
+    loss = model.train_on_batch(x, y)
+    assert isinstance(loss, float)
+    assert model.predict_on_batch(x).shape == (32, 2)
+    assert model.train_function.experimental_get_tracing_count() == 1
+
+
+def test_changing_run_eagerly_after_compile_resets_the_functions():
+    model = _model()
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = _data(32)
+    model.train_on_batch(x, y.astype(np.float32)[:, None].repeat(2, axis=1))
+    assert model.train_function is not None
+    model.run_eagerly = True
+    assert model.train_function is None
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam", "rmsprop", "adamw", "nadam",
+                                       "adagrad", "adadelta", "adamax", "ftrl", "lion"])
+def test_every_optimizer_compiles_to_the_eager_result(optimizer):
+    results = []
+    for run_eagerly in (True, False):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4),
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer=optimizer, loss="mse", run_eagerly=run_eagerly)
+        x, y = _data(64)
+        model.fit(x, y.astype(np.float32), batch_size=16, epochs=2, verbose=0,
+                  shuffle=False)
+        results.append(model.get_weights() + [v.numpy() for v in model.optimizer.variables])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
