@@ -149,3 +149,23 @@ def test_every_optimizer_compiles_to_the_eager_result(optimizer):
         results.append(model.get_weights() + [v.numpy() for v in model.optimizer.variables])
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("make_optimizer", [
+    lambda: keras.optimizers.Adam(1e-2, gradient_accumulation_steps=3),
+    lambda: keras.optimizers.SGD(1e-2, momentum=0.9, use_ema=True, ema_momentum=0.9,
+                                 ema_overwrite_frequency=2),
+    lambda: keras.optimizers.AdamW(1e-2, use_ema=True, clipnorm=0.5),
+], ids=["accumulation", "ema_overwrite", "ema_clipnorm"])
+def test_optimizer_branches_compile_to_the_eager_result(make_optimizer):
+    results = []
+    for run_eagerly in (True, False):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4),
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer=make_optimizer(), loss="mse", run_eagerly=run_eagerly)
+        x, y = _data(64)
+        model.fit(x, y.astype(np.float32), batch_size=8, epochs=2, verbose=0, shuffle=False)
+        results.append(model.get_weights() + [v.numpy() for v in model.optimizer.variables])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)

@@ -381,20 +381,26 @@ class Optimizer:
         if steps:
             accumulators = [self._accumulated_gradients[self._get_variable_index(v)]
                             for v in trainable_variables]
-            if (int(self._iterations) + 1) % steps == 0:
-                grads = [(g + read(a)) / steps for g, a in zip(grads, accumulators)]
-                self._update(grads, trainable_variables, learning_rate)
+
+            def apply_accumulated():
+                self._update([(g + read(a)) / steps for g, a in zip(grads, accumulators)],
+                             trainable_variables, learning_rate)
                 self._backend_reset_gradient_accumulators()
-            else:
+
+            def accumulate():
                 for g, a in zip(grads, accumulators):
                     a.assign_add(g)
+
+            ember.cond(self._is_last_accumulation_step(), apply_accumulated, accumulate)
         else:
             self._update(grads, trainable_variables, learning_rate)
         if self.use_ema:
             self._update_model_variables_moving_average(self._trainable_variables)
             freq = self.ema_overwrite_frequency
-            if freq and (int(self.iterations) + 1) % freq == 0:
-                self._overwrite_model_variables_with_average_value(self._trainable_variables)
+            if freq:
+                due = ember.equal((read(self.iterations) + 1) % freq, 0)
+                ember.cond(due, lambda: self._overwrite_model_variables_with_average_value(
+                    self._trainable_variables), lambda: None)
 
     def _update(self, grads: list, trainable_variables: list, learning_rate: Any) -> None:
         grads = self._clip_gradients(grads)
@@ -409,6 +415,11 @@ class Optimizer:
                 self.update_step(grad, var, learning_rate)
         finally:
             self._constants_cache = None
+
+    def _is_last_accumulation_step(self) -> ember.Tensor:
+        """Whether this step completes a gradient-accumulation window (a bool tensor)."""
+        steps = self.gradient_accumulation_steps
+        return ember.equal((read(self._iterations) + 1) % steps, 0)
 
     def _backend_reset_gradient_accumulators(self) -> None:
         for acc in self._accumulated_gradients:
@@ -434,18 +445,15 @@ class Optimizer:
         if not any(flags):
             return grads, variables
         steps = self.gradient_accumulation_steps
-        is_update = steps and (int(self._iterations) + 1) % steps == 0
+        is_update = self._is_last_accumulation_step() if steps else None
         for g, v, flag in zip(grads, variables, flags):
             if not flag:
                 continue
             if steps:
                 acc = self._accumulated_gradients[self._get_variable_index(v)]
                 new = ember.maximum(g, read(acc))
-                if is_update:
-                    v.assign(new)
-                    acc.assign(ember.zeros(acc.shape, dtype=acc.dtype))
-                else:
-                    acc.assign(new)
+                v.assign(ember.where(is_update, new, read(v)))
+                acc.assign(ember.where(is_update, ember.zeros_like(new), new))
             else:
                 v.assign(g)
         kept = [(g, v) for g, v, flag in zip(grads, variables, flags) if not flag]
@@ -500,8 +508,7 @@ class Optimizer:
 
     # -- exponential moving average of the weights -----------------------------------------
     def _update_model_variables_moving_average(self, trainable_variables: list) -> None:
-        first = int(self.iterations) == 0
-        momentum = 0.0 if first else self.ema_momentum
+        first = ember.equal(read(self.iterations), 0)      # the first step copies
         factors: dict = {}
         for var, average in zip(trainable_variables, self._model_variables_moving_average):
             if average is None:
@@ -509,8 +516,9 @@ class Optimizer:
             dtype = var.dtype
             ks = factors.get(dtype.name)
             if ks is None:
-                ks = factors[dtype.name] = (scalar(momentum, dtype),
-                                            scalar(1.0 - momentum, dtype))
+                momentum = ember.where(first, scalar(0.0, dtype),
+                                       scalar(self.ema_momentum, dtype))
+                ks = factors[dtype.name] = (momentum, 1.0 - momentum)
             average.assign(ks[0] * read(average) + ks[1] * read(var))
 
     def _overwrite_model_variables_with_average_value(self, trainable_variables: list):
