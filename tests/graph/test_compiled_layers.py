@@ -4,6 +4,7 @@ graph without tracing) and the gradients of its weights."""
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -42,11 +43,13 @@ def _layer(case):
 
 
 def _inputs(case, arrays):
-    """(positional tensors, keyword tensors) for one call of the case's layer."""
+    """(positional tensors, keyword tensors) for one call of the case's layer; keyword
+    arrays (masks) are cut to the batch size of the first input."""
     tensors = [ember.constant(a) for a in arrays]
     if case.get("self_attention"):    # one tensor, passed as query, value (and key)
         tensors = tensors[:1]
-    kwargs = {name: ember.constant(case["kwargs"][j])
+    batch = arrays[0].shape[0] if arrays[0].ndim else None
+    kwargs = {name: ember.constant(case["kwargs"][j][:batch])
               for j, name in enumerate(case.get("array_kwargs", []))}
     return tensors, kwargs
 
@@ -154,3 +157,29 @@ def test_compiled_layer_gradients_equal_eager(case):
         assert [g is None for g in got] == [w is None for w in want]
         _assert_close([g for g in got if g is not None], [w for w in want if w is not None],
                       case["class_name"])
+
+
+BATCHED = [c for c in CASES if c.values[0].get("protocol") != "stateful"
+           and "unbatched" not in c.id      # no batch axis: the first axis is height
+           and not any(isinstance(v, list) for v in c.values[0]["call_kwargs"].values())
+           and all(a.ndim and a.shape[0] > 1 for a in c.values[0]["inputs"])]
+
+
+@pytest.mark.parametrize("case", BATCHED)
+def test_one_graph_serves_every_batch_size(case):
+    """With reduce_retracing, a second batch size gives a graph with an open batch
+    dimension; every later size runs it without tracing again."""
+    layer = _layer(case)
+
+    def forward(inputs):
+        return _call(layer, case, inputs)
+
+    compiled = ember.function(forward, reduce_retracing=True)
+    full = case["inputs"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")       # no fallback to one trace per size
+        for arrays in (full, [a[:1] for a in full], _other_inputs(case), full):
+            inputs = _inputs(case, arrays)
+            got, want = _run_both(layer, case, forward, compiled, inputs)
+            _assert_close(got, want, case["class_name"])
+    assert compiled.experimental_get_tracing_count() == 2

@@ -99,10 +99,22 @@ def _unify_value(a: Any, b: Any, p: tuple, q: tuple, where: str) -> Any:
         if a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b,
                                                                           equal_nan=True):
             return a
-        if a.ndim == 0 and a.dtype == b.dtype and a.dtype.kind in "iuf":
-            f = _fit(float(a), float(b), p, q, a.dtype.kind in "iu")
-            if f is not None:
-                return _ArrayFormula(f, a.dtype)
+        if (a.shape == b.shape and a.dtype == b.dtype and a.dtype.kind in "iuf"
+                and a.size <= 64):     # a shape vector (ember.shape) or a scalar
+            as_int = a.dtype.kind in "iu"
+            items = [x if x == y else _fit(float(x), float(y), p, q, as_int)
+                     for x, y in zip(a.ravel().tolist(), b.ravel().tolist())]
+            if all(i is not None for i in items):
+                return _ArrayFormula(items, a.dtype, a.shape)
+        if (a.ndim == b.ndim and a.dtype == b.dtype and a.size and b.size
+                and a.ravel()[0] == b.ravel()[0] and np.all(a == a.ravel()[0])
+                and np.all(b == b.ravel()[0])):      # e.g. zeros(shape of the input)
+            shape = _unify_value(tuple(a.shape), tuple(b.shape), p, q, where)
+            return _FillFormula(a.ravel()[0], a.dtype, shape)
+        progression = _progression(a, b)
+        if progression is not None:                 # e.g. range(batch) * row_stride
+            shape = _unify_value(tuple(a.shape), tuple(b.shape), p, q, where)
+            return _RangeFormula(*progression, a.dtype, shape)
         raise NotPolymorphic(f"{where}: array values depend on the sizes")
     if isinstance(a, (bool, np.bool_)) or a is None or isinstance(a, (str, bytes)):
         if a != b:
@@ -128,15 +140,58 @@ def _unify_value(a: Any, b: Any, p: tuple, q: tuple, where: str) -> Any:
 
 
 class _ArrayFormula:
-    """A 0-d array constant whose value is a SizeFormula of the sizes."""
+    """A small array constant whose elements are numbers or SizeFormulas of the sizes."""
 
-    __slots__ = ("formula", "dtype")
+    __slots__ = ("items", "dtype", "shape")
 
-    def __init__(self, formula: SizeFormula, dtype: Any):
-        self.formula, self.dtype = formula, dtype
+    def __init__(self, items: list, dtype: Any, shape: tuple):
+        self.items, self.dtype, self.shape = items, dtype, shape
 
     def __call__(self, sizes: tuple) -> np.ndarray:
-        return np.asarray(self.formula(sizes), dtype=self.dtype)
+        values = [i(sizes) if isinstance(i, SizeFormula) else i for i in self.items]
+        return np.asarray(values, dtype=self.dtype).reshape(self.shape)
+
+
+class _FillFormula:
+    """An array of one repeated value whose shape depends on the sizes."""
+
+    __slots__ = ("value", "dtype", "shape")
+
+    def __init__(self, value: Any, dtype: Any, shape: tuple):
+        self.value, self.dtype, self.shape = value, dtype, shape
+
+    def __call__(self, sizes: tuple) -> np.ndarray:
+        return np.full(_evaluate(self.shape, sizes), self.value, dtype=self.dtype)
+
+
+def _progression(a: np.ndarray, b: np.ndarray) -> tuple | None:
+    """(start, step) when both arrays, flattened, are the same arithmetic progression
+    (of different lengths), else None."""
+    if a.ndim != b.ndim or a.dtype != b.dtype or a.dtype.kind not in "iuf" or \
+            a.size < 2 or b.size < 2:
+        return None
+    fa, fb = a.ravel(), b.ravel()
+    start, step = fa[0], fa[1] - fa[0]
+    if fb[0] != start or fb[1] - fb[0] != step:
+        return None
+    for arr in (fa, fb):
+        if not np.array_equal(arr, start + step * np.arange(arr.size, dtype=arr.dtype)):
+            return None
+    return start, step
+
+
+class _RangeFormula:
+    """``start + step * arange(n)`` in a shape that depends on the sizes."""
+
+    __slots__ = ("start", "step", "dtype", "shape")
+
+    def __init__(self, start: Any, step: Any, dtype: Any, shape: tuple):
+        self.start, self.step, self.dtype, self.shape = start, step, dtype, shape
+
+    def __call__(self, sizes: tuple) -> np.ndarray:
+        shape = _evaluate(self.shape, sizes)
+        n = int(np.prod(shape))
+        return (self.start + self.step * np.arange(n, dtype=self.dtype)).reshape(shape)
 
 
 def _same_callable(a: Any, b: Any) -> bool:
@@ -172,7 +227,7 @@ def unify(g1: Graph, g2: Graph, p: tuple, q: tuple) -> Graph:
 
 
 def _evaluate(value: Any, sizes: tuple) -> Any:
-    if isinstance(value, (SizeFormula, _ArrayFormula)):
+    if isinstance(value, (SizeFormula, _ArrayFormula, _FillFormula, _RangeFormula)):
         return value(sizes)
     t = type(value)
     if t in (tuple, list):
