@@ -1,0 +1,184 @@
+"""``ember.cond``: eager branch choice, the traced cond node, and its gradient."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ...core.errors import InvalidArgumentError
+from ...core.tensor import Tensor
+from ...core.variable import Variable
+from ...ops import primitive as _prim
+from ..interpret import run_graph
+from ..ir import Graph
+from ..tracer import GraphTensor
+from .call_node import _ControlFlowOp, _emit
+from .common import (
+    _all_nodes,
+    _check_callable,
+    _describe,
+    _is_inexact,
+    _merge_shapes,
+    _pack,
+    _passthrough_outputs,
+    _read_variables,
+    _static_shape,
+    _structure,
+    _truth,
+)
+from .subgraph import _trace_subgraph, _union_captures
+
+
+def cond(pred: Any, true_fn: Callable | None = None, false_fn: Callable | None = None,
+         name: str | None = None) -> Any:
+    """``true_fn()`` if ``pred`` is true, else ``false_fn()``.
+
+    Eagerly only the chosen branch runs. Inside ``ember.function`` a traced ``pred``
+    makes both branches part of the graph and the choice happens on every call; both must
+    return the same structure of tensors with the same dtypes.
+
+    >>> import ember
+    >>> x = ember.constant(2.0)
+    >>> float(ember.cond(x > 1.0, lambda: x * 10.0, lambda: x - 10.0))
+    20.0
+    >>> f = ember.function(lambda x: ember.cond(x > 1.0, lambda: x * 10.0,
+    ...                                        lambda: x - 10.0))
+    >>> float(f(x)), float(f(ember.constant(0.5)))
+    (20.0, -9.5)
+    """
+    _check_callable(true_fn, "true_fn", "cond")
+    _check_callable(false_fn, "false_fn", "cond")
+    if isinstance(pred, Variable):
+        pred = pred.read_value()
+    if type(pred) is GraphTensor:
+        return _traced_cond(pred, true_fn, false_fn)
+    return true_fn() if _truth(pred, "cond") else false_fn()
+
+
+class _CondOp(_ControlFlowOp):
+    """Inputs: the predicate, then the captures of both branches."""
+
+    label = "cond"
+
+    def __init__(self, subgraphs, maps):
+        super().__init__(subgraphs)
+        self.maps = maps
+        self.fresh = [_passthrough_outputs(g) for g in subgraphs]
+
+    def run(self, xp, plans, arrays):
+        k = 0 if bool(arrays[0]) else 1
+        caps = arrays[1:]
+        res = plans[k]([caps[j] for j in self.maps[k]])
+        copy = self.fresh[k]
+        return [r.copy() if i in copy else r for i, r in enumerate(res)]
+
+    def branch_fn(self, k: int, caps: Sequence[Any], effects: bool) -> Callable:
+        graph, inputs = self.subgraphs[k], [caps[j] for j in self.maps[k]]
+        return lambda: run_graph(graph, inputs, effects)
+
+    def interpret(self, tensors, effects=True):
+        pred, caps = tensors[0], tensors[1:]
+        return list(cond(pred, self.branch_fn(0, caps, effects),
+                         self.branch_fn(1, caps, effects)))
+
+
+def _check_scalar_pred(pred: Tensor, op: str) -> None:
+    shape = _static_shape(pred)
+    if any(d is not None and d != 1 for d in shape) or len(shape) > 1:
+        raise InvalidArgumentError(f"ember.{op}: the predicate must be a scalar; got a "
+                                   f"tensor of shape {shape}")
+
+
+_MISMATCH = ("ember.cond: true_fn and false_fn arguments to ember.cond must have the same "
+             "number, type, and overall structure of return values.")
+
+
+def _traced_cond(pred: GraphTensor, true_fn: Callable, false_fn: Callable) -> Any:
+    _check_scalar_pred(pred, "cond")
+    parent = _prim.TRACING[-1]
+    no_args = lambda phs: ()
+    t = _trace_subgraph(parent, "cond_true", true_fn, no_args, (), "cond", "true_fn")
+    f = _trace_subgraph(parent, "cond_false", false_fn, no_args, (), "cond", "false_fn")
+    if _structure(t.result) != _structure(f.result):
+        raise ValueError(f"{_MISMATCH}\n  true_fn returned:  {_describe(t.result)}\n"
+                         f"  false_fn returned: {_describe(f.result)}")
+    for k, (a, b) in enumerate(zip(t.leaves, f.leaves)):
+        if a._value.dtype != b._value.dtype:
+            raise TypeError(f"{_MISMATCH} Output {k} is {a.dtype.name} in true_fn but "
+                            f"{b.dtype.name} in false_fn.\n  true_fn returned:  "
+                            f"{_describe(t.result)}\n  false_fn returned: "
+                            f"{_describe(f.result)}")
+    union, maps = _union_captures((t, f))
+    op = _CondOp([t.graph, f.graph], maps)
+    shapes = [_merge_shapes(_static_shape(a), _static_shape(b))
+              for a, b in zip(t.leaves, f.leaves)]
+    outs = _emit(parent, op, [pred] + union, shapes)
+    if _prim.ACTIVE_TAPES and outs:
+        _record_cond(op, pred, union, outs)
+    it = iter(outs)
+    return _pack(t.result, [None if x is None else next(it) for x in t.flat])
+
+
+def _record_cond(op: _CondOp, pred: Tensor, union: list, outs: list) -> None:
+    """Put the cond node on the active tapes as one multiple-results primitive whose
+    gradient is a cond of the branches' gradients."""
+    variables = [v for v in _read_variables(op.subgraphs) if _prim._is_inexact(v._value)]
+    for tape in _prim.ACTIVE_TAPES:       # as reading them in the branch would have
+        for v in variables:
+            if v.trainable and tape._watch_accessed:
+                tape._watch_variable(v)
+    ncap = len(union)
+    random = any(n.kind == "host" for n in _all_nodes(op.subgraphs))
+    prim = _prim.Primitive("cond", None, multiple_results=True)
+
+    def vjp(gs, ys, pred_t, *rest, needs):
+        wanted = [k for k in range(len(rest)) if needs[k + 1] and _is_inexact(rest[k])]
+        out = [None] * (1 + len(rest))
+        if not wanted:
+            return tuple(out)
+        if random:
+            raise NotImplementedError(
+                "ember.cond: a branch with random ops (dropout, ember.random.*) cannot be "
+                "differentiated inside ember.function yet: re-running it for the gradient "
+                "would draw new random numbers. Draw them before the cond and pass them "
+                "in, or compute this gradient eagerly.")
+        caps = rest[:ncap]
+        sources = [caps[k] if k < ncap else variables[k - ncap] for k in wanted]
+
+        def branch(b):
+            inputs = [caps[j] for j in op.maps[b]]
+            return lambda: _branch_gradients(op.subgraphs[b], inputs, sources, gs)
+
+        grads = cond(pred_t, branch(0), branch(1))
+        for k, g in zip(wanted, grads):
+            out[1 + k] = g
+        return tuple(out)
+
+    prim.vjp_rule = vjp
+    prim.vjp_takes_needs = True
+    standins = [Tensor(np.broadcast_to(np.zeros((), v._value.dtype), v._value.shape))
+                for v in variables]         # shape and dtype; gradients go to id(var)
+    inputs = (pred, *union, *standins)
+    ids = (id(pred), *map(id, union), *map(id, variables))
+    _prim.record(prim, inputs, {}, tuple(outs), input_ids=ids)
+
+
+def _branch_gradients(graph: Graph, inputs: list, sources: list, gs: Sequence) -> list:
+    """Gradients of one branch's outputs (weighted by ``gs``) w.r.t. ``sources``: the
+    branch is re-run with Ember ops under a tape; zeros where unconnected."""
+    from ...autodiff.tape import GradientTape
+    from ...ops.creation import zeros_like
+    with GradientTape(watch_accessed_variables=False) as tape:
+        for s in sources:
+            tape.watch(s)
+        outs = run_graph(graph, inputs, effects=False)
+    targets, weights = [], []
+    for o, g in zip(outs, gs):
+        if _is_inexact(o):
+            targets.append(o)
+            weights.append(g)
+    if not targets:
+        return [zeros_like(s) for s in sources]
+    return list(tape.gradient(targets, sources, output_gradients=weights,
+                              unconnected_gradients="zero"))

@@ -1,0 +1,97 @@
+"""Tracing a function as a subgraph of the graph being built: ``_Traced``, its
+captures, and whether active tapes need what the subgraphs use."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ...core import nest
+from ...ops import primitive as _prim
+from ..ir import Graph
+from ..tracer import GraphBuilder, VariableSnapshot, tracing
+from .common import _is_inexact, _read_variables, _tensor_leaves, _to_tensors
+
+
+class _Traced:
+    """One function traced as a subgraph: its builder (captures), graph, and result."""
+
+    def __init__(self, builder: GraphBuilder, result: Any):
+        self.builder = builder
+        self.graph = builder.graph
+        self.result = result
+        self.flat = nest.flatten(result)
+        self.leaves = _tensor_leaves(self.flat)
+
+
+def _trace_subgraph(parent: GraphBuilder, name: str, fn: Callable, args: Callable,
+                    specs: Sequence[tuple], op: str, what: str) -> _Traced:
+    """Trace ``fn(*args(placeholders))`` dry into a child graph of ``parent``.
+
+    ``specs`` are (example array, static shape or None, name) for the placeholders.
+    Tapes are set aside while it runs (the call node is what they record).
+    """
+    builder = GraphBuilder(f"{parent.graph.name}/{name}", parent=parent)
+    snapshot = VariableSnapshot()
+    builder.before_write = snapshot.save
+    saved_tapes = _prim.ACTIVE_TAPES[:]
+    _prim.ACTIVE_TAPES.clear()
+    try:
+        with tracing(builder), np.errstate(all="ignore"):
+            phs = [builder.placeholder(v, n, static_shape=s) for v, s, n in specs]
+            result = _to_tensors(fn(*args(phs)), op, f"the values {what} returns")
+    finally:
+        _prim.ACTIVE_TAPES[:] = saved_tapes
+        snapshot.restore()
+    traced = _Traced(builder, result)
+    builder.graph.outputs = [builder.value_id(t, t._value) for t in traced.leaves]
+    _check_captures(builder, op, what)
+    from ..passes import dead_code
+    dead_code.run(builder.graph)
+    return traced
+
+
+def _check_captures(builder: GraphBuilder, op: str, what: str) -> None:
+    outer = set()
+    b = builder.parent
+    while b is not None:
+        outer.add(id(b.graph))
+        b = b.parent
+    for t in builder.captures:
+        if id(t._graph) not in outer:
+            raise ValueError(
+                f"ember.{op}: {what} used a tensor made inside another branch or loop body "
+                f"('{t._graph.name}'); tensors made there exist only there. Return it from "
+                "that function and use the result instead.")
+
+
+def _union_captures(traced: Sequence[_Traced]) -> tuple[list, list]:
+    """The outer tensors any of the subgraphs captures (once each), and for each
+    subgraph the positions of its captures in that list."""
+    union, index, maps = [], {}, []
+    for tr in traced:
+        m = []
+        for c in tr.builder.captures:
+            k = index.get(id(c))
+            if k is None:
+                k = index[id(c)] = len(union)
+                union.append(c)
+            m.append(k)
+        maps.append(tuple(m))
+    return union, maps
+
+
+def _tapes_need(inputs: Sequence[Any], graphs: Sequence[Graph]) -> bool:
+    """Whether an active tape watches (or will watch) something the subgraphs use."""
+    if not _prim.ACTIVE_TAPES:
+        return False
+    ids = [id(t) for t in inputs if _is_inexact(t)]
+    variables = [v for v in _read_variables(graphs) if _prim._is_inexact(v._value)]
+    for tape in _prim.ACTIVE_TAPES:
+        if any(i in tape._watched for i in ids):
+            return True
+        if any(id(v) in tape._watched or (v.trainable and tape._watch_accessed)
+               for v in variables):
+            return True
+    return False
