@@ -115,8 +115,8 @@ def format_graph(graph: Graph, indent: str = "") -> str:
     the optimizer did.
 
     >>> g = Graph("f"); x = g.new_value((2,), np.dtype("float32"))
-    >>> _ = g.add(Node("input", None, (), (x,), {"index": 0, "name": "x"})); g.inputs = [x]
-    >>> g.outputs = [x]
+    >>> _ = g.add(Node("input", None, (), (x,), {"index": 0, "name": "x"}))
+    >>> g.inputs, g.input_names, g.outputs = [x], ["x"], [x]
     >>> print(format_graph(g))
     graph f(x: float32[2]) -> float32[2]
       %0 = input x : float32[2]
@@ -132,6 +132,9 @@ def format_graph(graph: Graph, indent: str = "") -> str:
             lines.append(format_graph(sub, indent + "    "))
     if graph.stats:
         done = ", ".join(f"{k}: {v}" for k, v in sorted(graph.stats.items()))
+        peak = getattr(graph, "peak_bytes", None)
+        if peak is not None:
+            done += f"; peak live {peak:,} bytes"
         lines.append(f"{indent}  # optimized: {done}")
     return "\n".join(lines)
 
@@ -145,11 +148,14 @@ def _format_node(graph: Graph, node: Node) -> str:
         text = f"const {_short(v)}"
     else:
         text = f"{node.name}({args})" if node.kind != "read" else node.name
+        if node.kind == "update":
+            names = [_variable_name(a[1]) for a in node.params["template"] if a[0] == "var"]
+            text = f"{node.name}[{', '.join(names)}]({args})"
         shown = {k: v for k, v in node.params.items() if k not in ("kind", "value")
                  and not callable(v) and not isinstance(v, Graph)}
         if shown and node.kind == "op":
             text += " {" + ", ".join(f"{k}={_short(v)}" for k, v in shown.items()) + "}"
-        if node.meta.get("inplace"):
+        if node.meta.get("inplace") is not None:
             text += " [in place]"
     if not node.outputs:
         return text

@@ -12,7 +12,7 @@ class TensorSpec:
 
     >>> import ember
     >>> spec = ember.TensorSpec([None, 3], ember.float32, name="x")
-    >>> spec.shape, spec.dtype.name, spec.is_compatible_with(ember.zeros([5, 3]))
+    >>> tuple(spec.shape), spec.dtype.name, spec.is_compatible_with(ember.zeros([5, 3]))
     ((None, 3), 'float32', True)
     """
 

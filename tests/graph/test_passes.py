@@ -1,0 +1,450 @@
+"""The optimization passes: each one's rewrite shows in the graph, and the compiled
+function still gives the eager results."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ember
+from ember.graph.ir import Graph, Node
+from ember.graph.optimize import optimize
+from ember.graph.passes import constant_folding, cse, fusion, memory, simplify
+from ember.graph.plan import Plan
+from ember.graph.tracer import GraphBuilder, tracing
+from ember.ops import elementwise as ew
+from ember.ops import shape as shp
+
+
+def _graph(fn, *specs):
+    return ember.function(fn).get_concrete_function(*specs).graph
+
+
+def _ops(graph, kinds=("op", "fused")):
+    return [n.name for n in graph.nodes if n.kind in kinds]
+
+
+def _check(fn, *arrays, exact=False):
+    """Compiled == eager on these arrays (bit for bit with exact=True)."""
+    f = ember.function(fn)
+    for _ in range(2):                      # the trace's result, then the plan's
+        got = f(*[ember.constant(a) for a in arrays])
+        want = fn(*[ember.constant(a) for a in arrays])
+        got = got if isinstance(got, (list, tuple)) else [got]
+        want = want if isinstance(want, (list, tuple)) else [want]
+        for g, w in zip(got, want):
+            g, w = np.asarray(g.numpy()), np.asarray(w.numpy())
+            assert g.dtype == w.dtype and g.shape == w.shape
+            if exact:
+                np.testing.assert_array_equal(g, w)
+            else:
+                np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-6)
+    return f
+
+
+def _rand(rng, shape, dtype=np.float32):
+    return rng.standard_normal(shape).astype(dtype)
+
+
+# -- constant folding ----------------------------------------------------------------------
+def test_gradient_seed_folds_to_a_constant(rng):
+    def fn(x):
+        with ember.GradientTape() as t:
+            t.watch(x)
+            y = ember.reduce_sum(ember.tanh(x) * 2.0)
+        return t.gradient(y, x)
+    g = _graph(fn, ember.TensorSpec([4, 3]))
+    assert g.stats["constant folding"] >= 3          # ones_like, reshape, broadcast, ...
+    assert "ones_like" not in _ops(g) and "broadcast_to" not in _ops(g)
+    _check(fn, _rand(rng, (4, 3)))
+
+
+def test_folding_skips_results_over_a_megabyte(rng):
+    def fn(x):
+        one = ember.ones_like(ember.reduce_sum(x))
+        return ember.broadcast_to(one, [600, 600]) * x
+    g = _graph(fn, ember.TensorSpec([600, 600]))
+    assert "broadcast_to" in _ops(g)                  # 1.44 MB: left to run
+    assert "ones_like" not in _ops(g)
+    _check(fn, _rand(rng, (600, 600)))
+
+
+def test_folding_multi_result_and_cast_to():
+    g = Graph("g")
+    c = g.new_value((2, 2), np.dtype("int32"))
+    a, b = g.new_value((2,), np.dtype("int32")), g.new_value((2,), np.dtype("int32"))
+    h = g.new_value((2,), np.dtype("float32"))
+    w = g.new_value((), "weak float")
+    g.add(Node("const", None, (), (c,), {"value": np.array([[1, 2], [3, 4]], np.int32)}))
+    g.add(Node("const", None, (), (w,), {"value": 0.5}))
+    g.add(Node("op", shp._unstack.primitive, (c,), (a, b), {"axis": 0}, {"multi": True}))
+    g.add(Node("op", ew.multiply.primitive, (b, w), (h,), {},
+               {"cast_to": np.dtype("float32")}))
+    g.outputs = [a, h]
+    assert constant_folding.run(g) == 2
+    values = {n.outputs[0]: n.params["value"] for n in g.nodes if n.kind == "const"}
+    np.testing.assert_array_equal(values[a], [1, 2])
+    assert values[h].dtype == np.float32 and values[h].tolist() == [1.5, 2.0]
+    assert [n.kind for n in g.nodes] == ["const"] * 5
+
+
+def test_folding_leaves_shape_of_unknown_dims_alone():
+    b = GraphBuilder("g")
+    x = b.placeholder(np.ones((3, 2), np.float32), "x", static_shape=(None, 2))
+    with tracing(b):
+        y = ember.zeros_like(x) + x
+    b.graph.outputs = [y._vid]
+    assert constant_folding.run(b.graph) == 0
+
+
+# -- simplification ------------------------------------------------------------------------
+def test_neutral_ops_disappear(rng):
+    def fn(x):
+        y = (1.0 * (x * 1.0) + 0.0) - 0.0
+        y = 0 + y / 1.0
+        y = ember.negative(ember.negative(y))
+        y = ember.reshape(y, [4, 3])
+        y = ember.transpose(y, [0, 1])
+        y = ember.identity(ew._cast(y, dtype=np.dtype("float32")))
+        y = ember.broadcast_to(y, [4, 3]) * np.float32(1.0)
+        return y * np.ones((1, 3), np.float32)
+    g = _graph(fn, ember.TensorSpec([4, 3]))
+    assert g.stats["simplified"] == 14
+    assert _ops(g) == [] and g.outputs == g.inputs
+    _check(fn, _rand(rng, (4, 3)), exact=True)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: x * np.ones((2, 4, 3), np.float32),     # broadcast grows x
+    lambda x: x * 1.0 + ember.constant([0.0, 1.0, 0.0]),
+    lambda x: x * np.float64(1.0),                     # float32 * float64 -> float64
+    lambda x: x * np.array([1.0, 2.0, 1.0], np.float32),
+    lambda x: 0.0 - x,
+    lambda x: 1.0 / x,
+    lambda x: ember.reshape(x, [3, 4]),
+    lambda x: ember.transpose(x, [1, 0]),
+])
+def test_non_neutral_ops_stay(fn, rng):
+    _check(fn, _rand(rng, (4, 3)), exact=True)
+    g = _graph(fn, ember.TensorSpec([4, 3]))
+    assert _ops(g)
+
+
+def test_int_times_one_point_zero_keeps_its_float_result():
+    fn = lambda x: x * 1.0
+    g = _graph(fn, ember.TensorSpec([3], "int32"))
+    assert g.value_type(g.outputs[0]) == "float32[3]" and _ops(g)
+    _check(fn, np.array([1, 2, 3], np.int32), exact=True)
+
+
+def test_float64_and_negative_zero(rng):
+    x = _rand(rng, (5,), np.float64)
+    x[0] = -0.0
+    f = _check(lambda x: (x - 0.0) * 1.0 / 1.0, x, exact=True)
+    out = f(ember.constant(x)).numpy()
+    assert np.signbit(out[0])
+
+
+def test_simplify_keeps_shape_ops_on_unknown_dims():
+    b = GraphBuilder("g")
+    x = b.placeholder(np.ones((3, 2), np.float32), "x", static_shape=(None, 2))
+    with tracing(b):
+        y = shp._broadcast_to(x, shape=(3, 2)) * np.ones((3, 2), np.float32)
+        z = y * 1.0
+    b.graph.outputs = [z._vid]
+    assert simplify.run(b.graph) == 1                 # only the scalar * 1.0
+    assert [n.name for n in b.graph.nodes if n.kind == "op"] == ["broadcast_to", "multiply"]
+    out = Plan(b.graph)([np.full((1, 2), 2.0, np.float32)])[0]
+    np.testing.assert_array_equal(out, np.full((3, 2), 2.0, np.float32))
+
+
+# -- common subexpressions -----------------------------------------------------------------
+def test_duplicate_ops_and_constants_merge(rng):
+    def fn(x, y):
+        a = ember.matmul(x, y) + np.array([1.0, 2.0], np.float32)
+        b = ember.matmul(x, y) + np.array([1.0, 2.0], np.float32)
+        c = ember.reduce_sum(x, axis=1) + ember.reduce_sum(x, axis=1)
+        d = ember.reduce_sum(x, axis=0)                    # other params: kept apart
+        return a * b, c, d
+    g = _graph(fn, ember.TensorSpec([3, 2]), ember.TensorSpec([2, 2]))
+    assert g.stats["common subexpressions"] >= 4
+    names = _ops(g)
+    assert names.count("matmul") == 1 and names.count("reduce_sum") == 2
+    _check(fn, _rand(rng, (3, 2)), _rand(rng, (2, 2)))
+
+
+def test_weak_scalars_merge_only_with_the_same_type():
+    g = Graph("g")
+    x = g.new_value((2,), np.dtype("float32"))
+    ids = [g.new_value((), "weak " + type(v).__name__) for v in (2.0, 2, 2.0, -0.0, 0.0)]
+    g.add(Node("input", None, (), (x,), {"index": 0, "name": "x"}))
+    g.inputs, g.input_names = [x], ["x"]
+    for vid, v in zip(ids, (2.0, 2, 2.0, -0.0, 0.0)):
+        g.add(Node("const", None, (), (vid,), {"value": v}))
+    outs = []
+    for vid in ids:
+        o = g.new_value((2,), np.dtype("float32"))
+        g.add(Node("op", ew.multiply.primitive, (x, vid), (o,)))
+        outs.append(o)
+    g.outputs = outs
+    assert cse.run(g) == 2        # the second 2.0, and its multiply
+    assert g.outputs[2] == g.outputs[0] and len(set(g.outputs)) == 4
+
+
+def test_variable_reads_merge_between_writes(rng):
+    def make():
+        v = ember.Variable(np.arange(3, dtype=np.float32))
+
+        def fn(x):
+            a = v * x + v * 2.0           # two reads, no write between: one read
+            v.assign_add(a)
+            b = v * x                      # read after the write: a new read
+            return a, b + v
+        return v, fn
+    v1, fn1 = make()
+    v2, fn2 = make()
+    f = ember.function(fn1)
+    x = _rand(rng, (3,))
+    for _ in range(3):
+        got = f(ember.constant(x))
+        want = fn2(ember.constant(x))
+        for g_, w in zip(got, want):
+            np.testing.assert_allclose(g_.numpy(), w.numpy(), rtol=1e-6)
+        np.testing.assert_allclose(v1.numpy(), v2.numpy(), rtol=1e-6)
+    g = f.get_concrete_function(ember.TensorSpec([3])).graph
+    assert [n.kind for n in g.nodes].count("read") == 2
+
+
+def test_unkeyable_params_never_merge():
+    assert cse._params_key({"a": np.zeros(100)}) is None
+    assert cse._params_key({"a": object()}) is None
+    assert cse._params_key({"axis": 1}) != cse._params_key({"axis": True})
+    assert cse._params_key({"x": 0.0}) != cse._params_key({"x": -0.0})
+    assert cse._params_key({"s": (1, slice(0, 2))}) == cse._params_key({"s": (1, slice(0, 2))})
+
+
+# -- fusion -------------------------------------------------------------------------------
+def test_chain_fuses_and_matches_exactly(rng):
+    fn = lambda x: ember.tanh(x * 2.0 + 1.0) * x
+    g = _graph(fn, ember.TensorSpec([16, 8]))
+    assert _ops(g) == ["fused[multiply, add, tanh, multiply]"]
+    assert g.stats["fused"] == 4
+    for dtype in (np.float32, np.float64, np.float16):
+        _check(fn, _rand(rng, (16, 8), dtype), exact=True)
+
+
+def test_activations_fuse_exactly(rng):
+    def fn(x, b):
+        h = ember.nn.relu(x + b)
+        h = ember.sigmoid(h * 3.0 - 1.0)
+        h = ember.nn.relu(ember.keras.activations.sigmoid(h * 40.0 - 20.0) - 0.2)
+        h = ember.nn.relu6(ember.nn.leaky_relu(h - 0.5, alpha=0.3) * 20.0)
+        return ember.nn.softsign(ember.math.rsqrt(ember.abs(h) + 1e-3)) / b
+    g = _graph(fn, ember.TensorSpec([40, 10]), ember.TensorSpec([10]))
+    assert len(_ops(g)) == 1 and _ops(g)[0].startswith("fused[add, relu, multiply")
+    x = _rand(rng, (40, 10)) * 30             # sigmoid of large |x|: overflow stays quiet
+    _check(fn, x, _rand(rng, (10,)), exact=True)
+
+
+def test_intermediate_used_twice_is_not_fused_through(rng):
+    def fn(x):
+        a = ember.exp(x * 0.5)
+        return ember.tanh(a) + a, a * 3.0
+    g = _graph(fn, ember.TensorSpec([5, 4]))
+    fused = [n for n in g.nodes if n.kind == "fused"]
+    assert fused
+    for n in fused:   # `a` is read twice: it ends a chain, no chain runs through it
+        inner = {m.outputs[0] for m in n.meta["nodes"][:-1]}
+        assert not inner & {i for m in g.nodes for i in m.inputs}
+    _check(fn, _rand(rng, (5, 4)), exact=True)
+
+
+def test_output_intermediate_and_non_float_do_not_fuse(rng):
+    def fn(x, i):
+        a = x * 2.0
+        return a, ember.exp(a), ember.cast(i, "float32") * 2.0 + ember.exp(x)
+    g = _graph(fn, ember.TensorSpec([6]), ember.TensorSpec([6], "int32"))
+    assert all(n.kind != "fused" or "cast" not in n.name for n in g.nodes)
+    x, i = _rand(rng, (6,)), np.arange(6, dtype=np.int32)
+    _check(fn, x, i, exact=True)
+
+    g2 = _graph(lambda i: ember.exp(i) * 2.0, ember.TensorSpec([6], "int32"))
+    assert "fused" not in str(g2)                          # exp of ints converts first
+    _check(lambda i: ember.exp(i) * 2.0, i, exact=True)
+
+
+def test_fusion_stops_at_side_effects(rng):
+    v = ember.Variable(np.zeros(4, np.float32))
+    v_ref = ember.Variable(np.zeros(4, np.float32))
+
+    def body(var):
+        def fn(x):
+            a = x * 2.0
+            var.assign_add(x)
+            return ember.exp(a) + var
+        return fn
+    f = ember.function(body(v))
+    g = f.get_concrete_function(ember.TensorSpec([4])).graph
+    v.assign(np.zeros(4, np.float32))
+    assert not any(n.kind == "fused" and n.meta["names"][0] == "multiply" for n in g.nodes)
+    x = _rand(rng, (4,))
+    for _ in range(3):
+        np.testing.assert_allclose(f(ember.constant(x)).numpy(),
+                                   body(v_ref)(ember.constant(x)).numpy(), rtol=1e-6)
+
+
+def test_gradient_inside_function_fuses_and_matches(rng):
+    w = ember.Variable(_rand(rng, (8, 4)))
+    w_ref = ember.Variable(w.numpy())
+
+    def body(var):
+        def fn(x):
+            with ember.GradientTape() as t:
+                h = ember.tanh(ember.matmul(x, var) * 0.5 + 0.1)
+                loss = ember.reduce_mean(ember.square(h - 1.0))
+            g = t.gradient(loss, var)
+            var.assign_sub(g * 0.1)
+            return loss
+        return fn
+    f = ember.function(body(w))
+    x = _rand(rng, (16, 8))
+    for _ in range(3):
+        np.testing.assert_allclose(f(ember.constant(x)).numpy(),
+                                   body(w_ref)(ember.constant(x)).numpy(), rtol=1e-6)
+        np.testing.assert_allclose(w.numpy(), w_ref.numpy(), rtol=1e-6, atol=1e-7)
+    g = f.get_concrete_function(ember.TensorSpec([16, 8])).graph
+    assert g.stats.get("fused", 0) >= 3
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=3),
+       st.lists(st.booleans(), min_size=3, max_size=3),
+       st.sampled_from([np.float32, np.float64]))
+def test_fusion_with_drawn_broadcast_shapes(shape, ones, dtype):
+    rng = np.random.default_rng(len(shape))
+    side_shape = [1 if o else d for d, o in zip(shape, ones)]
+    x, s = _rand(rng, shape, dtype), _rand(rng, side_shape[1:], dtype)
+    fn = lambda x, s: ember.maximum(ember.exp(x - s) * s, 0.25) / (1.5 + s * s)
+    _check(fn, x, s, exact=True)
+
+
+def test_fused_step_falls_back_when_a_side_input_grows_the_buffer():
+    prog = [(ew.multiply.primitive, {}, (("v", 0), ("c", 2.0))),
+            (ew.add.primitive, {}, (("b",), ("v", 1))),
+            (ew.tanh.primitive, {}, (("b",),))]
+    x = np.arange(3, dtype=np.float32).reshape(1, 3)
+    y = np.ones((4, 3), np.float32)
+    want = np.tanh(x * 2.0 + y)
+    for inplace in (None, 0):
+        step = fusion.compile_program(prog, 2, np, inplace)
+        s = [x.copy(), y, None]
+        step(s)
+        np.testing.assert_array_equal(s[2], want)
+    step = fusion.compile_program(prog, 2, np, 0)
+    ro = np.ones((4, 3), np.float32)
+    ro.flags.writeable = False                                   # not writable: allocate
+    s = [ro, y, None]
+    step(s)
+    np.testing.assert_array_equal(s[2], np.tanh(2.0 + y))
+    np.testing.assert_array_equal(ro, 1.0)
+
+
+# -- memory -------------------------------------------------------------------------------
+def test_in_place_marks_and_peak(rng):
+    def fn(x, y):
+        m = ember.matmul(x, y)
+        return ember.reduce_sum(ember.exp(m) * 2.0, axis=0)
+    g = _graph(fn, ember.TensorSpec([32, 16]), ember.TensorSpec([16, 8]))
+    fused = [n for n in g.nodes if n.kind == "fused"]
+    assert len(fused) == 1 and fused[0].meta["inplace"] == 0
+    assert g.stats["in place"] == 1
+    assert g.peak_bytes == 32 * 8 * 4 + 8 * 4           # the product, then the sum
+    assert "peak live 1,056 bytes" in str(g)
+    _check(fn, _rand(rng, (32, 16)), _rand(rng, (16, 8)), exact=True)
+
+
+def test_in_place_single_op_and_not_on_inputs_views_or_shared(rng):
+    def fn(x, y):
+        m = ember.matmul(x, y)
+        a = ember.sqrt(ember.abs(m))          # fused [abs, sqrt], in place into m
+        r = ember.reshape(a, [4, 2])          # a view: whatever reads it is not in place
+        n = ember.matmul(x, y * 2.0) * 1.5 + 0.0
+        t = ember.exp(x)                      # x is an input: never overwritten
+        return r * 2.0, n, t
+    g = _graph(fn, ember.TensorSpec([2, 3]), ember.TensorSpec([3, 4]))
+    made = {o: n for n in g.nodes for o in n.outputs}
+    inplace = {}
+    for n in g.nodes:
+        if n.kind in ("op", "fused"):
+            src = made[n.inputs[0]].name
+            inplace[(src, n.name)] = n.meta.get("inplace")
+    assert inplace[("matmul", "fused[abs, sqrt]")] == 0
+    assert inplace[("matmul", "multiply")] == 0          # n: one op, in place
+    assert inplace[("input", "exp")] is None              # x is an input
+    assert inplace[("input", "multiply")] is None         # y * 2.0
+    assert inplace[("reshape", "multiply")] is None       # reads the reshape view
+    x, y = _rand(rng, (2, 3)), _rand(rng, (3, 4))
+    f = _check(fn, x, y, exact=True)
+    xc = x.copy()
+    f(ember.constant(x), ember.constant(y))
+    np.testing.assert_array_equal(x, xc)
+
+
+def test_in_place_op_step_shares_the_buffer(rng):
+    g = Graph("g")
+    x = g.new_value((3,), np.dtype("float32"))
+    m = g.new_value((3,), np.dtype("float32"))
+    e = g.new_value((3,), np.dtype("float32"))
+    g.add(Node("input", None, (), (x,), {"index": 0, "name": "x"}))
+    g.inputs, g.input_names = [x], ["x"]
+    g.add(Node("op", ew.negative.primitive, (x,), (m,)))
+    g.add(Node("op", ew.exp.primitive, (m,), (e,)))
+    g.outputs = [e]
+    assert memory.run(g) == 1 and g.nodes[2].meta["inplace"] == 0
+    plan = Plan(g)
+    arr = np.array([0.0, 1.0, 2.0], np.float32)
+    np.testing.assert_array_equal(plan([arr])[0], np.exp(-arr))
+    assert arr.tolist() == [0.0, 1.0, 2.0]                 # the input is untouched
+
+
+def test_whole_pipeline_on_a_train_step(rng):
+    w = ember.Variable(_rand(rng, (6, 3)) * 0.3)
+    w_ref = ember.Variable(w.numpy())
+
+    def body(var):
+        def step(x, y):
+            with ember.GradientTape() as t:
+                p = ember.sigmoid(ember.matmul(x, var))
+                loss = ember.reduce_mean(-(y * ember.math.log(p + 1e-7)
+                                           + (1.0 - y) * ember.math.log(1.0 - p + 1e-7)))
+            var.assign_sub(t.gradient(loss, var) * 0.5)
+            return loss, p
+        return step
+    f = ember.function(body(w))
+    x, y = _rand(rng, (20, 6)), (rng.random((20, 3)) > 0.5).astype(np.float32)
+    for _ in range(4):
+        got, want = f(x, y), body(w_ref)(ember.constant(x), ember.constant(y))
+        for a, b in zip(got, want):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(w.numpy(), w_ref.numpy(), rtol=1e-6, atol=1e-7)
+    g = f.get_concrete_function(ember.TensorSpec([20, 6]), ember.TensorSpec([20, 3])).graph
+    assert g.stats.get("fused") and g.peak_bytes > 0
+
+
+def test_optimize_is_repeatable_on_an_optimized_graph(rng):
+    fn = lambda x: ember.tanh(x * 2.0 + 1.0) * x * 1.0
+    g = _graph(fn, ember.TensorSpec([4]))
+    names = [n.name for n in g.nodes]
+    optimize(g)                                  # nothing left to do, nothing breaks
+    assert [n.name for n in g.nodes] == names
+    x = _rand(rng, (4,))
+    np.testing.assert_array_equal(Plan(g)([x])[0], fn(ember.constant(x)).numpy())
+
+
+def test_no_in_place_into_a_value_the_chain_reads_again(rng):
+    fn = lambda x, y: (lambda m: ember.tanh(m * 2.0 + 1.0) * m)(ember.matmul(x, y))  # noqa
+    g = _graph(fn, ember.TensorSpec([4, 3]), ember.TensorSpec([3, 5]))
+    (fused,) = [n for n in g.nodes if n.kind == "fused"]
+    assert fused.meta.get("inplace") is None
+    _check(fn, _rand(rng, (4, 3)), _rand(rng, (3, 5)), exact=True)
