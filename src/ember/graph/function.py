@@ -32,6 +32,7 @@ from .tensor_spec import TensorSpec
 from .tracer import GraphBuilder, GraphTensor, VariableSnapshot, tracing
 
 RETRACE_WARNING_AFTER = 5
+_EMPTY_KWARGS_KEY = _sig.encode({}, [])
 
 
 class ConcreteFunction:
@@ -54,10 +55,11 @@ class ConcreteFunction:
 
     def _run(self, arrays: list) -> Any:
         outs = self.plan(arrays)
+        if self._single:
+            o = outs[0]
+            return Tensor(o) if hasattr(o, "dtype") and not isinstance(o, Variable) else o
         flat = [Tensor(o) if hasattr(o, "dtype") and not isinstance(o, Variable) else o
                 for o in outs]
-        if self._single:
-            return flat[0]
         return nest.pack_sequence_as(self._structure, flat)
 
     def __call__(self, *args: Any) -> Any:
@@ -161,6 +163,12 @@ class Function:
             # inside another trace: inline; under an outer tape: run the body so the tape
             # sees (and can differentiate) its ops
             return self.python_function(*args, **kwargs)
+        if not kwargs and self.input_signature is None and self._relaxed is None:
+            tensors: list = []     # the common call, encoded inline
+            key = (_sig.encode(args, tensors), _EMPTY_KWARGS_KEY)
+            cf = self._cache.get(key)
+            if cf is not None:
+                return cf._run(tensors)
         key, tensors, args, kwargs = self._key(args, kwargs)
         if self._relaxed is not None:
             key = _relax_key(key, self._relaxed)

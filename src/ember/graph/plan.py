@@ -134,14 +134,35 @@ class Plan:
         steps = []
         for node, free in zip(runnable, frees):
             steps.append((STEP_FACTORIES[node.kind](node, xp), tuple(free)))
+        self._run = _driver(steps, self._inputs, self._outputs)
         return tuple(steps)
 
     def __call__(self, arrays) -> list:
-        s = self._template.copy()
-        for i, a in zip(self._inputs, arrays):
-            s[i] = a
-        for step, free in self._steps:
-            step(s)
-            for k in free:
-                s[k] = None
-        return [s[o] if type(o) is int else o[1] for o in self._outputs]
+        return self._run(self._template.copy(), arrays)
+
+
+def _driver(steps: list, inputs: tuple, outputs: tuple) -> Callable:
+    """One generated function that runs every step in order, clears dead slots and
+    collects the outputs (no per-step loop at run time)."""
+    env: dict[str, Any] = {}
+    lines = ["def run(s, arrays):"]
+    if inputs:
+        lines.append("    " + ", ".join(f"s[{i}]" for i in inputs) +
+                     (", = arrays" if len(inputs) == 1 else " = arrays"))
+    for k, (step, free) in enumerate(steps):
+        env[f"f{k}"] = step
+        lines.append(f"    f{k}(s)")
+        if free:
+            lines.append("    " + " = ".join(f"s[{i}]" for i in free) + " = None")
+    outs = []
+    for j, o in enumerate(outputs):
+        if type(o) is int:
+            outs.append(f"s[{o}]")
+        else:
+            env[f"lit{j}"] = o[1]
+            outs.append(f"lit{j}")
+    lines.append("    return [" + ", ".join(outs) + "]")
+    scope: dict[str, Any] = {}
+    code = compile("\n".join(lines), "<ember plan>", "exec")
+    exec(code, env, scope)  # noqa: S102 - our own generated source
+    return scope["run"]
