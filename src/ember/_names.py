@@ -109,6 +109,7 @@ TOP.update({
     "sigmoid": f"{_EW}:sigmoid", "tanh": f"{_EW}:tanh",
     "newaxis": "ember.ops.indexing:newaxis",
     "keras": "ember.keras:",
+    "train": "ember.train:",
     "function": "ember.graph.function:function",
     "cond": "ember.graph.control_flow:cond",
     "while_loop": "ember.graph.control_flow:while_loop",

@@ -23,3 +23,10 @@ class ResourceExhaustedError(OpError, MemoryError):
 
 class NotFoundError(OpError, LookupError):
     """A file or resource was not found."""
+
+
+class DataLossError(OpError, ValueError):
+    """Stored data is truncated or corrupt (a damaged checkpoint file, say).
+
+    Subclasses ``ValueError`` so plain Python code can catch it too.
+    """

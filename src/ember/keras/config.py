@@ -61,3 +61,31 @@ def standardize_data_format(data_format: str | None) -> str:
 def backend() -> str:
     """The name of the backend: always ``"ember"``."""
     return "ember"
+
+
+_UNSAFE_DESERIALIZATION = False
+
+
+def enable_unsafe_deserialization() -> None:
+    """Let ``load_model`` load files holding Python code (Lambda layers) without
+    ``safe_mode=False``. Ember still never runs bytecode from a file: the functions must
+    come from ``custom_objects`` or the registry.
+
+    >>> enable_unsafe_deserialization()
+    >>> is_unsafe_deserialization_enabled()
+    True
+    >>> disable_unsafe_deserialization()
+    """
+    global _UNSAFE_DESERIALIZATION
+    _UNSAFE_DESERIALIZATION = True
+
+
+def disable_unsafe_deserialization() -> None:
+    """Undo ``enable_unsafe_deserialization`` (the default: safe mode on)."""
+    global _UNSAFE_DESERIALIZATION
+    _UNSAFE_DESERIALIZATION = False
+
+
+def is_unsafe_deserialization_enabled() -> bool:
+    """Whether ``enable_unsafe_deserialization`` is in effect."""
+    return _UNSAFE_DESERIALIZATION

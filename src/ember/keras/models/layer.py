@@ -256,6 +256,47 @@ class Layer:
                                  f"compatible with provided weight shape {value.shape}.")
             var.assign(value)
 
+    def save_own_variables(self, store: Any) -> None:
+        """Write this layer's own variables (not its sub-layers') into ``store`` as
+        ``"0"``, ``"1"``, ... in Keras's order: trainable ones, then non-trainable ones.
+
+        >>> from ember import keras
+        >>> layer = keras.layers.Dense(2)
+        >>> layer.build((None, 3))
+        >>> store = {}
+        >>> layer.save_own_variables(store)
+        >>> [v.shape for v in store.values()]
+        [(3, 2), (2,)]
+        """
+        for i, variable in enumerate(self._trainable_variables +
+                                     self._non_trainable_variables):
+            store[str(i)] = np.asarray(variable.numpy())
+
+    def load_own_variables(self, store: Any) -> None:
+        """Assign the values ``save_own_variables`` wrote, checking count and shapes."""
+        own = self._trainable_variables + self._non_trainable_variables
+        where = getattr(store, "path", None)
+        where = f" (at '{where}')" if where else ""
+        keys = list(store.keys())
+        if len(keys) != len(own):
+            if not own and not self.built:
+                raise ValueError(f"Layer '{self.name}' was never built and thus has no "
+                                 f"variables, but the file lists {len(keys)} variables for "
+                                 f"it{where}. Implement `build_from_config()` (and "
+                                 "`get_build_config()`) so the layer can be rebuilt when "
+                                 "loading.")
+            raise ValueError(f"Layer '{self.name}' expected {len(own)} variables, but "
+                             f"received {len(keys)} variables during loading{where}. "
+                             f"Expected: {[v.path for v in own]}")
+        for i, variable in enumerate(own):
+            value = store[str(i)]
+            if tuple(value.shape) != tuple(variable.shape):
+                raise ValueError(f"Layer '{self.name}' variable '{variable.path}' has shape "
+                                 f"{tuple(variable.shape)}, but the saved value "
+                                 f"'{i}'{where} has shape {tuple(value.shape)}.")
+            variable.assign(np.asarray(value).astype(variable.dtype.as_numpy_dtype,
+                                                     copy=False))
+
     def count_params(self) -> int:
         """The number of scalars in ``weights`` (the layer must be built)."""
         if not self.built:
@@ -318,6 +359,34 @@ class Layer:
         finally:
             BUILD_SCOPE.pop()
         self.built = True
+        self._restore_deferred_checkpoint_values()
+
+    # -- checkpoints (ember.train.Checkpoint) ----------------------------------------------
+    def _checkpoint_children(self) -> dict:
+        """This layer's part of the object graph ``ember.train.Checkpoint`` saves: its own
+        variables as ``vars/<i>``, its sub-layers as ``layers/<j>`` (creation order, so
+        the paths do not depend on generated layer names) and a compiled model's
+        ``optimizer``.
+
+        >>> from ember import keras
+        >>> layer = keras.layers.Dense(2)
+        >>> layer.build((None, 3))
+        >>> [v.name for v in layer._checkpoint_children()["vars"]]
+        ['kernel', 'bias']
+        """
+        children = {"vars": self._trainable_variables + self._non_trainable_variables,
+                    "layers": list(self._layers)}
+        optimizer = self.__dict__.get("optimizer")
+        if optimizer is not None and hasattr(type(optimizer), "_checkpoint_children"):
+            children["optimizer"] = optimizer
+        return children
+
+    def _restore_deferred_checkpoint_values(self) -> None:
+        """Assign the values a checkpoint restore kept for variables that did not exist
+        yet (called once the layer is built)."""
+        pending = self.__dict__.get("_checkpoint_pending")
+        if pending is not None:
+            pending()
 
     def get_build_config(self) -> dict | None:
         if self._build_shapes is None:

@@ -105,9 +105,57 @@ class Model(Trainer, Layer):
         return cls(**config)
 
     def to_json(self, **kwargs) -> str:
+        """The model's config envelope as JSON (``keras.models.model_from_json`` reads it).
+
+        >>> from ember import keras
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> keras.models.model_from_json(model.to_json()).output_shape
+        (None, 1)
+        """
         import json
         from ..saving.serialization import serialize_keras_object
         return json.dumps(serialize_keras_object(self), **kwargs)
+
+    # -- files --------------------------------------------------------------------------------
+    def save(self, filepath: Any, overwrite: bool = True, zipped: bool | None = None,
+             **kwargs) -> None:
+        """Save the model (config, weights, optimizer state, compile config) as a
+        ``.keras`` file that real Keras 3 loads too; ``.h5`` writes the legacy format.
+        The write is atomic: a failed save leaves the previous file intact.
+
+        >>> import os, tempfile
+        >>> from ember import keras
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.save(os.path.join(tempfile.mkdtemp(), "model.keras"))
+        """
+        from ..saving import saving_api
+        saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True,
+                     max_shard_size: Any = None) -> None:
+        """Save every weight (and the optimizer's state) to a ``.weights.h5`` file.
+
+        >>> import os, tempfile
+        >>> from ember import keras
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.save_weights(os.path.join(tempfile.mkdtemp(), "m.weights.h5"))
+        """
+        from ..saving import saving_api
+        saving_api.save_weights(self, filepath, overwrite=overwrite,
+                                max_shard_size=max_shard_size)
+
+    def load_weights(self, filepath: Any, skip_mismatch: bool = False, **kwargs) -> None:
+        """Load weights from a ``.weights.h5``, ``.keras`` or legacy ``.h5`` file.
+
+        >>> import os, tempfile
+        >>> from ember import keras
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> path = os.path.join(tempfile.mkdtemp(), "m.weights.h5")
+        >>> model.save_weights(path)
+        >>> model.load_weights(path)
+        """
+        from ..saving import saving_api
+        saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -116,6 +116,14 @@ class Optimizer:
         if id(variable) not in self._variable_ids:
             self._variable_ids.add(id(variable))
             self._variables.append(variable)
+            pending = self.__dict__.get("_checkpoint_pending")
+            if pending is not None:     # values from a checkpoint restored before build
+                pending(("vars", str(len(self._variables) - 1)))
+
+    def _checkpoint_children(self) -> dict:
+        """What ``ember.train.Checkpoint`` saves: ``vars/<i>``, the variables in
+        ``variables`` order (iterations, learning rate, then the slots)."""
+        return {"vars": self.variables}
 
     def _untrack_variable(self, variable: ember.Variable) -> None:
         if id(variable) in self._variable_ids:

@@ -27,6 +27,11 @@ _KERAS_MODULES = {
 }
 
 
+_MODULELESS_SEARCH = ("ember.keras.layers", "ember.keras.models", "ember.keras.initializers",
+                      "ember.keras.regularizers", "ember.keras.constraints",
+                      "ember.keras.losses", "ember.keras.metrics", "ember.keras.optimizers")
+
+
 def _public_module(obj: Any) -> str:
     """The module name real Keras writes for ``obj`` in a config envelope."""
     from ..models.layer import Layer
@@ -84,6 +89,11 @@ def serialize_keras_object(obj: Any) -> Any:
             bc = build_config()
             if bc is not None:
                 envelope["build_config"] = bc
+        compile_config = getattr(obj, "get_compile_config", None)
+        if compile_config is not None:
+            cc = compile_config()
+            if cc is not None:
+                envelope["compile_config"] = cc
         return envelope
     raise TypeError(f"Cannot serialize {obj!r} of type {type(obj).__name__}: it has no "
                     "get_config()")
@@ -100,12 +110,14 @@ def _resolve_class(module: str | None, class_name: str, registered_name: str | N
     if target is None and module and module.startswith("keras.src."):
         family = module.split(".")[2]
         target = f"ember.keras.{family}"
-    if target:
+    # Keras 2 configs (legacy .h5 files) name no module: look in the families in turn
+    candidates = [target] if target else [] if module else list(_MODULELESS_SEARCH)
+    for candidate in candidates:
         try:
-            mod = importlib.import_module(target)
+            mod = importlib.import_module(candidate)
         except ImportError:
-            mod = None
-        if mod is not None and hasattr(mod, class_name):
+            continue
+        if hasattr(mod, class_name):
             return getattr(mod, class_name)
     raise TypeError(f"Could not locate class '{class_name}' (module {module!r}). Make sure "
                     "custom classes are decorated with "
@@ -154,6 +166,9 @@ def deserialize_keras_object(config: Any, custom_objects: dict | None = None,
     build_config = config.get("build_config")
     if build_config and hasattr(obj, "build_from_config"):
         obj.build_from_config(build_config)
+    compile_config = config.get("compile_config")
+    if compile_config and hasattr(obj, "compile_from_config"):
+        obj.compile_from_config(compile_config)
     return obj
 
 

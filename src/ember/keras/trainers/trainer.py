@@ -93,16 +93,39 @@ class Trainer:
             raise ValueError(f"You must call `compile()` before calling `{method}()`.")
 
     def get_compile_config(self) -> dict | None:
+        """The compile arguments as Keras writes them in ``config.json`` (the optimizer
+        as its config envelope, with its current learning rate), or None."""
         from ..saving.serialization import serialize_keras_object
         if not self.compiled or self._compile_config is None:
             return None
-        return serialize_keras_object(self._compile_config)
+        config = dict(self._compile_config)
+        if self.optimizer is not None:
+            config["optimizer"] = self.optimizer
+        return serialize_keras_object(config)
 
     def compile_from_config(self, config: dict) -> None:
+        """Compile from ``get_compile_config()``'s dict and create the optimizer's
+        variables, so saved optimizer state can be loaded into them."""
+        import warnings
         from ..saving.serialization import deserialize_keras_object
-        config = {k: deserialize_keras_object(v) if isinstance(v, dict) and "class_name" in v
-                  else v for k, v in config.items()}
-        self.compile(**config)
+        if type(self).compile is not Trainer.compile:
+            warnings.warn("`compile()` was not called as part of model loading because the "
+                          "model's `compile()` method is custom. Override "
+                          "`get_compile_config()` and `compile_from_config(config)`, or call "
+                          "`compile()` after loading.", stacklevel=2)
+            return
+
+        def resolve(value):
+            if isinstance(value, dict) and "class_name" in value:
+                return deserialize_keras_object(value)
+            if isinstance(value, dict):
+                return {k: resolve(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [resolve(v) for v in value]
+            return value
+        self.compile(**{k: resolve(v) for k, v in config.items()})
+        if self.optimizer is not None and getattr(self, "built", False):
+            self.optimizer.build(self.trainable_variables)
 
     # -- metrics ----------------------------------------------------------------------------
     @property
