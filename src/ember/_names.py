@@ -116,6 +116,7 @@ TOP.update({
     "scan": "ember.graph.control_flow:scan",
     "map_fn": "ember.graph.control_flow:map_fn",
     "TensorSpec": "ember.graph.tensor_spec:TensorSpec",
+    "numpy_function": "ember.graph.host_call:numpy_function",
     "inside_function": "ember.graph.context:inside_function",
     "executing_eagerly": "ember.graph.context:executing_eagerly",
     "init_scope": "ember.graph.context:init_scope",

@@ -321,3 +321,42 @@ def test_size_dependent_python_falls_back_to_one_trace_per_size():
         out = f(np.ones(3, np.float32))
     assert out.numpy().tolist() == [2.0, 2.0, 2.0]
     assert f(np.ones(5, np.float32)).numpy().tolist() == [4.0] * 5
+
+
+def test_numpy_function_runs_on_every_call_of_the_graph():
+    calls = []
+
+    def host_sort(a):
+        calls.append(a.copy())
+        return np.sort(a)
+
+    f = ember.function(lambda x: ember.numpy_function(host_sort, [x], ember.float32) * 2.0)
+    assert f(ember.constant([3.0, 1.0, 2.0])).numpy().tolist() == [2.0, 4.0, 6.0]
+    assert f(ember.constant([5.0, 4.0, 6.0])).numpy().tolist() == [8.0, 10.0, 12.0]
+    assert f.experimental_get_tracing_count() == 1 and len(calls) == 2
+    assert "numpy_function host_sort" in str(f.get_concrete_function(
+        ember.constant([1.0, 2.0, 3.0])).graph)
+    eager = ember.numpy_function(lambda a, b: (a + b, a * b), [1.0, 2.0],
+                                 [ember.float32, ember.float32])
+    assert [float(t) for t in eager] == [3.0, 2.0]
+    with pytest.raises(ValueError, match="returned 1 values"):
+        ember.numpy_function(lambda a: a, [1.0], [ember.float32, ember.float32])
+
+
+@pytest.mark.parametrize("make", [
+    lambda k: k.layers.IntegerLookup(vocabulary=[3, 7, 9]),
+    lambda k: k.layers.IntegerLookup(vocabulary=[3, 7, 9], output_mode="multi_hot"),
+    lambda k: k.layers.Hashing(5),
+    lambda k: k.layers.Discretization(bin_boundaries=[0.0, 5.0]),
+    lambda k: k.layers.CategoryEncoding(10, output_mode="count"),
+], ids=["lookup", "lookup_multi_hot", "hashing", "discretization", "category_encoding"])
+def test_host_preprocessing_layers_compile(make):
+    from ember import keras
+    layer = make(keras)
+    compiled = ember.function(lambda t: layer(t))
+    rng = np.random.default_rng(0)
+    for _ in range(2):
+        x = rng.integers(0, 10, size=(4, 3))
+        np.testing.assert_array_equal(compiled(ember.constant(x)).numpy(),
+                                      layer(ember.constant(x)).numpy())
+    assert compiled.experimental_get_tracing_count() == 1

@@ -13,6 +13,8 @@ value ids; a value knows its shape and dtype. Node kinds:
 - ``host``   a Python callable run on every call (the seed of a stateful random op)
 - ``fused``  a chain of elementwise ops the fusion pass merged into one kernel
 - ``call``   a sub-plan with its own graph(s): ``ember.cond``, ``while_loop``, ``scan``
+- ``pyfunc`` a Python function on NumPy arrays (``ember.numpy_function``; an effect when
+             stateful)
 
 Nodes with side effects keep their order; the optimization passes never reorder nodes.
 """
@@ -53,8 +55,8 @@ class Node:
             return getattr(self.op, "__name__", "update")
         if self.kind == "call":
             return self.meta.get("label", "call")
-        if self.kind == "host":
-            return self.meta.get("label", "host")
+        if self.kind in ("host", "pyfunc"):
+            return self.meta.get("label", self.kind)
         return self.kind
 
     def __repr__(self) -> str:

@@ -138,7 +138,7 @@ def run(graph: Graph) -> int:
         elif kind in ("assign", "update"):
             for var in _variables_written(node):
                 reads.pop(id(var), None)
-        elif kind in ("call", "host"):
+        elif kind in ("call", "host", "pyfunc"):
             reads.clear()
         if key is not None:
             found = seen.get(key)

@@ -219,7 +219,7 @@ _plan.STEP_FACTORIES["fused"] = _fused_step
 
 
 # -- the pass ------------------------------------------------------------------------------
-_BARRIERS = frozenset({"assign", "update", "call", "host"})
+_BARRIERS = frozenset({"assign", "update", "call", "host", "pyfunc"})
 _WEAK_OK = frozenset({"weak float", "weak int"})
 
 

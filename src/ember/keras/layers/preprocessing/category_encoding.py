@@ -57,6 +57,28 @@ def as_array(inputs: Any, encoding: str = "utf-8") -> np.ndarray:
     return _decode_strings(np.asarray(inputs), encoding)
 
 
+def on_host(compute: Any, inputs: Any, *extra: Any):
+    """``compute(inputs, *extra)``, a layer's NumPy computation: run now when eager; inside
+    a traced ``ember.function`` as an ``ember.numpy_function`` step that runs on every
+    call of the graph (string inputs are never traced: they are not tensors).
+
+    >>> float(on_host(lambda x: ember.constant(np.asarray(x) * 2), ember.constant(1.0)))
+    2.0
+    """
+    tensors = [inputs] + [e for e in extra if e is not None]
+    if not ember.inside_function() or not all(isinstance(t, ember.Tensor) for t in tensors):
+        return compute(inputs, *extra)
+    positions = [i for i, e in enumerate(extra) if e is not None]
+
+    def run(*arrays):
+        rest = list(extra)
+        for i, a in zip(positions, arrays[1:]):
+            rest[i] = a
+        return np.asarray(compute(arrays[0], *rest))
+
+    return ember.numpy_function(run, tensors, stateful=False)
+
+
 def to_output(array: np.ndarray):
     """An Ember tensor holding ``array`` (``str`` arrays are returned as they are).
 
@@ -185,6 +207,9 @@ class CategoryEncoding(Layer):
         return self.call(inputs, *args, **kwargs)
 
     def call(self, inputs: Any, count_weights: Any = None):
+        return on_host(self._encode, inputs, count_weights)
+
+    def _encode(self, inputs: Any, count_weights: Any = None):
         if count_weights is not None:
             if self.output_mode != "count":
                 raise ValueError("`count_weights` is not used when `output_mode` is not "

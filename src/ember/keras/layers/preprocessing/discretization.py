@@ -11,7 +11,7 @@ import ember
 
 from ...models.keras_tensor import KerasTensor, any_symbolic
 from ...models.layer import Layer
-from .category_encoding import as_array, encode_categorical, to_output
+from .category_encoding import as_array, encode_categorical, on_host, to_output
 
 
 # -- quantile summaries (weighted sorted samples: row 0 values, row 1 weights) -------------
@@ -167,6 +167,9 @@ class Discretization(Layer):
         return self.call(inputs)
 
     def call(self, inputs: Any):
+        return on_host(self._call_on_host, inputs)
+
+    def _call_on_host(self, inputs: Any):
         if self.bin_boundaries is None:
             raise ValueError("You need to either pass the `bin_boundaries` argument at "
                              "construction time or call `adapt(dataset)` before you can "

@@ -15,7 +15,7 @@ import numpy as np
 from ... import config as keras_config
 from ...models.keras_tensor import KerasTensor, any_symbolic
 from ...models.layer import Layer
-from .category_encoding import as_array, encode_categorical, to_output
+from .category_encoding import as_array, encode_categorical, on_host, to_output
 
 _U = np.uint64
 _K0 = _U(0xC3A5C85C97CB3127)
@@ -331,6 +331,9 @@ class Hashing(Layer):
         return out
 
     def call(self, inputs: Any):
+        return on_host(self._call_on_host, inputs)
+
+    def _call_on_host(self, inputs: Any):
         values = as_array(inputs)
         if self.output_mode == "one_hot" and values.ndim and values.shape[-1] == 1:
             values = values[..., 0]

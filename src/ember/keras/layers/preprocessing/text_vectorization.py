@@ -17,7 +17,7 @@ import numpy as np
 
 from ...models.keras_tensor import KerasTensor, any_symbolic
 from ...models.layer import Layer
-from .category_encoding import as_array, bincount_rows, one_hot, to_output
+from .category_encoding import as_array, bincount_rows, on_host, one_hot, to_output
 from .lookup.index_lookup import DROPPED_INDEX, listify
 from .lookup.string_lookup import StringLookup
 
@@ -276,6 +276,9 @@ class TextVectorization(Layer):
         return out
 
     def call(self, inputs: Any):
+        return on_host(self._call_on_host, inputs)
+
+    def _call_on_host(self, inputs: Any):
         lookup = self._lookup_layer
         tokens = self._preprocess(inputs)
         if isinstance(tokens, np.ndarray):

@@ -19,7 +19,7 @@ import ember
 from .... import config as keras_config
 from ....models.keras_tensor import KerasTensor, any_symbolic
 from ....models.layer import Layer
-from ..category_encoding import as_array, encode_categorical, to_output
+from ..category_encoding import as_array, encode_categorical, on_host, to_output
 from ..hashing import hash_to_buckets
 
 #: The index masked tokens get in the non-"int" modes: past any depth, so never encoded.
@@ -457,6 +457,9 @@ class IndexLookup(Layer):
         return weighted
 
     def call(self, inputs: Any):
+        return on_host(self._call_on_host, inputs)
+
+    def _call_on_host(self, inputs: Any):
         if self.invert:
             indices = self._as_int_array(as_array(inputs), "indices (invert=True)")
             return to_output(self._invert(indices))
