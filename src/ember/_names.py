@@ -93,8 +93,9 @@ NN_NAMESPACE = {**ACTIVATIONS, **NN, **CONV, **POOL, **DROPOUT,
 LINALG_NAMESPACE = {**LINALG, **names("ember.ops.creation", "eye"),
                     **names("ember.ops.linalg", "adjoint")}
 RANDOM_NAMESPACE = RANDOM
-RAW_OPS_NAMESPACE = names("ember.ops.training", "apply_adam", "apply_gradient_descent",
-                          "apply_momentum")
+RAW_OPS_NAMESPACE = {**names("ember.ops.training", "apply_adam", "apply_gradient_descent",
+                            "apply_momentum"),
+                     **names("ember.ops.nn", "layer_norm")}
 MATH_NAMESPACE = MATH
 
 TOP = {**ELEMENTWISE, **REDUCTION, **SORTING, **CREATION, **SHAPE, **INDEXING,

@@ -98,6 +98,13 @@ CASES = [
     OpCase("softmax", nn.softmax, _softmax, [S], second_order=True),
     OpCase("softmax_axis0", lambda x: nn.softmax(x, axis=0), lambda x: _softmax(x, 0),
            [(3, 2, 2)], second_order=True),
+    # large enough (>= 1024 values) for the one-shift and matrix-vector row-sum paths
+    OpCase("softmax_large", nn.softmax, _softmax, [(8, 4, 32)], domain=(-20, 20)),
+    # the gradient of the gradient with respect to the incoming gradient (g depends on x)
+    OpCase("softmax_squared", lambda x: nn.softmax(x) ** 2, lambda x: _softmax(x) ** 2,
+           [(2, 5)], second_order=True),
+    OpCase("softmax_squared_axis0", lambda x: nn.softmax(x, axis=0) ** 2,
+           lambda x: _softmax(x, 0) ** 2, [(3, 2, 2)], second_order=True),
     OpCase("log_softmax", nn.log_softmax, _log_softmax, [S], second_order=True),
     OpCase("log_softmax_axis1", lambda x: nn.log_softmax(x, axis=1),
            lambda x: _log_softmax(x, 1), [(2, 3, 2)], second_order=True),
@@ -311,3 +318,15 @@ def test_gelu_blocked_path_matches_reference(dtype, approximate):
     np.testing.assert_allclose(y.numpy().astype(np.float64), want, rtol=tol, atol=tol)
     np.testing.assert_allclose(dx.numpy().astype(np.float64), want_dx * g, rtol=tol * 4,
                                atol=tol * 4)
+
+
+def test_softmax_wide_range_rows_fall_back_to_per_row_shift():
+    # values spanning more than 60: a single shift would underflow whole rows to 0
+    x = np.zeros((16, 128), np.float32)
+    x[0] = -500.0
+    x[1, 0] = 300.0
+    got = nn.softmax(ember.constant(x)).numpy()
+    np.testing.assert_allclose(got, _softmax(x.astype(np.float64)), rtol=1e-6, atol=1e-30)
+    assert np.isfinite(got).all()
+    x[2, 3] = np.nan
+    assert np.isnan(nn.softmax(ember.constant(x)).numpy()[2]).all()

@@ -383,3 +383,115 @@ def test_moments_gradients_shapes_axes(sak):
     case = OpCase("moments", lambda x: nn.moments(x, axes=axes, keepdims=keepdims), None,
                   [shape], make_inputs=lambda r: [r.normal(size=shape)])
     check_grad(case)
+
+
+# -- fused layer normalization (ember.raw_ops.layer_norm) -------------------------------------
+layer_norm = ember.raw_ops.layer_norm
+
+
+def _ln(x, gamma, beta, axes=(-1,), eps=1e-3):
+    m = x.mean(axis=axes, keepdims=True)
+    v = ((x - m) ** 2).mean(axis=axes, keepdims=True)
+    return (x - m) / np.sqrt(v + eps) * gamma + beta
+
+
+LN_CASES = [
+    OpCase("layer_norm_last", lambda x, g, b: layer_norm(x, g, b), _ln,
+           [(3, 4, 5), (5,), (5,)], second_order=True, grad_rtol=1e-4),
+    OpCase("layer_norm_two_trailing", lambda x, g, b: layer_norm(x, g, b, axis=[1, 2]),
+           lambda x, g, b: _ln(x, g, b, (1, 2)), [(2, 3, 4), (3, 4), (4,)],
+           second_order=True),
+    OpCase("layer_norm_middle_axis", lambda x, g, b: layer_norm(x, g, b, axis=1),
+           lambda x, g, b: _ln(x, g, b, (1,)), [(2, 3, 4), (1, 3, 1), (1, 3, 1)],
+           second_order=True),
+    OpCase("layer_norm_no_params", lambda x: layer_norm(x, epsilon=0.01),
+           lambda x: _ln(x, 1.0, 0.0, eps=0.01), [(4, 6)], second_order=True),
+    # the output gradient depends on the inputs: exercises every path of the gradient's
+    # own gradient (through g, x and gamma)
+    OpCase("layer_norm_squared", lambda x, g, b: layer_norm(x, g, b) ** 2,
+           lambda x, g, b: _ln(x, g, b) ** 2, [(3, 5), (5,), (5,)], second_order=True),
+    OpCase("layer_norm_squared_axis0", lambda x, g, b: layer_norm(x, g, b, axis=0) ** 2,
+           lambda x, g, b: _ln(x, g, b, (0,)) ** 2, [(4, 3), (4, 1), (1, 3)],
+           second_order=True),
+    OpCase("layer_norm_wide", lambda x, g, b: layer_norm(x, g, b), _ln,
+           [(8, 128), (128,), (128,)], domain=(-3, 3)),
+]
+
+
+@pytest.mark.parametrize("case", LN_CASES, ids=lambda c: c.name)
+def test_layer_norm_values(case):
+    check_values(case)
+
+
+@pytest.mark.parametrize("case", LN_CASES, ids=lambda c: c.name)
+def test_layer_norm_gradient(case):
+    check_grad(case)
+
+
+@pytest.mark.parametrize("case", [c for c in LN_CASES if c.second_order],
+                         ids=lambda c: c.name)
+def test_layer_norm_second_order(case):
+    check_second_order(case)
+
+
+def test_layer_norm_non_contiguous_and_half_inputs():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((6, 5)).astype(np.float32)
+    g, b = rng.standard_normal(6).astype(np.float32), rng.standard_normal(6).astype(np.float32)
+    got = layer_norm(ember.constant(x).numpy().T, g, b).numpy()   # a transposed view
+    np.testing.assert_allclose(got, _ln(x.T.astype(np.float64), g, b), rtol=1e-5, atol=1e-5)
+    h = layer_norm(ember.constant(x.astype(np.float16)))
+    assert h.dtype == ember.float16
+    np.testing.assert_allclose(h.numpy(), _ln(x.astype(np.float64), 1.0, 0.0), atol=3e-3)
+
+
+def test_layer_norm_matches_composite_gradients():
+    rng = np.random.default_rng(4)
+    x = ember.constant(rng.standard_normal((2, 3, 16)).astype(np.float32))
+    g = ember.constant(rng.standard_normal(16).astype(np.float32))
+    b = ember.constant(rng.standard_normal(16).astype(np.float32))
+    w = ember.constant(rng.standard_normal((2, 3, 16)).astype(np.float32))
+
+    def composite(x, g, b):
+        m, v = nn.moments(x, [-1], keepdims=True)
+        return (x - m) * ember.math.rsqrt(v + 1e-3) * g + b
+
+    grads = []
+    for fn in (lambda x, g, b: layer_norm(x, g, b), composite):
+        with ember.GradientTape() as tape:
+            tape.watch([x, g, b])
+            y = ember.reduce_sum(fn(x, g, b) * w)
+        grads.append([t.numpy() for t in tape.gradient(y, [x, g, b])])
+    for a, c in zip(*grads):
+        np.testing.assert_allclose(a, c, rtol=1e-4, atol=1e-5)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=4), st.data())
+def test_layer_norm_shapes_and_axes(shape, data):
+    nd = len(shape)
+    axes = sorted(data.draw(st.sets(st.integers(0, nd - 1), min_size=1)))
+    pshape = tuple(shape[i] if i in axes else 1 for i in range(nd))
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape)
+    g, b = rng.standard_normal(pshape), rng.standard_normal(pshape)
+    got = layer_norm(x, g, b, axis=axes)
+    assert got.dtype == ember.float64 and got.shape == tuple(shape)
+    np.testing.assert_allclose(got.numpy(), _ln(x, g, b, tuple(axes)), rtol=1e-6, atol=1e-6)
+
+
+def test_layer_norm_errors_name_the_op():
+    x = ember.zeros((2, 3))
+    with pytest.raises(InvalidArgumentError, match=r"ember\.layer_norm.*axis 2"):
+        layer_norm(x, axis=2)
+    with pytest.raises(InvalidArgumentError, match=r"ember\.layer_norm: gamma of shape "
+                                                   r"\(4,\).*\(2, 3\)"):
+        layer_norm(x, ember.ones((4,)))
+    with pytest.raises(InvalidArgumentError, match=r"ember\.layer_norm: beta of shape "
+                                                   r"\(1, 2, 3\)"):
+        layer_norm(x, None, ember.ones((1, 2, 3)))
+    with pytest.raises(TypeError, match=r"ember\.layer_norm: x must be a floating tensor; "
+                                        r"got int32 tensor of shape \(2,\)"):
+        layer_norm([1, 2])
+    with pytest.raises(InvalidArgumentError, match=r"ember\.layer_norm.*scalar"):
+        layer_norm(1.0)

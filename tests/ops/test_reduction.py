@@ -434,3 +434,19 @@ def test_argmax_cumsum_any_all_match_numpy(shape, data, seed):
                                   np.count_nonzero(x, axis))
     np.testing.assert_array_equal(ember.reduce_mean(x, axis=axis).numpy(),
                                   np.trunc(np.mean(x, axis)).astype(np.int32))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("axis,keepdims", [((0,), False), ((0, 1), False), ((0, 1), True),
+                                           ((0, 1, 2), True)])
+def test_reduce_sum_leading_axes_of_large_arrays(dtype, axis, keepdims):
+    # >= 4096 values: the vector-matrix product path
+    x = np.random.default_rng(0).uniform(-1, 1, (32, 8, 4, 5)).astype(dtype)
+    got = ember.reduce_sum(ember.constant(x), axis=list(axis), keepdims=keepdims)
+    want = x.astype(np.float64).sum(axis=axis, keepdims=keepdims)
+    assert got.dtype == dtype and got.shape == want.shape
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(got.numpy(), want, rtol=tol, atol=tol * 10)
+    view = ember.reduce_sum(ember.constant(x).numpy()[:, ::2], axis=0)   # not contiguous
+    np.testing.assert_allclose(view.numpy(), x[:, ::2].astype(np.float64).sum(0), rtol=1e-5,
+                               atol=1e-4)

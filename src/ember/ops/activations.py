@@ -126,9 +126,29 @@ def _(g, y, x):
 
 
 # -- relu family ---------------------------------------------------------------------------
+_ZEROS: dict = {}   # dtype -> a read-only zero vector (calloc'd: it maps the zero page)
+_ZEROS_MAX = 1 << 26
+
+
+def _zeros_like_fast(x):
+    """A read-only zero array shaped like the NumPy float array ``x``, or None.
+
+    NumPy's ``maximum`` against a scalar misses its SIMD loop (3-4x slower than against
+    an array of the same shape), so relu compares with this shared zero buffer."""
+    if type(x) is not np.ndarray or x.dtype.kind != "f" or not 0 < x.size <= _ZEROS_MAX:
+        return None
+    z = _ZEROS.get(x.dtype)
+    if z is None or z.size < x.size:
+        z = np.zeros(max(x.size, 1 << 16, 0 if z is None else 2 * z.size), x.dtype)
+        z.flags.writeable = False
+        _ZEROS[x.dtype] = z
+    return z[:x.size].reshape(x.shape)
+
+
 @primitive(name="relu")
 def _relu(xp, x):
-    return xp.maximum(x, 0)
+    z = _zeros_like_fast(x)
+    return xp.maximum(x, 0) if z is None else xp.maximum(x, z)
 
 
 @_relu.vjp
@@ -139,7 +159,11 @@ def _(g, y, x):
 @primitive
 def _relu_grad(xp, g, y):
     # the gradient at exactly 0 is 0, as in TensorFlow
-    return g * (y > 0)   # a bool factor: no float mask is materialized
+    if g.dtype.kind == "f" and g.shape == y.shape:
+        out = (y > 0).astype(g.dtype)   # a float mask multiplies faster than a bool one
+        out *= g
+        return out
+    return g * (y > 0)
 
 
 @_relu_grad.vjp
@@ -652,19 +676,59 @@ def _half_to_float(xp, x):
     return x, None
 
 
+def _last_axis_sum(xp, a):
+    """``sum(a, axis=-1)`` of a C-contiguous float array with 2+ axes, as one matrix-vector
+    product (much faster than NumPy's reduction along a short contiguous axis)."""
+    n = a.shape[-1]
+    return (a.reshape(-1, n) @ xp.ones(n, a.dtype)).reshape(a.shape[:-1] + (1,))
+
+
+def _fast_rows(x, axis) -> bool:
+    return (x.ndim >= 2 and (axis == -1 or axis == x.ndim - 1) and x.dtype.kind == "f"
+            and x.dtype.itemsize >= 4 and x.flags.c_contiguous and x.size >= 1024)
+
+
 @primitive(name="softmax")
 def _softmax(xp, x, axis=-1):
     x, back = _half_to_float(xp, x)
-    e = x - xp.max(x, axis=axis, keepdims=True)
+    if x.size >= 1024:
+        # one shift for the whole tensor when its values span less than 60: every
+        # exp(x - max) is then a normal float (>= e^-60), as exact as a per-row shift
+        # and without NumPy's slow reduction along a short axis
+        hi, lo = x.max(), x.min()
+        e = xp.subtract(x, hi) if hi - lo < 60.0 else x - xp.max(x, axis=axis, keepdims=True)
+    else:
+        e = x - xp.max(x, axis=axis, keepdims=True)
     xp.exp(e, out=e)
-    e /= xp.sum(e, axis=axis, keepdims=True)
+    e /= _last_axis_sum(xp, e) if _fast_rows(e, axis) else xp.sum(e, axis=axis, keepdims=True)
     return e if back is None else e.astype(back)
 
 
 @_softmax.vjp
 def _(g, y, x, axis=-1):
-    gy = g * y
-    return gy - y * reduce_sum(gy, axis=axis, keepdims=True)
+    return _softmax_grad(g, y, axis=axis)
+
+
+@primitive
+def _softmax_grad(xp, g, y, axis=-1):
+    """``y * (g - sum(g * y, axis))``: the softmax gradient, fused."""
+    if _fast_rows(g, axis) and g.dtype == y.dtype and y.flags.c_contiguous:
+        n = g.shape[-1]
+        s = xp.einsum("ij,ij->i", g.reshape(-1, n), y.reshape(-1, n))
+        out = g - s.reshape(g.shape[:-1] + (1,))
+    else:
+        out = g - xp.sum(g * y, axis=axis, keepdims=True)
+    out *= y
+    return out
+
+
+@_softmax_grad.vjp
+def _(u, out, g, y, axis=-1):
+    # out_i = y_i (g_i - s), s = sum_j g_j y_j: the map g -> out is symmetric, and
+    # d out_i / d y_k = delta_ik (g_i - s) - y_i g_k
+    s = reduce_sum(g * y, axis=axis, keepdims=True)
+    return (_softmax_grad(u, y, axis=axis),
+            u * (g - s) - g * reduce_sum(u * y, axis=axis, keepdims=True))
 
 
 @primitive(name="log_softmax")

@@ -354,6 +354,180 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
     return add(multiply(x, inv), shift)
 
 
+# -- layer normalization (fused) ----------------------------------------------------------------
+def _ln_trailing(x, axes) -> bool:
+    """The normalized axes are the trailing ones of a C-contiguous float32/float64 array:
+    every group is one contiguous row of a matrix."""
+    nd = x.ndim
+    return (axes == tuple(range(nd - len(axes), nd)) and x.flags.c_contiguous
+            and x.dtype.kind == "f" and x.dtype.itemsize >= 4)
+
+
+def _ln_normalized(xp, x, axes, epsilon):
+    """``((x - mean) * inv, inv)`` over ``axes``: ``inv = 1 / sqrt(var + epsilon)`` with
+    kept dims; the first is a new array. Row sums are matrix-vector products."""
+    nd = x.ndim
+    if _ln_trailing(x, axes):
+        n = 1
+        for a in axes:
+            n *= x.shape[a]
+        x2 = x.reshape(-1, n)
+        mean = x2 @ xp.full(n, 1.0 / max(n, 1), x.dtype)
+        xh = x2 - mean[:, None]
+        inv = xp.einsum("ij,ij->i", xh, xh)
+        inv *= 1.0 / max(n, 1)
+        inv += epsilon
+        xp.sqrt(inv, out=inv)
+        xp.divide(1.0, inv, out=inv)
+        xh *= inv[:, None]
+        keep = x.shape[:nd - len(axes)] + (1,) * len(axes)
+        return xh.reshape(x.shape), inv.reshape(keep)
+    mean = xp.mean(x, axis=axes, keepdims=True)
+    xh = x - mean
+    inv = xp.mean(xh * xh, axis=axes, keepdims=True)
+    inv += epsilon
+    xp.sqrt(inv, out=inv)
+    xp.divide(1.0, inv, out=inv)
+    xh *= inv
+    return xh, inv
+
+
+def _np_sum_to(xp, a, shape):
+    """``a`` summed down to the broadcastable ``shape`` (a backend array)."""
+    if a.shape == tuple(shape):
+        return a
+    lead = a.ndim - len(shape)
+    if (lead >= 1 and tuple(a.shape[lead:]) == tuple(shape) and a.flags.c_contiguous
+            and a.dtype.kind == "f"):
+        a2 = a.reshape(-1, a[(0,) * lead].size)
+        return (xp.ones(a2.shape[0], a.dtype) @ a2).reshape(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, d in enumerate(shape) if d == 1 and a.shape[lead + i] != 1)
+    return xp.sum(a, axis=axes).reshape(shape)
+
+
+@primitive(name="layer_norm")
+def _layer_norm(xp, x, gamma, beta, axes=(-1,), epsilon=1e-3):
+    xf, back = _half_to_float(xp, x)
+    y, _ = _ln_normalized(xp, xf, axes, epsilon)
+    y *= gamma
+    y += beta
+    return _back(y, back)
+
+
+@_layer_norm.vjp
+def _(g, y, x, gamma, beta, axes=(-1,), epsilon=1e-3):
+    return _layer_norm_grad(g, x, gamma, axes=axes, epsilon=epsilon,
+                            beta_shape=tuple(beta.shape))
+
+
+@primitive(name="layer_norm_grad", multiple_results=True)
+def _layer_norm_grad(xp, g, x, gamma, axes=(-1,), epsilon=1e-3, beta_shape=()):
+    """Gradients of ``layer_norm`` for x, gamma and beta from the output gradient ``g``:
+    ``dx = inv * (dh - mean(dh) - xh * mean(dh * xh))`` with ``dh = g * gamma``."""
+    xf, back = _half_to_float(xp, x)
+    gf = g.astype(xf.dtype, copy=False)
+    xh, inv = _ln_normalized(xp, xf, axes, epsilon)
+    dh = gf * gamma
+    if dh.dtype != xf.dtype:
+        dh = dh.astype(xf.dtype)
+    if _ln_trailing(dh, axes) and xh.flags.c_contiguous:
+        n = xh.size // max(inv.size, 1)
+        dh2, xh2 = dh.reshape(-1, n), xh.reshape(-1, n)
+        a = dh2 @ xp.full(n, 1.0 / max(n, 1), dh.dtype)
+        b = xp.einsum("ij,ij->i", dh2, xh2)
+        b *= 1.0 / max(n, 1)
+        dh2 -= a[:, None]
+        dh2 -= xh2 * b[:, None]
+        dx = dh
+    else:
+        a = xp.mean(dh, axis=axes, keepdims=True)
+        b = xp.mean(dh * xh, axis=axes, keepdims=True)
+        dx = dh - a
+        dx -= xh * b
+    dx *= inv
+    xh *= gf
+    dgamma = _np_sum_to(xp, xh, gamma.shape)
+    dbeta = _np_sum_to(xp, gf, beta_shape)
+    return (_back(dx, back), dgamma.astype(gamma.dtype, copy=False),
+            dbeta.astype(gamma.dtype, copy=False))
+
+
+@_layer_norm_grad.vjp
+def _(cot, outs, g, x, gamma, axes=(-1,), epsilon=1e-3, beta_shape=()):
+    # written with Ember ops so that it is differentiable again; only second (and higher)
+    # order gradients come here, so it recomputes what it needs
+    from .reduction import reduce_mean
+    from .shape import broadcast_to
+    u, v, w = cot
+    shape = tuple(x.shape)
+    n = 1
+    for ax in axes:
+        n *= shape[ax]
+    mean, var = _moments(x, axes=axes, keepdims=True)
+    s = rsqrt(var + epsilon)
+    xh = (x - mean) * s
+    dh = g * gamma
+    a = reduce_mean(dh, axis=axes, keepdims=True)
+    b = reduce_mean(dh * xh, axis=axes, keepdims=True)
+    # through dx = s * (dh - a - xh * b)
+    mu_uxh = reduce_mean(u * xh, axis=axes, keepdims=True)
+    dh_bar = s * (u - reduce_mean(u, axis=axes, keepdims=True) - xh * mu_uxh)
+    xh_bar = -s * (u * b + dh * mu_uxh)
+    s_bar = reduce_sum(u * (dh - a - xh * b), axis=axes, keepdims=True)
+    # through dgamma = sum(g * xh) and dbeta = sum(g)
+    xh_bar = xh_bar + g * v
+    g_bar = dh_bar * gamma + v * xh + broadcast_to(w, shape)
+    gamma_bar = dh_bar * g
+    # xh and s as functions of x
+    x_bar = (s * (xh_bar - reduce_mean(xh_bar, axis=axes, keepdims=True)
+                  - xh * reduce_mean(xh_bar * xh, axis=axes, keepdims=True))
+             - s_bar * (s * s) * xh * (1.0 / max(n, 1)))
+    return g_bar, x_bar, gamma_bar
+
+
+def layer_norm(x: Any, gamma: Any = None, beta: Any = None, axis: Any = -1,
+               epsilon: float = 1e-3, name=None):
+    """Layer normalization, fused: ``(x - mean) / sqrt(var + epsilon) * gamma + beta`` with
+    the mean and (biased) variance taken over ``axis`` (an int or a list of ints).
+
+    ``gamma`` and ``beta`` broadcast against ``x`` (None: no scale / no offset); the result
+    has ``x``'s dtype (half precision is computed in float32). Ember's own fused kernel
+    (no TensorFlow raw op of this name), used by ``keras.layers.LayerNormalization``.
+
+    >>> import ember
+    >>> ember.raw_ops.layer_norm(ember.constant([[1.0, 3.0]]), epsilon=0.0).numpy()
+    array([[-1.,  1.]], dtype=float32)
+    """
+    x = _tensor(x)
+    xv = x._value
+    if xv.dtype.kind not in "fV":
+        raise TypeError(f"ember.layer_norm: x must be a floating tensor; got "
+                        f"{from_numpy(xv.dtype).name} tensor of shape {tuple(xv.shape)}")
+    if xv.ndim == 0:
+        raise InvalidArgumentError("ember.layer_norm: x must have rank >= 1; got a scalar")
+    axes = normalize_axis(axis, xv.ndim, "layer_norm")
+    if not axes:
+        raise InvalidArgumentError("ember.layer_norm: axis must name at least one axis")
+    pdt = xv.dtype if xv.dtype.itemsize >= 4 and xv.dtype.kind == "f" else np.float32
+    params = []
+    for label, p, fill in (("gamma", gamma, 1.0), ("beta", beta, 0.0)):
+        if p is None:
+            p = Tensor(np.full((), fill, pdt))
+        else:
+            p = _tensor(p)
+            try:
+                ok = np.broadcast_shapes(xv.shape, p._value.shape) == xv.shape
+            except ValueError:
+                ok = False
+            if not ok:
+                raise InvalidArgumentError(
+                    f"ember.layer_norm: {label} of shape {tuple(p._value.shape)} does not "
+                    f"broadcast to x's shape {tuple(xv.shape)}")
+        params.append(p)
+    return _layer_norm(x, params[0], params[1], axes=axes, epsilon=float(epsilon))
+
+
 _MIN_FUSED_EPSILON = 1.001e-5  # TensorFlow raises smaller epsilons to this (cuDNN's minimum)
 
 

@@ -151,6 +151,15 @@ def _sum_dtype(xp, x):
 # -- reduce_sum ------------------------------------------------------------------------------
 @primitive(name="reduce_sum")
 def _reduce_sum(xp, x, axis=None, keepdims=False):
+    if (axis and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size >= 4096
+            and axis == tuple(range(len(axis))) and len(axis) < x.ndim
+            and x.flags.c_contiguous):
+        # leading axes of a contiguous array (bias gradients): one vector-matrix product,
+        # several times faster than NumPy's row-by-row accumulation, and no less exact
+        rest = x.shape[len(axis):]
+        x2 = x.reshape(-1, x[(0,) * len(axis)].size)
+        out = (xp.ones(x2.shape[0], x.dtype) @ x2).reshape(rest)
+        return out.reshape((1,) * len(axis) + rest) if keepdims else out
     return xp.sum(x, axis=axis, keepdims=keepdims, dtype=_sum_dtype(xp, x))
 
 

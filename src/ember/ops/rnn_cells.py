@@ -79,11 +79,11 @@ class _Recurrence:
         out[...] = p.transpose(1, 0, 2).reshape(out.shape)
         return out
 
-    def backward(self, dz):
-        """Gradient reaching ``h`` from the gradient of ``h @ R``."""
+    def backward(self, dz, out=None):
+        """Gradient reaching ``h`` from the gradient of ``h @ R`` (into ``out`` if given)."""
         xp = self.xp
         if self.M is None:
-            return xp.matmul(dz, self.R.T)
+            return xp.matmul(dz, self.R.T, out=out)
         B = dz.shape[0]
         dz4 = dz.reshape(B, self.G, self.Uo).transpose(1, 0, 2)
         dhm = xp.matmul(dz4, self.R4.transpose(0, 2, 1))      # (G, B, U)
@@ -137,14 +137,15 @@ def _lstm(xp, zx, h0, c0, R, *extras, masked=False, rec_masked=False):
     tcs = xp.empty((T, B, U), zx.dtype)         # tanh of each step's new carry
     acts = xp.empty((T, B, G), zx.dtype)
     pre, mul, add = _gate_affine(xp, U, zx.dtype)
-    rec = _Recurrence(xp, R, M, 4)
+    # the pre-tanh scaling (powers of two: exact) folded into the inputs and the kernel once
+    zx = zx * pre
+    rec = _Recurrence(xp, R * pre, M, 4)
     keep = None if mask is None else ~mask
     h, c = h0, c0
     for t in range(T):
         a = acts[t]
         rec.forward(h, a)
         a += zx[t]
-        a *= pre
         xp.tanh(a, out=a)
         a *= mul
         a += add
@@ -172,9 +173,18 @@ def _lstm_grad(xp, dhs, dcs, dacts, dtcs, h0, c0, R, hs, cs, acts, tcs, *extras,
     dZ = xp.empty_like(acts)
     dh = xp.zeros((B, U), acts.dtype)
     dc = xp.zeros((B, U), acts.dtype)
-    bh, bc, tmp, tmp2 = (xp.empty((B, U), acts.dtype) for _ in range(4))
-    deriv = xp.empty((B, G), acts.dtype)
-    dg = deriv[:, 2 * U:3 * U]
+    bh, bc, tmp = (xp.empty((B, U), acts.dtype) for _ in range(3))
+    # every step's activation derivatives at once (few large ops beat many small ones):
+    # sigmoid' = s (1 - s) for i, f, o; tanh' = 1 - g^2 for g; and tanh'(c) = 1 - tc^2
+    derivs = xp.subtract(1, acts)
+    derivs *= acts
+    gsl = acts[:, :, 2 * U:3 * U]
+    xp.multiply(gsl, gsl, out=derivs[:, :, 2 * U:3 * U])
+    xp.subtract(1, derivs[:, :, 2 * U:3 * U], out=derivs[:, :, 2 * U:3 * U])
+    dtanh_c = xp.multiply(tcs, tcs)
+    xp.subtract(1, dtanh_c, out=dtanh_c)
+    dacts_zero = not dacts.any()      # the usual case: nothing reads the gate activations
+    dtcs_zero = not dtcs.any()
     for t in range(T - 1, -1, -1):
         a = acts[t]
         i, f, g, o = a[:, :U], a[:, U:2 * U], a[:, 2 * U:3 * U], a[:, 3 * U:]
@@ -188,21 +198,17 @@ def _lstm_grad(xp, dhs, dcs, dacts, dtcs, h0, c0, R, hs, cs, acts, tcs, *extras,
         dz = dZ[t]
         xp.multiply(bh, tc, out=dz[:, 3 * U:])                 # d o
         xp.multiply(bh, o, out=tmp)
-        tmp += dtcs[t]                                          # d tanh(c)
-        xp.multiply(tc, tc, out=tmp2)
-        xp.subtract(1, tmp2, out=tmp2)
-        tmp *= tmp2
+        if not dtcs_zero:
+            tmp += dtcs[t]                                      # d tanh(c)
+        tmp *= dtanh_c[t]
         bc += tmp                                               # d c
         xp.multiply(bc, g, out=dz[:, :U])                       # d i
         xp.multiply(bc, cs[t - 1] if t else c0, out=dz[:, U:2 * U])  # d f
         xp.multiply(bc, i, out=dz[:, 2 * U:3 * U])              # d g
-        dz += dacts[t]
-        xp.subtract(1, a, out=deriv)
-        deriv *= a                                              # sigmoid': s (1 - s)
-        xp.multiply(g, g, out=dg)
-        xp.subtract(1, dg, out=dg)                              # tanh': 1 - g^2
-        dz *= deriv
-        dh = rec.backward(dz)
+        if not dacts_zero:
+            dz += dacts[t]
+        dz *= derivs[t]
+        dh = rec.backward(dz, dh)
         dc = xp.multiply(bc, f, out=dc)
         if mask is not None:
             dh += keep_h

@@ -117,16 +117,14 @@ class LayerNormalization(Layer):
                              f"layer: normalized axes {self.axis} do not exist in an input "
                              f"of shape {tuple(x.shape)}")
         gamma, beta = self._param(self.gamma, dtype), self._param(self.beta, dtype)
-        mean, variance = ember.nn.moments(x, self.axis, keepdims=True)
-        inv = ember.math.rsqrt(variance + self.epsilon)
         if self.rms_scaling:
-            y = x * inv
-        else:
-            y = (x - mean) * inv
-        if gamma is not None:
-            y = y * gamma
-        if beta is not None:
-            y = y + beta
+            mean, variance = ember.nn.moments(x, self.axis, keepdims=True)
+            y = x * ember.math.rsqrt(variance + self.epsilon)
+            if gamma is not None:
+                y = y * gamma
+        else:   # one fused op (forward and gradient)
+            y = ember.raw_ops.layer_norm(x, gamma, beta, axis=self.axis,
+                                         epsilon=self.epsilon)
         if y.dtype != out_dtype:
             y = ember.cast(y, out_dtype)
         if y.dtype != self.compute_dtype:
