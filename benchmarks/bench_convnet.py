@@ -18,9 +18,16 @@ from timing import interleaved, keras_on_tensorflow, print_table
 BATCH = 128
 
 
-def ember_step(x, y):
-    import ember
-    from ember import keras
+def make_data(seed: int = 0):
+    """The benchmark's batch ``(x, y)`` (NumPy, channels last)."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((BATCH, 28, 28, 1), dtype=np.float32)
+    y = rng.integers(0, 10, size=BATCH).astype(np.int64)
+    return x, y
+
+
+def keras_model(keras):
+    """The compiled model in Keras 3's API; ``keras`` is ``ember.keras`` or real Keras."""
     keras.utils.set_random_seed(0)
     model = keras.Sequential([
         keras.Input((28, 28, 1)),
@@ -29,6 +36,13 @@ def ember_step(x, y):
         keras.layers.Flatten(), keras.layers.Dropout(0.5), keras.layers.Dense(10)])
     model.compile(optimizer="adam",
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def ember_step(x, y):
+    import ember
+    from ember import keras
+    model = keras_model(keras)
     batch = (ember.constant(x), ember.constant(y))
     return lambda: model.train_step(batch)
 
@@ -59,14 +73,7 @@ def keras_tf_step(x, y):
     keras = keras_on_tensorflow()
     if keras is None:
         return None
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input((28, 28, 1)),
-        keras.layers.Conv2D(32, 3, activation="relu"), keras.layers.MaxPooling2D(2),
-        keras.layers.Conv2D(64, 3, activation="relu"), keras.layers.MaxPooling2D(2),
-        keras.layers.Flatten(), keras.layers.Dropout(0.5), keras.layers.Dense(10)])
-    model.compile(optimizer="adam",
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model = keras_model(keras)
     return lambda: model.train_on_batch(x, y)
 
 
@@ -74,9 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=10)
     args = parser.parse_args()
-    rng = np.random.default_rng(0)
-    x = rng.random((BATCH, 28, 28, 1), dtype=np.float32)
-    y = rng.integers(0, 10, size=BATCH).astype(np.int64)
+    x, y = make_data()
     fns = {"ember": ember_step(x, y), "torch": torch_step(x, y)}
     fns = {k: v for k, v in fns.items() if v}
     results = {k: {"train step": t} for k, t in interleaved(fns, args.steps).items()}

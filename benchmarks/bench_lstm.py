@@ -19,9 +19,17 @@ from timing import interleaved, keras_on_tensorflow, print_table
 BATCH, STEPS, FEATURES, UNITS, CLASSES = 64, 50, 32, 128, 10
 
 
-def ember_bench(x, y, cell_loop: bool = False):
-    import ember
-    from ember import keras
+def make_data(seed: int = 0):
+    """The benchmark's batch ``(x, y)`` (NumPy)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(BATCH, STEPS, FEATURES)).astype(np.float32)
+    y = rng.integers(0, CLASSES, size=BATCH).astype(np.int64)
+    return x, y
+
+
+def keras_model(keras, cell_loop: bool = False):
+    """The compiled model in Keras 3's API; ``keras`` is ``ember.keras`` or real Keras
+    (``cell_loop``, Ember only: force the per-timestep cell loop)."""
     keras.utils.set_random_seed(0)
     lstm = keras.layers.LSTM(UNITS)
     if cell_loop:
@@ -30,6 +38,13 @@ def ember_bench(x, y, cell_loop: bool = False):
                               keras.layers.Dense(CLASSES)])
     model.compile(optimizer=keras.optimizers.Adam(1e-3),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def ember_bench(x, y, cell_loop: bool = False):
+    import ember
+    from ember import keras
+    model = keras_model(keras, cell_loop)
     batch = (ember.constant(x), ember.constant(y))
     return {"train step": lambda: model.train_step(batch),
             "forward": lambda: model(batch[0])}
@@ -74,11 +89,7 @@ def keras_tf_bench(x, y):
     keras = keras_on_tensorflow()
     if keras is None:
         return None
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((STEPS, FEATURES)), keras.layers.LSTM(UNITS),
-                              keras.layers.Dense(CLASSES)])
-    model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model = keras_model(keras)
     return {"train step": lambda: model.train_on_batch(x, y),
             "forward": lambda: model(x, training=False)}
 
@@ -89,9 +100,7 @@ def main() -> None:
     parser.add_argument("--cell-loop", action="store_true",
                         help="also time Ember's per-timestep cell loop")
     args = parser.parse_args()
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(BATCH, STEPS, FEATURES)).astype(np.float32)
-    y = rng.integers(0, CLASSES, size=BATCH).astype(np.int64)
+    x, y = make_data()
     workloads = ("train step", "forward")
     # Ember and PyTorch take turns; Keras-on-TF is built and run only afterwards, since
     # TensorFlow's idle threads keep spinning and would slow whoever runs next to them

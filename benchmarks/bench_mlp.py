@@ -18,14 +18,28 @@ from timing import interleaved, keras_on_tensorflow, print_table
 BATCH, SIZES = 128, (784, 512, 256, 10)
 
 
-def ember_bench(x, y, x1, steps):
-    from ember import keras
+def make_data(seed: int = 0):
+    """The benchmark's batch ``(x, y)`` and one-sample input ``x1`` (NumPy)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(BATCH, SIZES[0])).astype(np.float32)
+    y = rng.integers(0, SIZES[-1], size=BATCH).astype(np.int64)
+    return x, y, x[:1].copy()
+
+
+def keras_model(keras):
+    """The compiled model in Keras 3's API; ``keras`` is ``ember.keras`` or real Keras."""
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((SIZES[0],))] +
                              [keras.layers.Dense(n, activation="relu") for n in SIZES[1:-1]] +
                              [keras.layers.Dense(SIZES[-1])])
     model.compile(optimizer=keras.optimizers.Adam(1e-3),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def ember_bench(x, y, x1, steps):
+    from ember import keras
+    model = keras_model(keras)
     import ember
     batch = (ember.constant(x), ember.constant(y))
     return {"train step": lambda: model.train_step(batch),
@@ -64,12 +78,7 @@ def keras_tf_bench(x, y, x1, steps):
     keras = keras_on_tensorflow()
     if keras is None:
         return None
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((SIZES[0],))] +
-                             [keras.layers.Dense(n, activation="relu") for n in SIZES[1:-1]] +
-                             [keras.layers.Dense(SIZES[-1])])
-    model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model = keras_model(keras)
     return {"train step": lambda: model.train_on_batch(x, y),
             "predict(1 sample)": lambda: model.predict(x1, verbose=0),
             "model(1 sample)": lambda: model(x1)}
@@ -79,10 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=20)
     args = parser.parse_args()
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(BATCH, SIZES[0])).astype(np.float32)
-    y = rng.integers(0, SIZES[-1], size=BATCH).astype(np.int64)
-    x1 = x[:1].copy()
+    x, y, x1 = make_data()
     workloads = (("train step", args.steps), ("predict(1 sample)", args.steps),
                  ("model(1 sample)", args.steps * 4))
     # Ember and PyTorch take turns; Keras-on-TF is built and run only afterwards, since

@@ -39,6 +39,14 @@ from timing import interleaved, keras_on_tensorflow, print_table
 BATCH, SEQ, WIDTH, HEADS, FFN, CLASSES = 32, 64, 128, 4, 512, 10
 
 
+def make_data(seed: int = 0):
+    """The benchmark's batch ``(x, y)`` (NumPy)."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((BATCH, SEQ, WIDTH), dtype=np.float32)
+    y = rng.integers(0, CLASSES, size=BATCH).astype(np.int64)
+    return x, y
+
+
 def keras_block(keras):
     """The block in Keras 3's API; ``keras`` is ``ember.keras`` or real Keras."""
     layers = keras.layers
@@ -121,9 +129,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None,
                         help="cap every framework's CPU threads (read before NumPy loads)")
     args = parser.parse_args()
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((BATCH, SEQ, WIDTH), dtype=np.float32)
-    y = rng.integers(0, CLASSES, size=BATCH).astype(np.int64)
+    x, y = make_data()
     fns = {"ember": ember_step(x, y), "torch": torch_step(x, y)}
     fns = {k: v for k, v in fns.items() if v}
     results = {k: {"train step": t} for k, t in interleaved(fns, args.steps).items()}

@@ -48,3 +48,39 @@ def keras_on_tensorflow():
     except ImportError:
         return None
     return keras if keras.backend.backend() == "tensorflow" else None
+
+
+def gemm_gflops(n: int = 1024, repeats: int = 10) -> float:
+    """This process's measured float32 GEMM rate in GFLOP/s: the best of ``repeats``
+    ``numpy.matmul`` calls on ``n x n`` float32 matrices (2 n^3 FLOPs each), with NumPy's
+    BLAS and its threads as they are."""
+    import numpy as np
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((n, n), dtype=np.float32)
+    b = rng.standard_normal((n, n), dtype=np.float32)
+    out = np.empty((n, n), np.float32)
+    np.matmul(a, b, out=out)   # warm-up: BLAS threads started, pages touched
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        np.matmul(a, b, out=out)
+        best = min(best, time.perf_counter() - t)
+    return 2 * n ** 3 / best / 1e9
+
+
+def max_rss_mb() -> float:
+    """This process's peak resident set size so far, in MiB: the high-water mark of its
+    memory map (``VmHWM`` in /proc/self/status) where Linux has it, else ``ru_maxrss``.
+    (On Linux, ``ru_maxrss`` carries across fork and exec the peak of the process that
+    spawned this one, so a subprocess of a big parent would report the parent's size.)"""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024   # kB
+    except OSError:
+        pass
+    import resource
+    import sys
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 2 ** 20 if sys.platform == "darwin" else rss / 1024   # bytes / KiB
