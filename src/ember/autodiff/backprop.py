@@ -48,10 +48,13 @@ def _relevant_nodes(nodes: list, source_ids: set) -> tuple[list, set]:
 
 
 def backprop(nodes: list, targets: Sequence[Tensor], sources_ids: Sequence[int],
-             output_gradients: Sequence[Tensor | None]) -> dict:
+             output_gradients: Sequence[Tensor | None], release: bool = False) -> dict:
     """Gradients of sum(targets * output_gradients) for every id in ``sources_ids``.
 
-    Returns a dict from id to accumulated gradient Tensor (absent: unconnected).
+    Returns a dict from id to accumulated gradient Tensor (absent: unconnected). With
+    ``release`` (a tape used once), ``nodes`` is emptied and each node's forward values
+    and gradient are dropped as soon as the backward pass is past it, so memory falls
+    during the pass instead of after it.
     """
     from ..ops.elementwise import add, cast
     from ..ops.creation import ones_like
@@ -61,17 +64,25 @@ def backprop(nodes: list, targets: Sequence[Tensor], sources_ids: Sequence[int],
         g = ones_like(t) if og is None else og
         k = id(t)
         grads[k] = add(grads[k], g) if k in grads else g
-    relevant, reach = _relevant_nodes(nodes, set(sources_ids))
-    for prim, inputs, input_ids, params, outs in reversed(relevant):
+    keep = set(sources_ids)
+    relevant, reach = _relevant_nodes(nodes, keep)
+    if release:
+        nodes.clear()
+    for k in range(len(relevant) - 1, -1, -1):
+        prim, inputs, input_ids, params, outs = relevant[k]
+        if release:     # the forward values this node holds can go once it is done
+            relevant[k] = None
         if prim.multiple_results:
-            gs = [grads.get(id(o)) for o in outs]
+            gs = [grads.get(id(o)) if id(o) in keep else grads.pop(id(o), None)
+                  for o in outs]
             if all(g is None for g in gs):
                 continue
             from ..ops.creation import zeros_like
             g = tuple(zeros_like(o) if gi is None else gi for o, gi in zip(outs, gs))
             y = outs
         else:
-            g = grads.get(id(outs[0]))
+            o = id(outs[0])
+            g = grads.get(o) if o in keep else grads.pop(o, None)
             if g is None:
                 continue
             y = outs[0]

@@ -137,7 +137,7 @@ class GradientTape:
             if len(ogs) != len(targets):
                 raise ValueError(f"GradientTape.gradient: {len(ogs)} output_gradients for "
                                  f"{len(targets)} targets")
-        grads = self._run_backprop(targets, flat_sources, ogs)
+        grads = self._run_backprop(targets, flat_sources, ogs, release=not self._persistent)
         if not self._persistent:
             self._used = True
             self._nodes = []
@@ -150,12 +150,13 @@ class GradientTape:
             out.append(g)
         return nest.pack_sequence_as(sources, out)
 
-    def _run_backprop(self, targets, flat_sources, ogs) -> dict:
+    def _run_backprop(self, targets, flat_sources, ogs, release: bool = False) -> dict:
         was_recording = self._recording
         if was_recording:   # the backward pass is not recorded on the tape it reads
             self._pop()
         try:
-            return backprop(self._nodes, targets, [id(s) for s in flat_sources], ogs)
+            return backprop(self._nodes, targets, [id(s) for s in flat_sources], ogs,
+                            release=release)
         finally:
             if was_recording:
                 self._push()
