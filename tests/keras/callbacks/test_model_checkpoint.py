@@ -1,6 +1,7 @@
 import os
 import warnings
 
+import numpy as np
 import pytest
 
 from ember import keras
@@ -133,3 +134,115 @@ def test_verbose(fake_model, tmp_path, capsys):
 
 def test_public_name():
     assert keras.callbacks.ModelCheckpoint is ModelCheckpoint
+
+
+# -- real models, real files ---------------------------------------------------------------
+class _Snapshots(keras.callbacks.Callback):
+    """Records the weights at each epoch end (after the checkpoint saved them)."""
+
+    def __init__(self):
+        super().__init__()
+        self.weights = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.weights.append([w.numpy() for w in self.model.weights])
+
+
+def _real_model(seed=0):
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dense(1)])
+    model.compile(keras.optimizers.Adam(0.05), "mse")
+    return model
+
+
+@pytest.fixture
+def regression():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(32, 4)).astype("float32")
+    y = (x @ np.array([[1.0], [-2.0], [0.5], [0.0]], "float32")).astype("float32")
+    return x, y
+
+
+def _same_predictions(model, other, x):
+    np.testing.assert_allclose(other.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=0, atol=1e-6)
+
+
+def test_real_model_saves_loadable_keras_files(tmp_path, regression):
+    h5py = pytest.importorskip("h5py")  # noqa: F841
+    x, y = regression
+    model = _real_model()
+    snaps = _Snapshots()
+    pattern = str(tmp_path / "m-{epoch:02d}-{loss:.3f}.keras")
+    history = model.fit(x, y, batch_size=8, epochs=3, verbose=0,
+                        callbacks=[ModelCheckpoint(pattern, monitor="loss"), snaps])
+    names = sorted(os.listdir(tmp_path))
+    losses = history.history["loss"]
+    assert names == [f"m-{e + 1:02d}-{losses[e]:.3f}.keras" for e in range(3)]
+    for epoch, name in enumerate(names):
+        loaded = keras.models.load_model(tmp_path / name)
+        for got, want in zip(loaded.get_weights(), snaps.weights[epoch]):
+            np.testing.assert_array_equal(got, want)
+    loaded = keras.models.load_model(tmp_path / names[-1])
+    _same_predictions(model, loaded, x)
+    # the optimizer state came along: one more step matches the original's
+    model.train_on_batch(x, y)
+    loaded.train_on_batch(x, y)
+    _same_predictions(model, loaded, x)
+
+
+@pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")
+def test_real_model_weights_only(tmp_path, regression):
+    pytest.importorskip("h5py")
+    x, y = regression
+    model = _real_model()
+    path = tmp_path / "w.weights.h5"
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0,
+              callbacks=[ModelCheckpoint(path, save_weights_only=True)])
+    assert sorted(os.listdir(tmp_path)) == ["w.weights.h5"]
+    fresh = _real_model(seed=99)
+    fresh.load_weights(path)
+    _same_predictions(model, fresh, x)
+
+
+def test_real_model_save_best_only_keeps_the_best_epoch(tmp_path, regression):
+    pytest.importorskip("h5py")
+    x, y = regression
+    model = _real_model()
+    snaps = _Snapshots()
+    path = tmp_path / "best.keras"
+    history = model.fit(x[:24], y[:24], batch_size=8, epochs=5, verbose=0,
+                        validation_data=(x[24:], y[24:]),
+                        callbacks=[ModelCheckpoint(path, save_best_only=True), snaps])
+    best = int(np.argmin(history.history["val_loss"]))
+    loaded = keras.models.load_model(path)
+    for got, want in zip(loaded.get_weights(), snaps.weights[best]):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_allclose(loaded.evaluate(x[24:], y[24:], verbose=0),
+                               min(history.history["val_loss"]), rtol=1e-5)
+
+
+@pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")
+def test_real_model_integer_save_freq(tmp_path, regression):
+    pytest.importorskip("h5py")
+    x, y = regression
+    model = _real_model()
+    pattern = str(tmp_path / "e{epoch}-b{batch}.weights.h5")
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0,    # 4 batches an epoch
+              callbacks=[ModelCheckpoint(pattern, save_weights_only=True, save_freq=3)])
+    assert sorted(os.listdir(tmp_path)) == ["e1-b3.weights.h5", "e2-b2.weights.h5"]
+    fresh = _real_model(seed=5)
+    fresh.load_weights(tmp_path / "e2-b2.weights.h5")
+    assert not np.allclose(fresh.predict(x, verbose=0), model.predict(x, verbose=0))
+    model.load_weights(tmp_path / "e2-b2.weights.h5")   # two batches short of the end
+    _same_predictions(model, fresh, x)
+
+
+def test_real_model_legacy_h5(tmp_path, regression):
+    pytest.importorskip("h5py")
+    x, y = regression
+    model = _real_model()
+    path = tmp_path / "m.h5"
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=[ModelCheckpoint(path)])
+    _same_predictions(model, keras.models.load_model(path), x)

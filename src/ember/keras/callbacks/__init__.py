@@ -9,6 +9,7 @@ _TABLE = {
     "ProgbarLogger": f"{_C}.progbar_logger:ProgbarLogger",
     "EarlyStopping": f"{_C}.early_stopping:EarlyStopping",
     "ModelCheckpoint": f"{_C}.model_checkpoint:ModelCheckpoint",
+    "BackupAndRestore": f"{_C}.backup_and_restore:BackupAndRestore",
     "ReduceLROnPlateau": f"{_C}.reduce_lr_on_plateau:ReduceLROnPlateau",
     "LearningRateScheduler": f"{_C}.learning_rate_scheduler:LearningRateScheduler",
     "CSVLogger": f"{_C}.csv_logger:CSVLogger",

@@ -99,6 +99,9 @@ def class_weights_to_sample_weights(y, class_weight: dict) -> np.ndarray:
     return weights
 
 
+_END = object()
+
+
 class ArrayAdapter:
     """Batches sliced from in-memory arrays, reshuffled each epoch when asked."""
 
@@ -123,10 +126,16 @@ class ArrayAdapter:
         self.steps = steps
 
     def __iter__(self) -> Iterator[tuple]:
+        return self.batches()
+
+    def batches(self, start: int = 0) -> Iterator[tuple]:
+        """One epoch's batches from batch ``start`` on. With ``shuffle`` the epoch's
+        order is drawn from ``rng`` even when ``start`` skips part of it, so restoring
+        the generator's state reproduces a resumed epoch's order."""
         order = self.rng.permutation(self.n) if self.shuffle else None
         limit = self.num_batches if self.steps is None else min(self.steps,
                                                                  self.num_batches)
-        for b in range(limit):
+        for b in range(start, limit):
             lo, hi = b * self.batch_size, min((b + 1) * self.batch_size, self.n)
             idx = order[lo:hi] if order is not None else slice(lo, hi)
             take = (lambda a: to_tensor(a[idx]))
@@ -148,16 +157,29 @@ class IteratorAdapter:
             not isinstance(data, (list, tuple, dict, np.ndarray))
         self.num_batches = len(data) if self.is_pydataset else steps
 
-    def _batches(self):
+    def _batches(self, start: int):
         if self.is_pydataset:
             from ..utils.py_dataset import epoch_batches
             order = self.rng.permutation(len(self.data)).tolist() if self.shuffle else None
+            if start:
+                order = (order or list(range(len(self.data))))[start:]
             return epoch_batches(self.data, order)
-        return self.data if hasattr(self.data, "__next__") else iter(self.data)
+        stream = self.data if hasattr(self.data, "__next__") else iter(self.data)
+        for _ in range(start):      # a plain iterator can only skip by reading
+            if next(stream, _END) is _END:
+                break
+        return stream
 
     def __iter__(self):
-        count = 0
-        for batch in self._batches():
+        return self.batches()
+
+    def batches(self, start: int = 0):
+        """One epoch's batches from batch ``start`` on (a PyDataset is indexed there; a
+        generator or iterator has its first ``start`` batches read and dropped)."""
+        count = start
+        if self.steps is not None and count >= self.steps:
+            return
+        for batch in self._batches(start):
             x, y, sw = unpack_x_y_sample_weight(batch)
             if self.class_weight is not None and y is not None:
                 cw = class_weights_to_sample_weights(ember.nest.flatten(y)[0],

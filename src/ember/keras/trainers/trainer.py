@@ -30,6 +30,14 @@ class Trainer:
         self._jit_compile = False
         self._compile_config = None
         self.train_function = self.test_function = self.predict_function = None
+        # where fit resumes, which callbacks (BackupAndRestore) may set in on_train_begin:
+        # the epoch to start at (Keras's name), how many of its batches are already
+        # trained, and the state of the shuffling generator that epoch draws its order
+        # from (during fit: the state the current epoch, or after its batches the next
+        # one, draws from; what a backup saves)
+        self._initial_epoch = None
+        self._initial_step = 0
+        self._shuffle_state = None
 
     # -- compile ----------------------------------------------------------------------------
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
@@ -259,17 +267,18 @@ class Trainer:
             self.predict_function = self._make_function(self.predict_step, "predict")
         return self.predict_function
 
-    def _run_steps(self, function, iterator, callbacks, hook: str):
+    def _run_steps(self, function, iterator, callbacks, hook: str, first_step: int = 0):
         """Run ``function`` on ``steps_per_execution`` batches at a time; the callbacks'
         batch hooks fire once per execution (with the index of its last batch), as in
-        Keras."""
+        Keras. ``first_step`` is the index of the iterator's first batch (non-zero when
+        a resumed epoch skips the batches it already trained)."""
         logs = {}
         per = self.steps_per_execution if hook != "predict" else 1
         begin = getattr(callbacks, f"on_{hook}_batch_begin")
         end = getattr(callbacks, f"on_{hook}_batch_end")
         chunk: list = []
-        step = -1
-        for step, batch in enumerate(iterator):
+        step = first_step - 1
+        for step, batch in enumerate(iterator, start=first_step):
             if not chunk:
                 begin(step)
             chunk.append(batch)
@@ -310,12 +319,24 @@ class Trainer:
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=epochs, steps=steps)
         self.stop_training = False
+        self._initial_epoch, self._initial_step, self._shuffle_state = None, 0, None
         cbs.on_train_begin()
+        # a callback restoring a backup may have set where to resume
+        restored = self._initial_epoch
+        initial_epoch = restored or initial_epoch
+        skip = int(self._initial_step or 0) if initial_epoch == restored else 0
+        if self._shuffle_state is not None:
+            rng.bit_generator.state = self._shuffle_state
+        self._initial_epoch, self._initial_step = None, 0
         epoch_logs: dict = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
+            self._shuffle_state = rng.bit_generator.state
             cbs.on_epoch_begin(epoch)
-            self._run_steps(self.make_train_function(), train_data, cbs, "train")
+            start = skip if epoch == initial_epoch else 0
+            self._run_steps(self.make_train_function(), train_data.batches(start), cbs,
+                            "train", first_step=start)
+            self._shuffle_state = rng.bit_generator.state
             epoch_logs = dict(self.get_metrics_result())
             if val_adapter is not None and _should_eval(epoch, validation_freq):
                 val_logs = self._evaluate_adapter(val_adapter, cbs_for_test=cbs)
