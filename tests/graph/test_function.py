@@ -312,15 +312,29 @@ def test_reduce_retracing_relaxes_changing_dimensions():
     assert f.experimental_get_tracing_count() == 2
 
 
+def test_affine_size_formulas_are_confirmed_by_a_third_trace():
+    @ember.function(input_signature=[ember.TensorSpec([None])])
+    def f(x):
+        n = x.shape[0]
+        return x * float(n - 1) + float(n / (n - 1))      # Bessel's correction, say
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for n in (3, 5, 8):
+            np.testing.assert_allclose(f(np.ones(n, np.float32)).numpy(),
+                                       [n - 1 + n / (n - 1)] * n, rtol=1e-6)
+    assert f.experimental_get_tracing_count() == 1
+
+
 def test_size_dependent_python_falls_back_to_one_trace_per_size():
     @ember.function(input_signature=[ember.TensorSpec([None])])
     def f(x):
-        return x * float(x.shape[0] - 1)     # n - 1: no formula of n the graph can hold
+        return x * float(x.shape[0] % 3)     # no formula of n the graph can hold
 
     with pytest.warns(RuntimeWarning, match="tracing once per size"):
-        out = f(np.ones(3, np.float32))
-    assert out.numpy().tolist() == [2.0, 2.0, 2.0]
-    assert f(np.ones(5, np.float32)).numpy().tolist() == [4.0] * 5
+        out = f(np.ones(4, np.float32))
+    assert out.numpy().tolist() == [1.0] * 4
+    assert f(np.ones(5, np.float32)).numpy().tolist() == [2.0] * 5
 
 
 def test_numpy_function_runs_on_every_call_of_the_graph():

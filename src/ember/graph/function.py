@@ -90,8 +90,9 @@ class Function:
 
     def __init__(self, python_function: Callable, input_signature: Any = None,
                  reduce_retracing: bool = False, jit_compile: bool | None = None,
-                 name: str | None = None):
+                 name: str | None = None, relax_batch_dims: bool = False):
         self.python_function = python_function
+        self.relax_batch_dims = relax_batch_dims
         self.input_signature = (None if input_signature is None
                                 else list(input_signature))
         self.reduce_retracing = reduce_retracing
@@ -121,7 +122,7 @@ class Function:
         if bound is None:
             bound = Function(self.python_function.__get__(instance, owner),
                              self.input_signature, self.reduce_retracing, self.jit_compile,
-                             self._name)
+                             self._name, self.relax_batch_dims)
             try:
                 self._instances[instance] = bound
             except TypeError:
@@ -163,6 +164,13 @@ class Function:
             # inside another trace: inline; under an outer tape: run the body so the tape
             # sees (and can differentiate) its ops
             return self.python_function(*args, **kwargs)
+        if self.relax_batch_dims and self.input_signature is None:
+            key, tensors, args, kwargs = self._key(args, kwargs)
+            key = _relax_leading(key)
+            cf = self._cache.get(key)
+            if cf is not None:
+                return cf._run(tensors)
+            return self._trace(key, tensors, args, kwargs, dry=False)[1]
         if not kwargs and self.input_signature is None and self._relaxed is None:
             tensors: list = []     # the common call, encoded inline
             key = (_sig.encode(args, tensors), _EMPTY_KWARGS_KEY)
@@ -263,18 +271,24 @@ class Function:
                 where.append((i, ax, symbols[arrays[i].shape[ax]]))
         taken = {d for a in arrays for d in a.shape}
         try:
-            p, q = _poly.trace_sizes(len(symbols), taken)
-            graphs = []
-            for sizes in (p, q):
+            p, q, r = _poly.trace_sizes(len(symbols), taken)
+
+            def trace_at(sizes):
                 examples = [_poly.resize(a, {ax: sizes[sym] for (i2, ax, sym) in where
                                              if i2 == i}) for i, a in enumerate(arrays)]
-                graph, structure, _ = self._record(examples, names, args, kwargs, dry=True)
-                graphs.append(graph)
-            template = _poly.unify(graphs[0], graphs[1], p, q)
-        except _poly.NotPolymorphic as why:
-            warnings.warn(f"ember.function '{self._name}': no single graph for every size "
-                          f"of the None dimensions ({why}); tracing once per size instead.",
-                          RuntimeWarning, stacklevel=4)
+                return self._record(examples, names, args, kwargs, dry=True)
+
+            first, structure, _ = trace_at(p)
+            template = _poly.unify(first, trace_at(q)[0], p, q)
+            if _poly.needs_check(template):
+                _poly.check(template, trace_at(r)[0], r)
+        except Exception as why:  # noqa: BLE001 - any failure: one graph per size instead
+            if not isinstance(why, _poly.NotPolymorphic) and not self.relax_batch_dims:
+                raise
+            if not self.relax_batch_dims:    # asked for by the user: say why not
+                warnings.warn(f"ember.function '{self._name}': no single graph for every "
+                              f"size of the None dimensions ({why}); tracing once per size "
+                              "instead.", RuntimeWarning, stacklevel=4)
             return None
         return _PolymorphicFunction(self._name, template, structure, where, (args, kwargs))
 
@@ -316,6 +330,8 @@ class Function:
                        if isinstance(x, TensorSpec)]
         if spec_leaves:
             key = self._spec_key(args, kwargs)
+        if self.relax_batch_dims and self.input_signature is None:
+            key = _relax_leading(key)
         cf = self._cache.get(key)
         if cf is not None:
             return cf
@@ -347,6 +363,16 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<ember.function {self._name}>"
+
+
+def _relax_leading(key: Any) -> Any:
+    """``key`` with the first dimension of every tensor shape left open (``None``)."""
+    if isinstance(key, tuple):
+        if len(key) == 3 and key[0] == "T":
+            shape = key[1]
+            return ("T", (None,) + tuple(shape[1:]), key[2]) if len(shape) else key
+        return tuple(_relax_leading(k) for k in key)
+    return key
 
 
 def _relaxed_shapes(old: Any, new: Any, relaxed: list | None) -> list | None:
@@ -475,9 +501,15 @@ class _PerSizeFunction(ConcreteFunction):
 def function(func: Callable | None = None, input_signature: Any = None,
              reduce_retracing: bool = False, jit_compile: bool | None = None,
              autograph: bool = True, experimental_autograph_options: Any = None,
-             experimental_relax_shapes: bool | None = None, **kwargs: Any):
+             experimental_relax_shapes: bool | None = None,
+             experimental_relax_batch_dims: bool = False, **kwargs: Any):
     """Compile ``func`` into a graph: traced once per input signature, then run as an
     optimized plan without running the Python body.
+
+    ``experimental_relax_batch_dims=True`` (an Ember extension) leaves the first
+    dimension of every tensor argument open from the first call, as a ``None`` batch
+    dimension in an ``input_signature`` would: one graph serves every batch size (it
+    falls back to a graph per size, silently, when the function does not allow that).
 
     >>> import ember
     >>> @ember.function
@@ -492,6 +524,7 @@ def function(func: Callable | None = None, input_signature: Any = None,
         reduce_retracing = True
 
     def wrap(fn: Callable) -> Function:
-        return Function(fn, input_signature, reduce_retracing, jit_compile)
+        return Function(fn, input_signature, reduce_retracing, jit_compile,
+                        relax_batch_dims=experimental_relax_batch_dims)
 
     return wrap(func) if func is not None else wrap

@@ -23,6 +23,7 @@ from .ir import Graph, Node
 
 _FIRST = (53, 59, 61, 67, 71)
 _SECOND = (73, 79, 83, 89, 97)
+_THIRD = (101, 103, 107, 109, 113)
 
 
 class NotPolymorphic(Exception):
@@ -30,20 +31,32 @@ class NotPolymorphic(Exception):
 
 
 class SizeFormula:
-    """``coef * prod(size[i] ** exps[i])``, or its reciprocal, as an int or a float."""
+    """``coef * prod(size[i] ** exps[i]) + offset``, or the reciprocal of the product
+    (plus ``offset``), as an int or a float. A formula with an offset has two free
+    numbers, so two traces always fit it: it must be ``checked`` by a third."""
 
-    __slots__ = ("coef", "exps", "reciprocal", "as_int")
+    __slots__ = ("coef", "exps", "reciprocal", "as_int", "offset", "alternatives", "shift")
 
-    def __init__(self, coef: float, exps: tuple, reciprocal: bool, as_int: bool):
+    def __init__(self, coef: float, exps: tuple, reciprocal: bool, as_int: bool,
+                 offset: float = 0.0):
         self.coef, self.exps, self.reciprocal, self.as_int = coef, exps, reciprocal, as_int
+        self.offset = offset
+        self.shift = 0                    # reciprocal of (n + shift), one size only
+        self.alternatives: list = []      # other fits of the same two traces
+
+    def adopt(self, other: "SizeFormula") -> None:
+        """Become ``other`` (the alternative a third trace confirmed)."""
+        self.coef, self.exps, self.reciprocal = other.coef, other.exps, other.reciprocal
+        self.offset, self.shift, self.alternatives = other.offset, other.shift, []
 
     def __call__(self, sizes: tuple) -> Any:
         prod = 1
         for s, e in zip(sizes, self.exps):
             prod *= s ** e
-        value = self.coef * prod
-        if self.reciprocal:
-            value = 1.0 / value
+        prod += self.shift
+        value = 1.0 / (self.coef * prod) if self.reciprocal and not self.offset else \
+            self.coef * (1.0 / prod if self.reciprocal else prod)
+        value += self.offset
         return int(round(value)) if self.as_int else value
 
     def __repr__(self) -> str:
@@ -53,13 +66,16 @@ class SizeFormula:
         return f"1/({body})" if self.reciprocal else body
 
 
-def trace_sizes(n_symbols: int, taken: set) -> tuple[tuple, tuple]:
-    """Two different prime sizes per unknown dimension, avoiding the known sizes."""
-    first = [p for p in _FIRST if p not in taken]
-    second = [p for p in _SECOND if p not in taken]
-    if len(first) < n_symbols or len(second) < n_symbols:
-        raise NotPolymorphic(f"too many unknown dimensions ({n_symbols})")
-    return tuple(first[:n_symbols]), tuple(second[:n_symbols])
+def trace_sizes(n_symbols: int, taken: set) -> tuple[tuple, tuple, tuple]:
+    """Three different prime sizes per unknown dimension, avoiding the known sizes (two
+    to fit formulas, a third to check those two traces cannot confirm)."""
+    picks = []
+    for primes in (_FIRST, _SECOND, _THIRD):
+        free = [p for p in primes if p not in taken]
+        if len(free) < n_symbols:
+            raise NotPolymorphic(f"too many unknown dimensions ({n_symbols})")
+        picks.append(tuple(free[:n_symbols]))
+    return picks[0], picks[1], picks[2]
 
 
 def _fit(v1: float, v2: float, p: tuple, q: tuple, as_int: bool) -> SizeFormula | None:
@@ -78,7 +94,92 @@ def _fit(v1: float, v2: float, p: tuple, q: tuple, as_int: bool) -> SizeFormula 
                     continue
                 return SizeFormula(round(c1) if as_int and not reciprocal else c1, exps,
                                    reciprocal, as_int)
+    if len(p) == 1 and not as_int:        # a + b * n or a + b / n (e.g. (n - 1) / n)
+        options = []      # a + b*n, a + b/n, a + b/(n-1) (Bessel's n/(n-1)), a + b/(n+1)
+        for reciprocal, shift in ((False, 0), (True, 0), (True, -1), (True, 1)):
+            x1, x2 = ((1.0 / (p[0] + shift), 1.0 / (q[0] + shift)) if reciprocal
+                      else (p[0], q[0]))
+            b = (v1 - v2) / (x1 - x2)
+            f = SizeFormula(b, (1,), reciprocal, as_int, offset=v1 - b * x1)
+            f.shift = shift
+            options.append(f)
+        options[0].alternatives = options
+        return options[0]
     return None
+
+
+def needs_check(template: Graph) -> bool:
+    """Whether a formula of ``template`` has an offset (two traces cannot confirm it)."""
+    found = []
+
+    def walk(v):
+        if isinstance(v, SizeFormula):
+            found.append(v.offset != 0.0)
+        elif isinstance(v, _ArrayFormula):
+            for i in v.items:
+                walk(i)
+        elif isinstance(v, (tuple, list)):
+            for x in v:
+                walk(x)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+    for n in template.nodes:
+        walk(n.params)
+    return any(found)
+
+
+def check(template: Graph, graph: Graph, sizes: tuple) -> None:
+    """Raise NotPolymorphic unless ``template`` at ``sizes`` reproduces ``graph`` (a
+    third trace at those sizes); a formula with alternatives keeps the one that does."""
+    if len(template.nodes) != len(graph.nodes):
+        raise NotPolymorphic("a third trace recorded another graph")
+    for a, b in zip(template.nodes, graph.nodes):
+        _choose(a.params, b.params, sizes)
+    made = specialize(template, sizes)
+    if len(made.nodes) != len(graph.nodes):
+        raise NotPolymorphic("a third trace recorded another graph")
+    for k, (a, b) in enumerate(zip(made.nodes, graph.nodes)):
+        if not _close(a.params, b.params):
+            raise NotPolymorphic(f"node {k} ({a.name}): a third trace does not fit the "
+                                 "formulas of the first two")
+
+
+def _choose(t: Any, v: Any, sizes: tuple) -> None:
+    """Settle each formula in ``t`` that has alternatives on the one giving ``v``."""
+    if isinstance(t, SizeFormula) and t.alternatives:
+        for option in t.alternatives:
+            if _close(option(sizes), v):
+                t.adopt(option)
+                return
+    elif isinstance(t, (tuple, list)) and isinstance(v, (tuple, list)):
+        for x, y in zip(t, v):
+            _choose(x, y, sizes)
+    elif isinstance(t, dict) and isinstance(v, dict):
+        for k in t.keys() & v.keys():
+            _choose(t[k], v[k], sizes)
+    elif isinstance(t, _ArrayFormula) and isinstance(v, np.ndarray):
+        for x, y in zip(t.items, v.ravel().tolist()):
+            _choose(x, y, sizes)
+
+
+def _close(a: Any, b: Any) -> bool:
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=0.0,
+                                                       equal_nan=True))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and \
+            not isinstance(a, bool):
+        return bool(np.isclose(a, b, rtol=1e-6, atol=0.0))
+    try:
+        same = a == b
+        return bool(same) if isinstance(same, (bool, np.bool_)) else a is b
+    except Exception:  # noqa: BLE001
+        return a is b
 
 
 def _unify_value(a: Any, b: Any, p: tuple, q: tuple, where: str) -> Any:

@@ -249,7 +249,9 @@ class Trainer:
         run_steps.__name__ = f"{kind}_function"
         if self.run_eagerly:
             return run_steps
-        return ember.function(run_steps, jit_compile=self.jit_compile)
+        # one graph for every batch size, as Keras-TF's None batch dimension gives
+        return ember.function(run_steps, jit_compile=self.jit_compile,
+                              experimental_relax_batch_dims=True)
 
     def make_train_function(self, force: bool = False):
         """The function ``fit`` calls on a tuple of batches (compiled by default)."""
