@@ -280,3 +280,65 @@ def test_error_pooling_type():
 def test_error_avg_pool_of_integers():
     _raises("avg_pool2d", lambda: nn.avg_pool2d(X.astype(np.int32), 2, 2, "SAME"), "int32",
             exc=TypeError)
+
+
+# -- tiled forward (one axis at a time) and the fused tiled gradient ---------------------
+@pytest.mark.parametrize("shape,k", [((2, 6, 6, 3), (2, 2)), ((2, 7, 5, 3), (2, 2)),
+                                     ((2, 9, 8, 2), (3, 3)), ((2, 6, 7, 2), (1, 2)),
+                                     ((2, 5, 4, 1), (2, 1)), ((2, 9, 3), (2,)),
+                                     ((1, 5, 4, 5, 2), (2, 2, 2)), ((1, 3, 3, 2), (1, 1))])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
+def test_tiled_max_pool_forward_matches_the_tap_by_tap_path(shape, k, dtype):
+    from ember.ops import pool as P
+    x = np.random.default_rng(5).integers(-4, 4, shape).astype(dtype)   # ties too
+    n = len(k)
+    dil, pads = (1,) * n, ((0, 0),) * n
+    out_sp = P._out_spatial(x.shape[1:-1], k, k, dil, pads)
+    ref = P._combine_taps(np.maximum, x, out_sp, k, k, dil)
+    got = P._max_pool_forward(np, x, k, k, dil, pads)
+    assert got.dtype == x.dtype and got.flags.c_contiguous
+    np.testing.assert_array_equal(got, ref)
+    assert not np.shares_memory(got, x)
+
+
+def test_tiled_max_pool_forward_propagates_nan():
+    x = np.zeros((1, 4, 4, 1), np.float32)
+    x[0, 1, 0, 0] = np.nan
+    x[0, 3, 3, 0] = 5.0
+    y = nn.max_pool2d(x, 2, 2, "VALID").numpy()[0, :, :, 0]
+    assert np.isnan(y[0, 0]) and y[1, 1] == 5.0 and y[0, 1] == 0.0
+
+
+@pytest.mark.parametrize("shape,k", [((3, 6, 6, 8), 2), ((2, 7, 5, 16), 2), ((2, 9, 8, 3), 3),
+                                     ((1, 5, 4, 5, 8), 2)])
+def test_tiled_max_pool_gradient_ties_match_the_generic_path(shape, k):
+    # relu-like inputs: many all-zero windows and repeated positive values
+    rng = np.random.default_rng(6)
+    x = np.maximum(rng.integers(-2, 3, shape), 0).astype(np.float32)
+    xt = ember.constant(x)
+    with ember.GradientTape() as tape:
+        tape.watch(xt)
+        y = nn.max_pool(xt, k, k, "VALID")
+    g = rng.normal(size=y.shape).astype(np.float32)
+    dx = tape.gradient(y, xt, output_gradients=ember.constant(g)).numpy()
+    _, dx_ref = _generic_max_pool_grad(x, k, g)
+    np.testing.assert_array_equal(dx, dx_ref)
+
+
+def test_tiled_max_pool_gradient_float64_finite_differences():
+    rng = np.random.default_rng(7)
+    x = rng.permutation(2 * 5 * 6 * 2).reshape(2, 5, 6, 2).astype(np.float64) / 10
+    xt = ember.constant(x)
+    with ember.GradientTape() as tape:
+        tape.watch(xt)
+        y = ember.reduce_sum(nn.max_pool2d(xt, 2, 2, "VALID") ** 3)
+    dx = tape.gradient(y, xt).numpy()
+    eps = 1e-6
+    fd = np.zeros_like(x)
+    f = lambda v: float(ember.reduce_sum(nn.max_pool2d(v, 2, 2, "VALID") ** 3).numpy())
+    for i in np.ndindex(x.shape):
+        xp_, xm = x.copy(), x.copy()
+        xp_[i] += eps
+        xm[i] -= eps
+        fd[i] = (f(xp_) - f(xm)) / (2 * eps)
+    np.testing.assert_allclose(dx, fd, rtol=1e-6, atol=1e-6)

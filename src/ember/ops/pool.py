@@ -9,8 +9,10 @@ pixels).
   pass finds the flat index of each window's argmax, then ``_pool_scatter`` scatters the
   gradient there; its vjp is ``_pool_gather`` (and the other way round), so second-order
   gradients work. Tiled windows (kernel == stride, unpadded, undilated, e.g. 2x2/2) take
-  a faster route: a boolean mask of each window's first maximum, with the same pair of
-  adjoint primitives (``_window_scatter``/``_window_gather``).
+  a faster route: their forward folds one spatial axis at a time, and their gradient
+  ``_max_pool_grad`` scatters through a boolean mask of each window's first maximum (a
+  temporary of that one op); its vjp and the second order use the adjoint pair
+  ``_window_scatter``/``_window_gather``.
 - Average pooling is linear; ``_avg_pool`` and ``_avg_pool_grad`` are each other's
   adjoints. With SAME (or explicit) padding a window averages only the elements that lie
   inside the input, as TensorFlow does.
@@ -93,9 +95,40 @@ def _combine_taps(combine, xpd, out_sp, ksize, strides, dilations):
 
 
 def _max_pool_forward(xp, x, ksize, strides, dilations, pads):
+    if _tiled(ksize, strides, dilations, pads):
+        return _tiled_max_pool(xp, x, ksize)
     xpd = _pad_array(xp, x, pads, _lowest(xp, x.dtype)) if _has_padding(pads) else x
     out_sp = _out_spatial(x.shape[1:-1], ksize, strides, dilations, pads)
     return _combine_taps(xp.maximum, xpd, out_sp, ksize, strides, dilations)
+
+
+# -- tiled windows, one spatial axis at a time ------------------------------------------
+# A max over a tile is the max over its last axis, then the one before, ...: each step
+# folds the k strided taps of one axis (a pass over ever smaller arrays with long
+# contiguous runs) instead of k1*k2*... taps over the whole input.
+def _axis_tap(axis, t, k, o):
+    """Index of tap ``t`` of the ``o`` tiles of ``k`` along array axis ``axis``."""
+    return (slice(None),) * axis + (slice(t, t + k * (o - 1) + 1, k),)
+
+
+def _axis_max(xp, v, axis, k, o):
+    """``v`` with axis ``axis`` folded into ``o`` tiles of ``k`` by their maximum."""
+    if k == 1:
+        return v[_axis_tap(axis, 0, 1, o)]
+    m = xp.maximum(v[_axis_tap(axis, 0, k, o)], v[_axis_tap(axis, 1, k, o)])
+    for t in range(2, k):
+        xp.maximum(m, v[_axis_tap(axis, t, k, o)], out=m)
+    return m
+
+
+def _tiled_max_pool(xp, x, ksize):
+    out_sp = tuple(d // k for d, k in zip(x.shape[1:-1], ksize))
+    v = x
+    for i, (k, o) in enumerate(zip(ksize, out_sp)):     # first axis first: longest runs
+        v = _axis_max(xp, v, 1 + i, k, o)
+    if all(k == 1 for k in ksize):      # a (cropped) view of x: the output must own data
+        return v.copy()
+    return xp.ascontiguousarray(v)
 
 
 def _argmax_flat(xp, x, y, ksize, strides, dilations, pads):
@@ -192,8 +225,7 @@ def _overlapping(ksize, strides, dilations) -> bool:
 @_max_pool.vjp
 def _(g, y, x, ksize=(), strides=(), dilations=(), pads=()):
     if _tiled(ksize, strides, dilations, pads):
-        mask = _max_pool_window_mask(x, y, ksize=ksize)
-        return _window_scatter(g, mask, x_shape=tuple(x.shape), ksize=ksize)
+        return _max_pool_grad(g, x, y, ksize=ksize)
     idx = _max_pool_argmax(x, y, ksize=ksize, strides=strides, dilations=dilations, pads=pads)
     return _pool_scatter(g, idx, x_shape=tuple(x.shape), pads=pads,
                          overlap=_overlapping(ksize, strides, dilations))
@@ -230,6 +262,10 @@ def _expand_windows(v, n):
 
 @primitive(name="max_pool_window_mask")
 def _max_pool_window_mask(xp, x, y, ksize=()):
+    return _window_mask(xp, x, y, ksize)
+
+
+def _window_mask(xp, x, y, ksize):
     """Boolean (N, o1, k1, ..., C): True at each window's first maximum (row-major tap
     order, as TensorFlow); a NaN maximum, equal to nothing, goes to the last tap."""
     n = len(ksize)
@@ -249,6 +285,10 @@ def _max_pool_window_mask(xp, x, y, ksize=()):
 
 @primitive(name="window_scatter")
 def _window_scatter(xp, g, mask, x_shape=(), ksize=()):
+    return _window_scatter_array(xp, g, mask, x_shape, ksize)
+
+
+def _window_scatter_array(xp, g, mask, x_shape, ksize):
     """``g`` of each window put at its mask position, zeros elsewhere, shape ``x_shape``."""
     n = len(ksize)
     out_sp = tuple(g.shape[1:-1])
@@ -280,6 +320,20 @@ def _window_gather(xp, h, mask, ksize=()):
 @_window_gather.vjp
 def _(g, y, h, mask, ksize=()):
     return _window_scatter(g, mask, x_shape=tuple(h.shape), ksize=ksize), None
+
+
+@primitive(name="max_pool_grad")
+def _max_pool_grad(xp, g, x, y, ksize=()):
+    """The gradient of a tiled max pool: ``g`` at each window's first maximum (one op,
+    so the mask is a temporary, never a tensor of the graph)."""
+    return _window_scatter_array(xp, g, _window_mask(xp, x, y, ksize), tuple(x.shape), ksize)
+
+
+@_max_pool_grad.vjp
+def _(gg, dx, g, x, y, ksize=()):
+    # linear in g; piecewise constant in x and y
+    mask = _max_pool_window_mask(x, y, ksize=ksize)
+    return _window_gather(gg, mask, ksize=ksize), None, None
 
 
 @primitive(name="max_pool_argmax")
