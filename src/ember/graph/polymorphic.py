@@ -1,7 +1,7 @@
 """One graph for every size of the ``None`` dimensions of an input signature.
 
 The function is traced twice (dry runs, nothing on disk or in variables changes) with
-the unknown dimensions set to two different primes. The two graphs must have the same
+the unknown dimensions set to two different small primes. The two graphs must have the same
 structure; every number that differs between them (a reshape target, a mean's divisor,
 a value's shape) must be explained by one formula in the unknown sizes, the same for
 both traces: ``c * n``, ``c * n * m``, ``c * n**2``, or the reciprocal of such a
@@ -21,9 +21,11 @@ import numpy as np
 
 from .ir import Graph, Node
 
-_FIRST = (53, 59, 61, 67, 71)
-_SECOND = (73, 79, 83, 89, 97)
-_THIRD = (101, 103, 107, 109, 113)
+# small primes: the dry traces cost little time and memory (the i-th open dimension is
+# traced at _FIRST[i], _SECOND[i] and, when needed, _THIRD[i])
+_FIRST = (5, 13, 23, 37, 47)
+_SECOND = (7, 17, 29, 41, 53)
+_THIRD = (11, 19, 31, 43, 59)
 
 
 class NotPolymorphic(Exception):
