@@ -102,6 +102,7 @@ class Function:
         self._trace_count = 0
         self._last_key = None
         self._relaxed: list | None = None     # reduce_retracing: shapes with None dims
+        self._by_exact_key: dict = {}          # relax_batch_dims: exact key -> function
         self._warned = False
         self._instances: Any = weakref.WeakKeyDictionary()
         try:
@@ -165,12 +166,20 @@ class Function:
             # sees (and can differentiate) its ops
             return self.python_function(*args, **kwargs)
         if self.relax_batch_dims and self.input_signature is None:
-            key, tensors, args, kwargs = self._key(args, kwargs)
-            key = _relax_leading(key)
-            cf = self._cache.get(key)
-            if cf is not None:
+            tensors = []
+            exact = (_sig.encode(args, tensors),
+                     _sig.encode(kwargs, tensors) if kwargs else _EMPTY_KWARGS_KEY)
+            cf = self._by_exact_key.get(exact)
+            if cf is not None:              # these shapes ran before: no key relaxing
                 return cf._run(tensors)
-            return self._trace(key, tensors, args, kwargs, dry=False)[1]
+            key = _relax_leading(exact)
+            cf = self._cache.get(key)
+            if cf is None:
+                cf, result = self._trace(key, tensors, args, kwargs, dry=False)
+                self._by_exact_key[exact] = cf
+                return result
+            self._by_exact_key[exact] = cf
+            return cf._run(tensors)
         if not kwargs and self.input_signature is None and self._relaxed is None:
             tensors: list = []     # the common call, encoded inline
             key = (_sig.encode(args, tensors), _EMPTY_KWARGS_KEY)
