@@ -11,6 +11,7 @@ import numpy as np
 from ..saving.atomic import atomic_write
 from ..saving.state_walk import save_state
 from ..saving.weights_h5 import WeightsWriter, require_h5py
+from .batch_counting import batches_since
 from .callback import Callback
 
 # the root attribute of the backup weights file that holds its own training metadata,
@@ -128,11 +129,7 @@ class BackupAndRestore(Callback):
         """Count trained batches across epochs (``steps_per_execution`` aware)."""
         if self.save_freq == "epoch" or self.save_freq is False:
             return False
-        if batch <= self._last_batch_seen:      # a new epoch: batches count from 0 again
-            seen = batch + 1
-        else:
-            seen = batch - self._last_batch_seen
-        self._batches_seen_since_last_saving += seen
+        self._batches_seen_since_last_saving += batches_since(self._last_batch_seen, batch)
         self._last_batch_seen = batch
         if self._batches_seen_since_last_saving >= self.save_freq:
             self._batches_seen_since_last_saving = 0

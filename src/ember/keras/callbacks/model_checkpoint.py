@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from .batch_counting import batches_since
 from .monitor_callback import MonitorCallback
 
 
@@ -81,11 +82,7 @@ class ModelCheckpoint(MonitorCallback):
     def _should_save_on_batch(self, batch: int) -> bool:
         if self.save_freq == "epoch":
             return False
-        if self._last_batch_seen is None or batch <= self._last_batch_seen:
-            seen = batch + 1     # a new epoch: batches count from 0 again
-        else:
-            seen = batch - self._last_batch_seen
-        self._batches_seen_since_last_saving += seen
+        self._batches_seen_since_last_saving += batches_since(self._last_batch_seen, batch)
         self._last_batch_seen = batch
         if self._batches_seen_since_last_saving >= self.save_freq:
             self._batches_seen_since_last_saving = 0
