@@ -32,5 +32,9 @@ def list_physical_devices(device_type: str | None = None) -> list[PhysicalDevice
     return [d for d in devices if d.device_type == device_type.upper()]
 
 
-__all__ = ["run_functions_eagerly", "functions_run_eagerly", "list_physical_devices",
-           "PhysicalDevice"]
+__all__ = [
+    "PhysicalDevice",
+    "functions_run_eagerly",
+    "list_physical_devices",
+    "run_functions_eagerly",
+]

@@ -13,7 +13,8 @@ import functools
 import inspect
 import warnings
 import weakref
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -291,7 +292,7 @@ class Function:
             template = _poly.unify(first, trace_at(q)[0], p, q)
             if _poly.needs_check(template):
                 _poly.check(template, trace_at(r)[0], r)
-        except Exception as why:  # noqa: BLE001 - any failure: one graph per size instead
+        except Exception as why:
             if not isinstance(why, _poly.NotPolymorphic) and not self.relax_batch_dims:
                 raise
             if not self.relax_batch_dims:    # asked for by the user: say why not

@@ -6,7 +6,8 @@ again, with the new arrays, on every run of the graph. Its results carry no grad
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +45,7 @@ def _wrap(func: Callable, tout: Any, single: bool) -> Callable:
     return run
 
 
-def numpy_function(func: Callable, inp: Sequence[Any], Tout: Any = None,  # noqa: N803
+def numpy_function(func: Callable, inp: Sequence[Any], Tout: Any = None,
                    stateful: bool = True, name: str | None = None) -> Any:
     """Call ``func`` on the NumPy values of ``inp``; in a traced function, on every call
     of the graph. ``Tout`` is a dtype or a list of dtypes (``None``: as ``func`` returns).

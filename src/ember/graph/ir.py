@@ -30,7 +30,7 @@ EFFECT_KINDS = frozenset({"assign", "update", "host"})
 class Node:
     """One step of a graph. ``op`` is the primitive, variable or callable it runs."""
 
-    __slots__ = ("kind", "op", "inputs", "outputs", "params", "meta")
+    __slots__ = ("inputs", "kind", "meta", "op", "outputs", "params")
 
     def __init__(self, kind: str, op: Any, inputs: tuple, outputs: tuple,
                  params: dict | None = None, meta: dict | None = None):

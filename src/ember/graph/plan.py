@@ -7,7 +7,8 @@ its last reader runs, so an intermediate array is freed as soon as nothing needs
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -37,7 +37,7 @@ class SizeFormula:
     (plus ``offset``), as an int or a float. A formula with an offset has two free
     numbers, so two traces always fit it: it must be ``checked`` by a third."""
 
-    __slots__ = ("coef", "exps", "reciprocal", "as_int", "offset", "alternatives", "shift")
+    __slots__ = ("alternatives", "as_int", "coef", "exps", "offset", "reciprocal", "shift")
 
     def __init__(self, coef: float, exps: tuple, reciprocal: bool, as_int: bool,
                  offset: float = 0.0):
@@ -46,7 +46,7 @@ class SizeFormula:
         self.shift = 0                    # reciprocal of (n + shift), one size only
         self.alternatives: list = []      # other fits of the same two traces
 
-    def adopt(self, other: "SizeFormula") -> None:
+    def adopt(self, other: SizeFormula) -> None:
         """Become ``other`` (the alternative a third trace confirmed)."""
         self.coef, self.exps, self.reciprocal = other.coef, other.exps, other.reciprocal
         self.offset, self.shift, self.alternatives = other.offset, other.shift, []
@@ -245,7 +245,7 @@ def _unify_value(a: Any, b: Any, p: tuple, q: tuple, where: str) -> Any:
 class _ArrayFormula:
     """A small array constant whose elements are numbers or SizeFormulas of the sizes."""
 
-    __slots__ = ("items", "dtype", "shape")
+    __slots__ = ("dtype", "items", "shape")
 
     def __init__(self, items: list, dtype: Any, shape: tuple):
         self.items, self.dtype, self.shape = items, dtype, shape
@@ -258,7 +258,7 @@ class _ArrayFormula:
 class _FillFormula:
     """An array of one repeated value whose shape depends on the sizes."""
 
-    __slots__ = ("value", "dtype", "shape")
+    __slots__ = ("dtype", "shape", "value")
 
     def __init__(self, value: Any, dtype: Any, shape: tuple):
         self.value, self.dtype, self.shape = value, dtype, shape
@@ -286,7 +286,7 @@ def _progression(a: np.ndarray, b: np.ndarray) -> tuple | None:
 class _RangeFormula:
     """``start + step * arange(n)`` in a shape that depends on the sizes."""
 
-    __slots__ = ("start", "step", "dtype", "shape")
+    __slots__ = ("dtype", "shape", "start", "step")
 
     def __init__(self, start: Any, step: Any, dtype: Any, shape: tuple):
         self.start, self.step, self.dtype, self.shape = start, step, dtype, shape

@@ -22,7 +22,7 @@ class TensorSpec:
         self.name = name
 
     @classmethod
-    def from_tensor(cls, tensor: Any, name: str | None = None) -> "TensorSpec":
+    def from_tensor(cls, tensor: Any, name: str | None = None) -> TensorSpec:
         """The spec of ``tensor`` (its full static shape and dtype)."""
         return cls(tuple(tensor.shape), tensor.dtype, name)
 

@@ -18,7 +18,8 @@ import contextlib
 import linecache
 import os
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -52,7 +53,7 @@ def _user_line() -> str:
 class GraphTensor(Tensor):
     """A tensor inside a function being traced: its value on this run, and its graph id."""
 
-    __slots__ = ("_graph", "_vid", "_static_shape")
+    __slots__ = ("_graph", "_static_shape", "_vid")
 
     def __init__(self, value: Any, graph: Graph, vid: int, static_shape=None) -> None:
         self._value = value
@@ -60,7 +61,7 @@ class GraphTensor(Tensor):
         self._vid = vid
         self._static_shape = static_shape
 
-    def _alias(self) -> "GraphTensor":
+    def _alias(self) -> GraphTensor:
         """A new tensor object for the same graph value (a distinct id on tapes)."""
         return GraphTensor(self._value, self._graph, self._vid, self._static_shape)
 
@@ -122,7 +123,7 @@ class GraphBuilder:
     tensors, in the order of the inner graph's capture inputs.
     """
 
-    def __init__(self, name: str, parent: "GraphBuilder | None" = None):
+    def __init__(self, name: str, parent: GraphBuilder | None = None):
         self.graph = Graph(name)
         self.parent = parent
         self.captures: list[GraphTensor] = []

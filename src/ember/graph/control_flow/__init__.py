@@ -21,8 +21,8 @@ a tape. ``scan`` and ``map_fn`` are unrolled while a tape records them inside a 
 from __future__ import annotations
 
 from .conditional import cond
+from .loop import while_loop
 from .mapping import map_fn
 from .scanning import scan
-from .loop import while_loop
 
 __all__ = ["cond", "map_fn", "scan", "while_loop"]

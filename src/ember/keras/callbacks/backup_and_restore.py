@@ -159,9 +159,8 @@ class BackupAndRestore(Callback):
             with h5py.File(tmp, "a") as f:
                 f.attrs[_METADATA_ATTR] = text
         # the JSON file mirrors the metadata inside the weights file (Keras's layout)
-        with atomic_write(self._training_metadata_path) as tmp:
-            with open(tmp, "w") as f:
-                f.write(text)
+        with atomic_write(self._training_metadata_path) as tmp, open(tmp, "w") as f:
+            f.write(text)
 
     # -- restoring --------------------------------------------------------------------------
     def _restore(self) -> None:

@@ -1,9 +1,14 @@
 """keras.saving: the object registry, config envelopes, and model files (``.keras``,
 ``.weights.h5``, legacy ``.h5``)."""
 from ..._lazy import lazy_namespace as _lazy_namespace
-from .object_registration import (CustomObjectScope, custom_object_scope,  # noqa: F401
-                                  get_custom_objects, get_registered_name,
-                                  get_registered_object, register_keras_serializable)
+from .object_registration import (  # noqa: F401
+                                  CustomObjectScope,
+                                  custom_object_scope,
+                                  get_custom_objects,
+                                  get_registered_name,
+                                  get_registered_object,
+                                  register_keras_serializable,
+)
 from .serialization import deserialize_keras_object, serialize_keras_object  # noqa: F401
 
 _S = "ember.keras.saving"

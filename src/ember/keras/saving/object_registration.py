@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 GLOBAL_CUSTOM_OBJECTS: dict[str, Any] = {}
 GLOBAL_CUSTOM_NAMES: dict[Any, str] = {}

@@ -142,6 +142,6 @@ def load_weights(model: Any, filepath: str | os.PathLike, skip_mismatch: bool = 
     elif path.endswith(_LEGACY_SUFFIXES):
         legacy_h5.load_weights(model, path, skip_mismatch=skip_mismatch, by_name=by_name)
     else:
-        raise ValueError("File format not supported: filepath={path}. Keras 3 only "
+        raise ValueError(f"File format not supported: filepath={path}. Keras 3 only "
                          "supports V3 `.keras` and `.weights.h5` files, or legacy V1/V2 "
-                         "`.h5` files.".format(path=path))
+                         "`.h5` files.")

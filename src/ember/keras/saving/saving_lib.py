@@ -184,7 +184,7 @@ class KerasArchive:
     def close(self) -> None:
         self.zf.close()
 
-    def __enter__(self) -> "KerasArchive":
+    def __enter__(self) -> KerasArchive:
         return self
 
     def __exit__(self, *exc) -> None:

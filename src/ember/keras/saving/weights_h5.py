@@ -164,7 +164,7 @@ class WeightsReader:
     def close(self) -> None:
         self.file.close()
 
-    def __enter__(self) -> "WeightsReader":
+    def __enter__(self) -> WeightsReader:
         return self
 
     def __exit__(self, *exc) -> None:
