@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-import numpy as np
 
 from ..core.backend import xp_of
 from ..core.convert import to_array
@@ -63,43 +62,17 @@ def apply_adam(var: Variable, m: Variable, v: Variable, grad: Any, alpha: float,
     mv, vv = _writable(m), _writable(v)
     g = _grad_array(grad, x)
     xp = xp_of(x)
-    consts = (float(alpha), float(one_minus_beta_1), float(one_minus_beta_2),
-              float(epsilon))
-    for part in _blocks(x, mv, vv, g):
-        _adam_block(xp, *part, *consts)
-
-
-_BLOCK = 8192    # elements: the dozen passes of an update stay in the CPU's cache
-
-
-def _blocks(*arrays):
-    """``arrays`` (same shape) cut into cache-sized flat blocks, each a tuple of views
-    plus a scratch buffer; one whole block when they are small or not contiguous."""
-    first = arrays[0]
-    n = first.size
-    if n <= 2 * _BLOCK or not all(type(a) is np.ndarray and a.flags.c_contiguous
-                                  for a in arrays):
-        yield arrays + (None,)
-        return
-    flat = [a.reshape(-1) for a in arrays]
-    scratch = np.empty(_BLOCK, first.dtype)
-    for i in range(0, n, _BLOCK):
-        j = min(i + _BLOCK, n)
-        yield tuple(f[i:j] for f in flat) + (scratch[:j - i],)
-
-
-def _adam_block(xp, x, mv, vv, g, scratch, alpha, c1, c2, epsilon) -> None:
-    scratch = xp.subtract(g, mv, out=scratch)
-    scratch *= c1
+    scratch = xp.subtract(g, mv)
+    scratch *= float(one_minus_beta_1)
     mv += scratch
     xp.multiply(g, g, out=scratch)
     scratch -= vv
-    scratch *= c2
+    scratch *= float(one_minus_beta_2)
     vv += scratch
     xp.sqrt(vv, out=scratch)
-    scratch += epsilon
+    scratch += float(epsilon)
     xp.divide(mv, scratch, out=scratch)
-    scratch *= alpha
+    scratch *= float(alpha)
     x -= scratch
 
 
