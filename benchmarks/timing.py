@@ -6,16 +6,18 @@ from typing import Callable
 
 
 def interleaved(named: dict[str, Callable], steps: int, rounds: int = 7,
-                warmup: int = 3) -> dict[str, float]:
+                warmup: int = 3, pause: float = 0.02) -> dict[str, float]:
     """For each ``name -> fn``, the best over ``rounds`` of the mean seconds per call of
     ``steps`` calls. Contenders take turns round by round, so a noisy machine slows them
-    alike."""
+    alike; a short ``pause`` before each turn lets the previous contender's worker
+    threads (OpenMP spin-waiting) go idle so they do not slow the next one."""
     best = {k: float("inf") for k in named}
     for fn in named.values():
         for _ in range(warmup):
             fn()
     for _ in range(rounds):
         for k, fn in named.items():
+            time.sleep(pause)
             t = time.perf_counter()
             for _ in range(steps):
                 fn()
