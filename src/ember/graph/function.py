@@ -21,69 +21,18 @@ import numpy as np
 from ..core import nest
 from ..core.convert import to_array
 from ..core.tensor import Tensor
-from ..core.variable import Variable
 from ..ops import primitive as _prim
 from . import polymorphic as _poly
 from . import signature as _sig
+from .call_keys import collect_shape_keys, relax_key, relax_leading, relaxed_shapes
+from .concrete_function import ConcreteFunction, PerSizeFunction, PolymorphicFunction
 from .context import RUN_FUNCTIONS_EAGERLY
-from .ir import Graph
 from .optimize import optimize
-from .plan import Plan
 from .tensor_spec import TensorSpec
 from .tracer import GraphBuilder, GraphTensor, VariableSnapshot, tracing
 
 RETRACE_WARNING_AFTER = 5
 _EMPTY_KWARGS_KEY = _sig.encode({}, [])
-
-
-class ConcreteFunction:
-    """One traced graph of an ``ember.function``, for one input signature.
-
-    ``graph`` is the optimized graph (``print(cf.graph)`` lists its ops, shapes and
-    fused kernels); calling it runs the plan.
-    """
-
-    def __init__(self, name: str, graph: Graph, structure: Any, input_specs: list,
-                 structured_input: Any):
-        self.name = name
-        self.graph = graph
-        self.plan = Plan(graph)
-        self._structure = structure
-        self._single = not isinstance(structure, (list, tuple, dict))
-        self.structured_input_signature = structured_input
-        self.inputs_specs = input_specs
-        self.structured_outputs = structure
-
-    def _run(self, arrays: list) -> Any:
-        outs = self.plan(arrays)
-        if self._single:
-            o = outs[0]
-            return Tensor(o) if hasattr(o, "dtype") and not isinstance(o, Variable) else o
-        flat = [Tensor(o) if hasattr(o, "dtype") and not isinstance(o, Variable) else o
-                for o in outs]
-        return nest.pack_sequence_as(self._structure, flat)
-
-    def __call__(self, *args: Any) -> Any:
-        arrays = []
-        for a, spec in zip(nest.flatten(list(args)), self.inputs_specs):
-            arr = to_array(a)
-            if not spec.is_compatible_with(arr):
-                raise ValueError(f"ConcreteFunction '{self.name}': argument of shape "
-                                 f"{tuple(arr.shape)} {arr.dtype.name} does not match "
-                                 f"{spec}")
-            arrays.append(arr)
-        return self._run(arrays)
-
-    def pretty_printed_signature(self) -> str:
-        args = ", ".join(f"{n}: {self.graph.value_type(v)}" for n, v in
-                         zip(self.graph.input_names, self.graph.inputs))
-        return f"{self.name}({args})"
-
-    def __str__(self) -> str:
-        return str(self.graph)
-
-    def __repr__(self) -> str:
-        return f"<ember ConcreteFunction {self.pretty_printed_signature()}>"
 
 
 class Function:
@@ -173,7 +122,7 @@ class Function:
             cf = self._by_exact_key.get(exact)
             if cf is not None:              # these shapes ran before: no key relaxing
                 return cf._run(tensors)
-            key = _relax_leading(exact)
+            key = relax_leading(exact)
             cf = self._cache.get(key)
             if cf is None:
                 cf, result = self._trace(key, tensors, args, kwargs, dry=False)
@@ -189,15 +138,15 @@ class Function:
                 return cf._run(tensors)
         key, tensors, args, kwargs = self._key(args, kwargs)
         if self._relaxed is not None:
-            key = _relax_key(key, self._relaxed)
+            key = relax_key(key, self._relaxed)
         cf = self._cache.get(key)
         if cf is not None:
             return cf._run(tensors)
         if self.reduce_retracing and self._last_key is not None:
-            relaxed = _relaxed_shapes(self._last_key, key, self._relaxed)
+            relaxed = relaxed_shapes(self._last_key, key, self._relaxed)
             if relaxed is not None:
                 self._relaxed = relaxed
-                key = _relax_key(key, relaxed)
+                key = relax_key(key, relaxed)
                 cf = self._cache.get(key)
                 if cf is not None:
                     return cf._run(tensors)
@@ -253,7 +202,7 @@ class Function:
             if cf is not None:
                 self._cache[key] = cf
                 return cf, cf._run(arrays)
-            cf = _PerSizeFunction(self, names, args, kwargs, specs)
+            cf = PerSizeFunction(self, names, args, kwargs, specs)
             self._cache[key] = cf
             return cf, cf._run(arrays)
         graph, structure, value = self._record(arrays, names, args, kwargs, dry)
@@ -265,7 +214,7 @@ class Function:
     def _dynamic_axes(self, key, n: int) -> list[tuple]:
         """Per tensor argument, the axes the signature leaves open (``None``)."""
         shapes: list = []
-        _collect_shape_keys(key, shapes)
+        collect_shape_keys(key, shapes)
         if len(shapes) != n:
             return [()] * n
         return [tuple(i for i, d in enumerate(s) if d is None) for s in shapes]
@@ -300,7 +249,7 @@ class Function:
                               f"size of the None dimensions ({why}); tracing once per size "
                               "instead.", RuntimeWarning, stacklevel=4)
             return None
-        return _PolymorphicFunction(self._name, template, structure, where, (args, kwargs))
+        return PolymorphicFunction(self._name, template, structure, where, (args, kwargs))
 
     def _leaf_names(self, args: tuple, kwargs: dict, n: int) -> list[str]:
         names = []
@@ -341,7 +290,7 @@ class Function:
         if spec_leaves:
             key = self._spec_key(args, kwargs)
         if self.relax_batch_dims and self.input_signature is None:
-            key = _relax_leading(key)
+            key = relax_leading(key)
         cf = self._cache.get(key)
         if cf is not None:
             return cf
@@ -373,139 +322,6 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<ember.function {self._name}>"
-
-
-def _relax_leading(key: Any) -> Any:
-    """``key`` with the first dimension of every tensor shape left open (``None``)."""
-    if isinstance(key, tuple):
-        if len(key) == 3 and key[0] == "T":
-            shape = key[1]
-            return ("T", (None,) + tuple(shape[1:]), key[2]) if len(shape) else key
-        return tuple(_relax_leading(k) for k in key)
-    return key
-
-
-def _relaxed_shapes(old: Any, new: Any, relaxed: list | None) -> list | None:
-    """Per tensor argument, the shape with ``None`` where ``old`` and ``new`` (call
-    keys) differ; None when they differ in more than sizes (structure, rank, dtype)."""
-    a, b = [], []
-    _collect_shape_keys(old, a)
-    _collect_shape_keys(new, b)
-    if len(a) != len(b) or _strip_shapes(old) != _strip_shapes(new):
-        return None
-    out = []
-    for i, (x, y) in enumerate(zip(a, b)):
-        if len(x) != len(y):
-            return None
-        prev = relaxed[i] if relaxed is not None and i < len(relaxed) else x
-        out.append(tuple(None if p is None or p != d else p for p, d in zip(prev, y)))
-    return out
-
-
-def _strip_shapes(key: Any) -> Any:
-    if isinstance(key, tuple):
-        if len(key) == 3 and key[0] == "T":
-            return ("T", len(key[1]), key[2])
-        return tuple(_strip_shapes(k) for k in key)
-    return key
-
-
-def _relax_key(key: Any, relaxed: list) -> Any:
-    """``key`` with each tensor shape that fits its relaxed shape replaced by it."""
-    it = iter(relaxed)
-
-    def walk(k):
-        if isinstance(k, tuple):
-            if len(k) == 3 and k[0] == "T":
-                r = next(it, None)
-                if r is not None and len(r) == len(k[1]) and all(
-                        d is None or d == e for d, e in zip(r, k[1])):
-                    return ("T", r, k[2])
-                return k
-            return tuple(walk(x) for x in k)
-        return k
-
-    return walk(key)
-
-
-def _collect_shape_keys(key: Any, out: list) -> None:
-    """The shape keys of the tensor leaves of a call key, in order."""
-    if isinstance(key, tuple):
-        if len(key) == 3 and key[0] == "T":
-            out.append(key[1])
-            return
-        for k in key:
-            _collect_shape_keys(k, out)
-
-
-class _PolymorphicFunction(ConcreteFunction):
-    """A template graph for open dimensions; a plan per distinct size, made on first
-    use by evaluating the template (the Python function does not run again)."""
-
-    def __init__(self, name, template, structure, where, structured_input):
-        self._template = template
-        self._where = where
-        self._plans: dict = {}
-        self._nsym = 1 + max(sym for _, _, sym in where)
-        self.name = name
-        self._structure = structure
-        self._single = not isinstance(structure, (list, tuple, dict))
-        self.structured_input_signature = structured_input
-        self.structured_outputs = structure
-        self.graph = None
-        self.inputs_specs = []
-
-    def _sizes(self, arrays) -> tuple:
-        sizes = [None] * self._nsym
-        for i, ax, sym in self._where:
-            n = arrays[i].shape[ax]
-            if sizes[sym] is None:
-                sizes[sym] = n
-            elif sizes[sym] != n:
-                raise ValueError(f"ember.function '{self.name}': dimensions that were "
-                                 f"equal when traced now differ ({sizes[sym]} vs {n})")
-        return tuple(sizes)
-
-    def _run(self, arrays: list) -> Any:
-        sizes = self._sizes(arrays)
-        plan = self._plans.get(sizes)
-        if plan is None:
-            graph = optimize(_poly.specialize(self._template, sizes))
-            plan = self._plans[sizes] = Plan(graph)
-            if self.graph is None:
-                shown = _poly.printable(self._template, sizes)
-                shown.stats = graph.stats
-                self.graph = shown
-        self.plan = plan
-        return super()._run(arrays)
-
-
-class _PerSizeFunction(ConcreteFunction):
-    """The fallback for open dimensions without a single graph: one trace per size."""
-
-    def __init__(self, function, names, args, kwargs, specs):
-        self._function, self._names = function, names
-        self._args, self._kwargs = args, kwargs
-        self._by_shape: dict = {}
-        self.name = function._name
-        self.inputs_specs = specs
-        self.structured_input_signature = (args, kwargs)
-        self.graph = None
-
-    def _run(self, arrays: list) -> Any:
-        shapes = tuple(a.shape for a in arrays)
-        cf = self._by_shape.get(shapes)
-        if cf is not None:
-            return cf._run(arrays)
-        f = self._function
-        graph, structure, value = f._record(arrays, self._names, self._args, self._kwargs,
-                                            dry=False)
-        optimize(graph)
-        self._by_shape[shapes] = ConcreteFunction(f._name, graph, structure,
-                                                  self.inputs_specs, (self._args,
-                                                                      self._kwargs))
-        self.graph = self.graph or graph
-        return value
 
 
 def function(func: Callable | None = None, input_signature: Any = None,

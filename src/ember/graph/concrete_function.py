@@ -1,0 +1,138 @@
+"""Traced graphs ready to run: one per input signature of an ``ember.function``.
+
+``ConcreteFunction`` runs one optimized plan; ``PolymorphicFunction`` keeps a template
+graph for open (``None``) dimensions and makes a plan per size on first use;
+``PerSizeFunction`` is the fallback that traces once per size.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..core import nest
+from ..core.convert import to_array
+from ..core.tensor import Tensor
+from ..core.variable import Variable
+from . import polymorphic as _poly
+from .ir import Graph
+from .optimize import optimize
+from .plan import Plan
+
+
+class ConcreteFunction:
+    """One traced graph of an ``ember.function``, for one input signature.
+
+    ``graph`` is the optimized graph (``print(cf.graph)`` lists its ops, shapes and
+    fused kernels); calling it runs the plan.
+    """
+
+    def __init__(self, name: str, graph: Graph, structure: Any, input_specs: list,
+                 structured_input: Any):
+        self.name = name
+        self.graph = graph
+        self.plan = Plan(graph)
+        self._structure = structure
+        self._single = not isinstance(structure, (list, tuple, dict))
+        self.structured_input_signature = structured_input
+        self.inputs_specs = input_specs
+        self.structured_outputs = structure
+
+    def _run(self, arrays: list) -> Any:
+        outs = self.plan(arrays)
+        if self._single:
+            o = outs[0]
+            return Tensor(o) if hasattr(o, "dtype") and not isinstance(o, Variable) else o
+        flat = [Tensor(o) if hasattr(o, "dtype") and not isinstance(o, Variable) else o
+                for o in outs]
+        return nest.pack_sequence_as(self._structure, flat)
+
+    def __call__(self, *args: Any) -> Any:
+        arrays = []
+        for a, spec in zip(nest.flatten(list(args)), self.inputs_specs):
+            arr = to_array(a)
+            if not spec.is_compatible_with(arr):
+                raise ValueError(f"ConcreteFunction '{self.name}': argument of shape "
+                                 f"{tuple(arr.shape)} {arr.dtype.name} does not match "
+                                 f"{spec}")
+            arrays.append(arr)
+        return self._run(arrays)
+
+    def pretty_printed_signature(self) -> str:
+        args = ", ".join(f"{n}: {self.graph.value_type(v)}" for n, v in
+                         zip(self.graph.input_names, self.graph.inputs))
+        return f"{self.name}({args})"
+
+    def __str__(self) -> str:
+        return str(self.graph)
+
+    def __repr__(self) -> str:
+        return f"<ember ConcreteFunction {self.pretty_printed_signature()}>"
+
+
+class PolymorphicFunction(ConcreteFunction):
+    """A template graph for open dimensions; a plan per distinct size, made on first
+    use by evaluating the template (the Python function does not run again)."""
+
+    def __init__(self, name, template, structure, where, structured_input):
+        self._template = template
+        self._where = where
+        self._plans: dict = {}
+        self._nsym = 1 + max(sym for _, _, sym in where)
+        self.name = name
+        self._structure = structure
+        self._single = not isinstance(structure, (list, tuple, dict))
+        self.structured_input_signature = structured_input
+        self.structured_outputs = structure
+        self.graph = None
+        self.inputs_specs = []
+
+    def _sizes(self, arrays) -> tuple:
+        sizes = [None] * self._nsym
+        for i, ax, sym in self._where:
+            n = arrays[i].shape[ax]
+            if sizes[sym] is None:
+                sizes[sym] = n
+            elif sizes[sym] != n:
+                raise ValueError(f"ember.function '{self.name}': dimensions that were "
+                                 f"equal when traced now differ ({sizes[sym]} vs {n})")
+        return tuple(sizes)
+
+    def _run(self, arrays: list) -> Any:
+        sizes = self._sizes(arrays)
+        plan = self._plans.get(sizes)
+        if plan is None:
+            graph = optimize(_poly.specialize(self._template, sizes))
+            plan = self._plans[sizes] = Plan(graph)
+            if self.graph is None:
+                shown = _poly.printable(self._template, sizes)
+                shown.stats = graph.stats
+                self.graph = shown
+        self.plan = plan
+        return super()._run(arrays)
+
+
+class PerSizeFunction(ConcreteFunction):
+    """The fallback for open dimensions without a single graph: one trace per size."""
+
+    def __init__(self, function, names, args, kwargs, specs):
+        self._function, self._names = function, names
+        self._args, self._kwargs = args, kwargs
+        self._by_shape: dict = {}
+        self.name = function._name
+        self.inputs_specs = specs
+        self.structured_input_signature = (args, kwargs)
+        self.graph = None
+
+    def _run(self, arrays: list) -> Any:
+        shapes = tuple(a.shape for a in arrays)
+        cf = self._by_shape.get(shapes)
+        if cf is not None:
+            return cf._run(arrays)
+        f = self._function
+        graph, structure, value = f._record(arrays, self._names, self._args, self._kwargs,
+                                            dry=False)
+        optimize(graph)
+        self._by_shape[shapes] = ConcreteFunction(f._name, graph, structure,
+                                                  self.inputs_specs, (self._args,
+                                                                      self._kwargs))
+        self.graph = self.graph or graph
+        return value
