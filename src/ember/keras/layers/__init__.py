@@ -14,6 +14,7 @@ _TABLE = {
     "Activation": f"{_L}.core.activation:Activation",
     "Embedding": f"{_L}.core.embedding:Embedding",
     "Lambda": f"{_L}.core.lambda_layer:Lambda",
+    "OperationLayer": f"{_L}.core.op_layer:OperationLayer",
     "Identity": f"{_L}.core.identity:Identity",
     "Masking": f"{_L}.core.masking:Masking",
     # activation layers

@@ -137,8 +137,8 @@ def _specs_from_shapes(shapes: Any, dtype: str) -> Any:
     return [_specs_from_shapes(s, dtype) for s in shapes]
 
 
-def symbolic_call(fn: Callable, *args: Any) -> Any:
+def symbolic_call(fn: Callable, *args: Any, **kwargs: Any) -> Any:
     """Apply an Ember function to KerasTensors, recording it as a layer in the graph."""
     from ..layers.core.op_layer import OperationLayer
     layer = OperationLayer(fn)
-    return layer(*args)
+    return layer(*args, **kwargs)

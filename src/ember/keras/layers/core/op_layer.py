@@ -28,14 +28,23 @@ class OperationLayer(Layer):
         return self.fn(*args, **kwargs)
 
     def get_config(self) -> dict:
+        op_name = getattr(self.fn, "_keras_op_name", None)
+        if op_name is not None:   # a keras.ops function, maybe with constant kwargs
+            return {"name": self.name, "function": op_name, "module": "keras.ops",
+                    "fn_kwargs": dict(getattr(self.fn, "kwargs", {}))}
         fn_name = getattr(self.fn, "__name__", "operation")
         return {"name": self.name, "function": fn_name}
 
     @classmethod
     def from_config(cls, config: dict) -> "OperationLayer":
         import ember
-        fn = getattr(ember, config["function"], None)
+        if config.get("module") == "keras.ops":
+            from ...ops import _dispatch
+            fn = getattr(ember.keras.ops, config["function"], None)
+            if fn is not None and config.get("fn_kwargs"):
+                fn = _dispatch.BoundOp(fn, config["fn_kwargs"])
+        else:
+            fn = getattr(ember, config["function"], None)
         if fn is None:
             raise ValueError(f"Unknown operation {config['function']!r} in config")
         return cls(fn, name=config.get("name"))
-

@@ -1,0 +1,76 @@
+"""How a ``keras.ops`` function meets symbolic KerasTensors: it becomes a graph node."""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+import ember
+
+from ..models.keras_tensor import KerasTensor, any_symbolic
+
+
+class BoundOp:
+    """A ``keras.ops`` function with its constant keyword arguments fixed.
+
+    What an OperationLayer holds when ``keras.ops.sum(x, axis=1)`` meets a KerasTensor,
+    so the layer can re-run the op and serialize it as ``{"function", "fn_kwargs"}``.
+
+    >>> from ember import keras
+    >>> op = BoundOp(keras.ops.sum, {"axis": 0})
+    >>> float(op([1.0, 2.0]))
+    3.0
+    """
+
+    def __init__(self, fn: Callable, kwargs: dict):
+        self.fn = fn
+        self.kwargs = dict(kwargs)
+        self.__name__ = getattr(fn, "_keras_op_name", getattr(fn, "__name__", "operation"))
+        self._keras_op_name = self.__name__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.fn(*args, **{**self.kwargs, **kwargs})
+
+
+def keras_op(fn: Callable) -> Callable:
+    """Decorate an eager op so that on KerasTensors it records an OperationLayer."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if any_symbolic(args, kwargs):
+            from ..models.symbolic_op import symbolic_call
+            tensor_kwargs = {k: v for k, v in kwargs.items() if any_symbolic(v)}
+            const_kwargs = {k: v for k, v in kwargs.items() if k not in tensor_kwargs}
+            target = BoundOp(wrapper, const_kwargs) if const_kwargs else wrapper
+            return symbolic_call(target, *args, **tensor_kwargs)
+        return fn(*args, **kwargs)
+
+    wrapper._keras_op_name = fn.__name__
+    return wrapper
+
+
+def t(x: Any, dtype: Any = None) -> ember.Tensor:
+    """Any array-like (Ember tensor, NumPy array, Python value, Variable) as a Tensor."""
+    if isinstance(x, KerasTensor):
+        raise TypeError("Expected a tensor value, got a symbolic KerasTensor")
+    if isinstance(x, ember.Tensor):
+        return x if dtype is None or x.dtype == ember.as_dtype(dtype) else ember.cast(x, dtype)
+    if hasattr(x, "read_value"):
+        x = x.read_value()
+        return x if dtype is None else ember.cast(x, dtype)
+    if hasattr(x, "value") and hasattr(x, "assign"):
+        return t(x.value, dtype)
+    out = ember.convert_to_tensor(x)
+    return out if dtype is None or out.dtype == ember.as_dtype(dtype) else ember.cast(out, dtype)
+
+
+def float_t(x: Any) -> ember.Tensor:
+    """As a Tensor, with integer/bool values cast to float32 (Keras's rule for float ops)."""
+    x = t(x)
+    return x if x.dtype.is_floating else ember.cast(x, "float32")
+
+
+def axes(axis: Any) -> Any:
+    """NumPy ``axis`` (None, int, list/tuple) as Ember's reduction ``axis``."""
+    if axis is None or isinstance(axis, int):
+        return axis
+    return [int(a) for a in axis]

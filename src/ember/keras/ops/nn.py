@@ -1,0 +1,160 @@
+"""Neural-network ops of ``keras.ops`` (``keras.ops.nn``): activations, losses, moments.
+
+>>> from ember import keras
+>>> keras.ops.relu([-1.0, 2.0]).numpy().tolist()
+[0.0, 2.0]
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ember
+
+from ._dispatch import axes as _axes, float_t as _f, keras_op, t as _t
+
+_EPSILON = 1e-7  # keras.config.epsilon()
+
+
+def _act(name: str, fn, doc: str):
+    def op(x: Any) -> ember.Tensor:
+        return fn(_f(x))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return keras_op(op)
+
+
+relu = _act("relu", ember.nn.relu, "max(x, 0). ``keras.ops.relu([-1.0, 2.0])`` → [0, 2].")
+relu6 = _act("relu6", ember.nn.relu6, "min(max(x, 0), 6). ``keras.ops.relu6(x)``.")
+sigmoid = _act("sigmoid", ember.sigmoid, "1 / (1 + exp(-x)). ``keras.ops.sigmoid(x)``.")
+tanh = _act("tanh", ember.tanh, "Hyperbolic tangent. ``keras.ops.tanh(x)``.")
+selu = _act("selu", ember.nn.selu, "Scaled ELU (Klambauer et al.). ``keras.ops.selu(x)``.")
+softplus = _act("softplus", ember.nn.softplus, "log(1 + exp(x)). ``keras.ops.softplus(x)``.")
+softsign = _act("softsign", ember.nn.softsign, "x / (1 + |x|). ``keras.ops.softsign(x)``.")
+silu = _act("silu", lambda x: x * ember.sigmoid(x), "x * sigmoid(x). ``keras.ops.silu(x)``.")
+swish = silu
+
+
+@keras_op
+def elu(x: Any, alpha: float = 1.0) -> ember.Tensor:
+    """x if x > 0 else alpha * (exp(x) - 1). ``keras.ops.elu(x, alpha=1.0)``."""
+    x = _f(x)
+    return ember.where(x > 0, x, ember.cast(alpha, x.dtype) * ember.math.expm1(
+        ember.minimum(x, ember.zeros_like(x))))
+
+
+@keras_op
+def leaky_relu(x: Any, negative_slope: float = 0.2) -> ember.Tensor:
+    """x if x >= 0 else negative_slope * x. ``keras.ops.leaky_relu(x, 0.2)``."""
+    return ember.nn.leaky_relu(_f(x), alpha=negative_slope)
+
+
+@keras_op
+def gelu(x: Any, approximate: bool = True) -> ember.Tensor:
+    """Gaussian error linear unit (tanh approximation by default, as in Keras)."""
+    return ember.nn.gelu(_f(x), approximate=approximate)
+
+
+@keras_op
+def softmax(x: Any, axis: Any = -1) -> ember.Tensor:
+    """exp(x) / sum(exp(x)) along ``axis``. ``keras.ops.softmax([[1.0, 2.0]])``."""
+    x = _f(x)
+    if axis is None or not isinstance(axis, int):
+        m = ember.reduce_max(x, axis=_axes(axis), keepdims=True)
+        e = ember.exp(x - m)
+        return e / ember.reduce_sum(e, axis=_axes(axis), keepdims=True)
+    return ember.nn.softmax(x, axis=axis)
+
+
+@keras_op
+def log_softmax(x: Any, axis: Any = -1) -> ember.Tensor:
+    """log(softmax(x)) along ``axis``, computed stably. ``keras.ops.log_softmax(x)``."""
+    x = _f(x)
+    if axis is None or not isinstance(axis, int):
+        return x - ember.reduce_logsumexp(x, axis=_axes(axis), keepdims=True)
+    return ember.nn.log_softmax(x, axis=axis)
+
+
+@keras_op
+def one_hot(x: Any, num_classes: int, axis: int = -1, dtype: Any = None,
+            sparse: bool = False) -> ember.Tensor:
+    """One-hot encoding of integer ``x`` (float32 by default; -1 gives all zeros)."""
+    if sparse:
+        raise ValueError("one_hot: sparse=True is not supported by Ember")
+    return ember.one_hot(ember.cast(_t(x), "int32"), num_classes, axis=axis,
+                         dtype=dtype or "float32")
+
+
+def _check_same_shape(target, output, name):
+    if tuple(target.shape) != tuple(output.shape):
+        raise ValueError(f"Arguments `target` and `output` must have the same shape in "
+                         f"{name}. Received: target.shape={tuple(target.shape)}, "
+                         f"output.shape={tuple(output.shape)}")
+
+
+@keras_op
+def categorical_crossentropy(target: Any, output: Any, from_logits: bool = False,
+                             axis: int = -1) -> ember.Tensor:
+    """Cross-entropy between one-hot ``target`` and probabilities (or logits) ``output``."""
+    target, output = _f(target), _f(output)
+    _check_same_shape(target, output, "categorical_crossentropy")
+    if from_logits:
+        return -ember.reduce_sum(target * log_softmax(output, axis=axis), axis=axis)
+    output = output / ember.reduce_sum(output, axis=axis, keepdims=True)
+    output = ember.clip_by_value(output, _EPSILON, 1.0 - _EPSILON)
+    return -ember.reduce_sum(target * ember.log(output), axis=axis)
+
+
+@keras_op
+def sparse_categorical_crossentropy(target: Any, output: Any, from_logits: bool = False,
+                                    axis: int = -1) -> ember.Tensor:
+    """Cross-entropy between integer class ``target`` and ``output`` over ``axis``."""
+    target, output = _t(target), _f(output)
+    if target.ndim == output.ndim and target.shape[-1] == 1:
+        target = ember.squeeze(target, -1)
+    if target.ndim != output.ndim - 1 or tuple(target.shape) != \
+            tuple(d for i, d in enumerate(output.shape) if i != axis % output.ndim):
+        raise ValueError("Arguments `target` and `output` must have the same shape up "
+                         "until the last dimension in sparse_categorical_crossentropy: "
+                         f"target.shape={tuple(target.shape)}, "
+                         f"output.shape={tuple(output.shape)}")
+    onehot = ember.one_hot(ember.cast(target, "int32"), output.shape[axis], axis=axis,
+                           dtype=output.dtype)
+    return categorical_crossentropy(onehot, output, from_logits=from_logits, axis=axis)
+
+
+@keras_op
+def binary_crossentropy(target: Any, output: Any, from_logits: bool = False):
+    """Elementwise binary cross-entropy of probabilities (or logits) ``output``."""
+    target, output = _f(target), _f(output)
+    _check_same_shape(target, output, "binary_crossentropy")
+    if from_logits:
+        return ember.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
+    output = ember.clip_by_value(output, _EPSILON, 1.0 - _EPSILON)
+    return -(target * ember.log(output) + (1.0 - target) * ember.log(1.0 - output))
+
+
+@keras_op
+def moments(x: Any, axes: Any, keepdims: bool = False, synchronized: bool = False):
+    """(mean, variance) of ``x`` over ``axes``. ``keras.ops.moments(x, axes=[0])``."""
+    x = _f(x)
+    axes = [axes] if isinstance(axes, int) else list(axes)
+    mean = ember.reduce_mean(x, axis=axes, keepdims=True)
+    var = ember.reduce_mean(ember.square(x - ember.stop_gradient(mean)), axis=axes,
+                            keepdims=True)
+    if not keepdims:
+        mean, var = ember.squeeze(mean, axes), ember.squeeze(var, axes)
+    return mean, var
+
+
+@keras_op
+def normalize(x: Any, axis: int = -1, order: int = 2, epsilon: float | None = None):
+    """``x`` divided by its ``order``-norm along ``axis``. ``keras.ops.normalize(x)``."""
+    x = _f(x)
+    if not isinstance(order, int) or order < 1:
+        raise ValueError(f"normalize: `order` must be an int >= 1, received order={order}")
+    eps = _EPSILON if epsilon is None else epsilon
+    if order == 2:
+        sq = ember.reduce_sum(ember.square(x), axis=axis, keepdims=True)
+        return x * ember.math.rsqrt(ember.maximum(sq, ember.cast(eps, x.dtype)))
+    norm = ember.reduce_sum(ember.abs(x) ** order, axis=axis, keepdims=True) ** (1.0 / order)
+    return x / ember.maximum(norm, ember.cast(eps, x.dtype))
