@@ -6,13 +6,15 @@
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 import ember
 
-from ._dispatch import keras_op, t as _t
+from ._dispatch import keras_op
+from ._dispatch import t as _t
 from .numpy import cast, convert_to_numpy, convert_to_tensor, shape, stop_gradient  # noqa
 
 
@@ -82,7 +84,7 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
 
 
 @keras_op
-def slice(inputs: Any, start_indices: Any, shape: Any) -> ember.Tensor:  # noqa: A001
+def slice(inputs: Any, start_indices: Any, shape: Any) -> ember.Tensor:
     """The block of ``shape`` starting at ``start_indices``. ``keras.ops.slice(x, (0, 1), (2, 2))``."""
     x = _t(inputs)
     start = [int(v) for v in np.asarray(convert_to_numpy(start_indices)).reshape(-1)]

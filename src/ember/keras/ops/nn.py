@@ -10,7 +10,10 @@ from typing import Any
 
 import ember
 
-from ._dispatch import axes as _axes, float_t as _f, keras_op, t as _t
+from ._dispatch import axes as _axes
+from ._dispatch import float_t as _f
+from ._dispatch import keras_op
+from ._dispatch import t as _t
 
 _EPSILON = 1e-7  # keras.config.epsilon()
 

@@ -12,7 +12,10 @@ import numpy as np
 
 import ember
 
-from ._dispatch import axes as _axes, float_t as _f, keras_op, t as _t
+from ._dispatch import axes as _axes
+from ._dispatch import float_t as _f
+from ._dispatch import keras_op
+from ._dispatch import t as _t
 
 
 def _pair(x1: Any, x2: Any):
@@ -80,7 +83,7 @@ def _unary(name: str, ember_fn, floats: bool = False, doc: str = ""):
 
 
 negative = _unary("negative", ember.negative)
-abs = absolute = _unary("abs", ember.abs)  # noqa: A001 - NumPy's name
+abs = absolute = _unary("abs", ember.abs)
 sign = _unary("sign", ember.sign)
 square = _unary("square", ember.square)
 exp = _unary("exp", ember.exp, True)
@@ -98,7 +101,7 @@ logical_not = _unary("logical_not", lambda x: ember.logical_not(ember.cast(x, "b
 
 
 @keras_op
-def round(x: Any, decimals: int = 0) -> ember.Tensor:  # noqa: A001 - NumPy's name
+def round(x: Any, decimals: int = 0) -> ember.Tensor:
     """Round half to even, to ``decimals`` places. ``keras.ops.round([0.5, 1.5])`` → [0, 2]."""
     x = _t(x)
     if decimals == 0 or not x.dtype.is_floating:
@@ -187,7 +190,7 @@ def _int_acc(x: ember.Tensor) -> ember.Tensor:
 
 
 @keras_op
-def sum(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:  # noqa: A001
+def sum(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:
     """Sum over ``axis`` (None: all). ``keras.ops.sum([[1, 2], [3, 4]], axis=1)`` → [3, 7]."""
     return ember.reduce_sum(_int_acc(_t(x)), axis=_axes(axis), keepdims=keepdims)
 
@@ -226,7 +229,7 @@ def _check_nonempty(x: ember.Tensor, name: str) -> None:
 
 
 @keras_op
-def max(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None):  # noqa: A001
+def max(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None):
     """Maximum over ``axis``. ``keras.ops.max([[1, 5], [3, 2]], axis=0)`` → [3, 5]."""
     x = _t(x)
     if initial is None:
@@ -236,7 +239,7 @@ def max(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None): 
 
 
 @keras_op
-def min(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None):  # noqa: A001
+def min(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None):
     """Minimum over ``axis``. ``keras.ops.min([[1, 5], [3, 2]], axis=0)`` → [1, 2]."""
     x = _t(x)
     if initial is None:
@@ -271,13 +274,13 @@ def argmin(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:
 
 
 @keras_op
-def all(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:  # noqa: A001
+def all(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:
     """Whether all values are true over ``axis``. ``keras.ops.all([1, 0])`` → False."""
     return ember.reduce_all(ember.cast(_t(x), "bool"), axis=_axes(axis), keepdims=keepdims)
 
 
 @keras_op
-def any(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:  # noqa: A001
+def any(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:
     """Whether any value is true over ``axis``. ``keras.ops.any([1, 0])`` → True."""
     return ember.reduce_any(ember.cast(_t(x), "bool"), axis=_axes(axis), keepdims=keepdims)
 
