@@ -534,24 +534,24 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = N
     return ember.pad(x, width, mode=mode.upper(), constant_values=constant_values or 0)
 
 
+def _keep_triangle(x: Any, k: int, triangle) -> ember.Tensor:
+    """``x`` with the entries outside ``triangle(ones, k)`` (np.triu / np.tril) zeroed."""
+    x = _t(x)
+    mask = triangle(np.ones((x.shape[-2], x.shape[-1]), dtype=bool), k)
+    return ember.where(ember.broadcast_to(ember.constant(mask), x.shape), x,
+                       ember.zeros_like(x))
+
+
 @keras_op
 def triu(x: Any, k: int = 0) -> ember.Tensor:
     """Upper triangle (entries below the k-th diagonal zeroed). ``keras.ops.triu(x)``."""
-    x = _t(x)
-    r, c = x.shape[-2], x.shape[-1]
-    mask = np.triu(np.ones((r, c), dtype=bool), k)
-    return ember.where(ember.broadcast_to(ember.constant(mask), x.shape), x,
-                       ember.zeros_like(x))
+    return _keep_triangle(x, k, np.triu)
 
 
 @keras_op
 def tril(x: Any, k: int = 0) -> ember.Tensor:
     """Lower triangle (entries above the k-th diagonal zeroed). ``keras.ops.tril(x)``."""
-    x = _t(x)
-    r, c = x.shape[-2], x.shape[-1]
-    mask = np.tril(np.ones((r, c), dtype=bool), k)
-    return ember.where(ember.broadcast_to(ember.constant(mask), x.shape), x,
-                       ember.zeros_like(x))
+    return _keep_triangle(x, k, np.tril)
 
 
 @keras_op
