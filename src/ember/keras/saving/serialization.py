@@ -79,6 +79,9 @@ def serialize_keras_object(obj: Any) -> Any:
         return {"module": _public_module(obj), "class_name": "function",
                 "config": registered or obj.__name__,
                 "registered_name": registered or obj.__name__}
+    envelope = getattr(obj, "keras_envelope", None)
+    if envelope is not None and envelope() is not None:    # an operation on Keras tensors
+        return envelope()
     if hasattr(obj, "get_config"):
         registered = GLOBAL_CUSTOM_NAMES.get(type(obj))
         envelope = {"module": _public_module(obj), "class_name": type(obj).__name__,
@@ -156,6 +159,9 @@ def deserialize_keras_object(config: Any, custom_objects: dict | None = None,
             fn = _resolve_class(config.get("module"), inner, None, custom_objects,
                                 module_objects)
         return fn
+    if str(config.get("module", "")).startswith("keras.src.ops."):
+        from ..layers.core.op_layer import OperationLayer
+        return OperationLayer.from_keras_op(class_name, inner)
     cls = _resolve_class(config.get("module"), class_name, config.get("registered_name"),
                          custom_objects, module_objects)
     if hasattr(cls, "from_config"):

@@ -27,6 +27,38 @@ class OperationLayer(Layer):
     def call(self, *args, **kwargs):
         return self.fn(*args, **kwargs)
 
+    def keras_envelope(self) -> dict | None:
+        """The config envelope real Keras writes for this operation (``x + y`` is
+        ``{"module": "keras.src.ops.numpy", "class_name": "Add", ...}``), or None for a
+        function Keras has no operation class for."""
+        name = getattr(self.fn, "_keras_op_name", None) or _OPERATOR_OPS.get(
+            getattr(self.fn, "__name__", ""))
+        if name is None:
+            return None
+        import ember
+        if not hasattr(ember.keras.ops, name):
+            return None
+        class_name = "".join(part.capitalize() for part in name.split("_"))
+        module = "keras.src.ops.nn" if hasattr(ember.keras.ops.nn, name) else \
+            "keras.src.ops.numpy"
+        config = {"name": self.name, **dict(getattr(self.fn, "kwargs", {}))}
+        return {"module": module, "class_name": class_name, "config": config,
+                "registered_name": class_name}
+
+    @classmethod
+    def from_keras_op(cls, class_name: str, config: dict) -> "OperationLayer":
+        """The layer for a Keras operation envelope (``keras.src.ops.*``): the
+        ``keras.ops`` function named like the class, with the config's arguments."""
+        import ember
+        from ...ops import _dispatch
+        name = "".join("_" + c.lower() if c.isupper() else c for c in class_name).lstrip("_")
+        fn = getattr(ember.keras.ops, name, None)
+        if fn is None:
+            raise ValueError(f"Unknown Keras operation '{class_name}' (keras.ops.{name} does "
+                             "not exist in Ember)")
+        kwargs = {k: v for k, v in config.items() if k != "name"}
+        return cls(_dispatch.BoundOp(fn, kwargs) if kwargs else fn, name=config.get("name"))
+
     def get_config(self) -> dict:
         op_name = getattr(self.fn, "_keras_op_name", None)
         if op_name is not None:   # a keras.ops function, maybe with constant kwargs
@@ -48,3 +80,10 @@ class OperationLayer(Layer):
         if fn is None:
             raise ValueError(f"Unknown operation {config['function']!r} in config")
         return cls(fn, name=config.get("name"))
+
+
+# Ember ops that Python operators on KerasTensors record -> the keras.ops name Keras uses
+_OPERATOR_OPS = {"add": "add", "subtract": "subtract", "multiply": "multiply",
+                 "divide": "true_divide", "truediv": "true_divide", "negative": "negative",
+                 "pow": "power", "matmul": "matmul", "floordiv": "floor_divide",
+                 "floormod": "mod", "abs": "absolute"}
