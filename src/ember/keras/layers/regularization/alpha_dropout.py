@@ -6,7 +6,7 @@ from typing import Any
 import ember
 
 from ...models.layer import Layer
-from .dropout import SeedStream, _validate_noise_shape
+from .dropout import _validate_noise_shape, init_dropout, keep_mask
 
 _ALPHA = 1.6732632423543772848170429916717
 _SCALE = 1.0507009873554804934193349852946
@@ -26,34 +26,17 @@ class AlphaDropout(Layer):
     def __init__(self, rate: float, noise_shape: Any = None, seed: int | None = None,
                  **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= rate <= 1:
-            raise ValueError("Invalid value received for argument `rate`. Expected a float "
-                             f"value between 0 and 1. Received: rate={rate}")
-        self.rate = rate
-        self.seed = seed
+        init_dropout(self, rate, seed)
         self.noise_shape = noise_shape
         self._noise = _validate_noise_shape(noise_shape)
-        if rate > 0:
-            self.seed_generator = SeedStream(seed)
-        self.supports_masking = True
-        self.built = True
 
     def call(self, inputs, training=False):
         if not (training and self.rate > 0):
             return inputs
         if self.rate >= 1:      # Keras divides by zero here; everything dropped: mean 0
             return ember.zeros_like(inputs)
-        shape = tuple(inputs.shape)
-        if self._noise is not None:
-            if len(self._noise) != len(shape):
-                raise ValueError(f"AlphaDropout layer '{self.name}': noise_shape "
-                                 f"{self._noise} must have the rank of the inputs, whose "
-                                 f"shape is {shape}")
-            shape = tuple(s if n is None else n for n, s in zip(self._noise, shape))
         alpha_p = -_ALPHA * _SCALE
-        uniform = ember.random.stateless_uniform(shape, seed=self.seed_generator.next(),
-                                                 dtype="float32")
-        kept = ember.cast(uniform >= self.rate, inputs.dtype)
+        kept = keep_mask(self, inputs, self._noise, "AlphaDropout")
         a = ((1 - self.rate) * (1 + self.rate * alpha_p ** 2)) ** -0.5
         b = -a * alpha_p * self.rate
         x = inputs * kept + alpha_p * (1 - kept)

@@ -58,32 +58,15 @@ class Dropout(Layer):
     def __init__(self, rate: float, noise_shape: Any = None, seed: int | None = None,
                  **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= rate <= 1:
-            raise ValueError("Invalid value received for argument `rate`. Expected a float "
-                             f"value between 0 and 1. Received: rate={rate}")
-        self.rate = rate
-        self.seed = seed
+        init_dropout(self, rate, seed)
         self.noise_shape = _validate_noise_shape(noise_shape)
-        if rate > 0:
-            self.seed_generator = SeedStream(seed)
-        self.supports_masking = True
-        self.built = True
 
     def call(self, inputs, training=False):
         if not (training and self.rate > 0):
             return inputs
         if self.rate >= 1:
             return ember.zeros_like(inputs)
-        shape = tuple(inputs.shape)
-        if self.noise_shape is not None:
-            if len(self.noise_shape) != len(shape):
-                raise ValueError(f"Dropout layer '{self.name}': noise_shape "
-                                 f"{self.noise_shape} must have the rank of the inputs, "
-                                 f"whose shape is {shape}")
-            shape = tuple(s if n is None else n for n, s in zip(self.noise_shape, shape))
-        uniform = ember.random.stateless_uniform(shape, seed=self.seed_generator.next(),
-                                                 dtype="float32")
-        keep = ember.cast(uniform >= self.rate, inputs.dtype)
+        keep = keep_mask(self, inputs, self.noise_shape, "Dropout")
         return inputs * (keep * (1.0 / (1.0 - self.rate)))
 
     def compute_output_shape(self, input_shape):
@@ -94,6 +77,35 @@ class Dropout(Layer):
         config.update({"rate": self.rate, "seed": self.seed,
                        "noise_shape": self.noise_shape})
         return config
+
+
+def init_dropout(layer: Layer, rate: float, seed: int | None) -> None:
+    """The constructor part every dropout layer shares: check ``rate``, keep it and the
+    seed, make the seed stream, support masking."""
+    if not 0 <= rate <= 1:
+        raise ValueError("Invalid value received for argument `rate`. Expected a float "
+                         f"value between 0 and 1. Received: rate={rate}")
+    layer.rate = rate
+    layer.seed = seed
+    if rate > 0:
+        layer.seed_generator = SeedStream(seed)
+    layer.supports_masking = True
+    layer.built = True
+
+
+def keep_mask(layer: Layer, inputs: Any, noise_shape: tuple | None, kind: str):
+    """1 where an input is kept and 0 where it is dropped (probability ``layer.rate``),
+    in the inputs' dtype; ``noise_shape`` (``None`` entries: the input's size) shares a
+    draw along its size-1 axes."""
+    shape = tuple(inputs.shape)
+    if noise_shape is not None:
+        if len(noise_shape) != len(shape):
+            raise ValueError(f"{kind} layer '{layer.name}': noise_shape {noise_shape} must "
+                             f"have the rank of the inputs, whose shape is {shape}")
+        shape = tuple(s if n is None else n for n, s in zip(noise_shape, shape))
+    uniform = ember.random.stateless_uniform(shape, seed=layer.seed_generator.next(),
+                                             dtype="float32")
+    return ember.cast(uniform >= layer.rate, inputs.dtype)
 
 
 def _validate_noise_shape(noise_shape: Any) -> tuple | None:

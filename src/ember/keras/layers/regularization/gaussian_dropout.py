@@ -6,7 +6,7 @@ import math
 import ember
 
 from ...models.layer import Layer
-from .dropout import SeedStream
+from .dropout import init_dropout
 
 
 class GaussianDropout(Layer):
@@ -20,15 +20,7 @@ class GaussianDropout(Layer):
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= rate <= 1:
-            raise ValueError("Invalid value received for argument `rate`. Expected a float "
-                             f"value between 0 and 1. Received: rate={rate}")
-        self.rate = rate
-        self.seed = seed
-        if rate > 0:
-            self.seed_generator = SeedStream(seed)
-        self.supports_masking = True
-        self.built = True
+        init_dropout(self, rate, seed)
 
     def call(self, inputs, training=False):
         if training and self.rate > 0:
