@@ -49,12 +49,7 @@ class GRUCell(RecurrentCell):
                          recurrent_constraint=recurrent_constraint,
                          bias_constraint=bias_constraint, dropout=dropout,
                          recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
-        self.implementation = implementation
-        self.recurrent_activation = activations.get(recurrent_activation)
-        if self.recurrent_dropout != 0.0:
-            self.implementation = 1
-        if self.implementation == 1:
-            self.dropout_mask_count = 3
+        self._set_gating(recurrent_activation, implementation)
         self.reset_after = reset_after
         self.state_size = units
 

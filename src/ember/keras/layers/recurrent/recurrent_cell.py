@@ -53,6 +53,14 @@ class RecurrentCell(Layer, DropoutRNNCell):
         self.seed_generator = SeedStream(seed)
         self.output_size = units
 
+    def _set_gating(self, recurrent_activation: Any, implementation: int) -> None:
+        """Gated cells (LSTM, GRU): the gates' activation, and Keras's ``implementation``
+        (1 when recurrent dropout needs a mask per gate, one per ``gates``)."""
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.implementation = 1 if self.recurrent_dropout != 0.0 else implementation
+        if self.implementation == 1:
+            self.dropout_mask_count = self.gates
+
     def _add_kernels(self, input_shape) -> None:
         input_dim = input_shape[-1]
         if input_dim is None:
