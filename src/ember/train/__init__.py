@@ -1,4 +1,5 @@
-"""ember.train: checkpoints (``tf.train`` in TensorFlow).
+"""ember.train: checkpoints (``tf.train`` in TensorFlow), and ``atomic_path``, the
+crash-safe write every Ember save goes through (an Ember extension).
 
 >>> import os, tempfile, ember
 >>> d = tempfile.mkdtemp()
@@ -9,11 +10,12 @@ True
 """
 from __future__ import annotations
 
+from .atomic import atomic_path
 from .checkpoint import Checkpoint, CheckpointLoadStatus, InitializationOnlyStatus
 from .checkpoint_manager import CheckpointManager
 from .reader import list_variables, load_variable
 from .state_file import CheckpointState, get_checkpoint_state, latest_checkpoint
 
-__all__ = ["Checkpoint", "CheckpointLoadStatus", "CheckpointManager", "CheckpointState",
+__all__ = ["atomic_path", "Checkpoint", "CheckpointLoadStatus", "CheckpointManager", "CheckpointState",
            "InitializationOnlyStatus", "get_checkpoint_state", "latest_checkpoint",
            "list_variables", "load_variable"]

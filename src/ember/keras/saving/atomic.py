@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
+
+import ember
 
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike) -> Iterator[str]:
-    """Give a temporary path in ``path``'s directory; on success it replaces ``path``.
+    """Give a temporary path in ``path``'s directory; on success it replaces ``path``
+    (``ember.train.atomic_path``, after checking the directory exists so the error
+    names it).
 
     On an exception the temporary file is removed and ``path`` is left as it was.
-    The new file gets the permissions a plain ``open(path, "w")`` would give it.
 
     >>> import os, tempfile
     >>> target = os.path.join(tempfile.mkdtemp(), "w.bin")
@@ -42,24 +44,5 @@ def atomic_write(path: str | os.PathLike) -> Iterator[str]:
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"Cannot save to {path!r}: the directory {directory!r} "
                                 "does not exist.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp",
-                               dir=directory)
-    os.close(fd)
-    try:
+    with ember.train.atomic_path(path) as tmp:
         yield tmp
-        _apply_default_mode(tmp)
-        with open(tmp, "rb+") as f:   # the bytes reach the disk before the rename
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
-
-
-def _apply_default_mode(tmp: str) -> None:
-    """mkstemp creates 0600 files; give the file the usual 0666 & ~umask instead."""
-    umask = os.umask(0)
-    os.umask(umask)
-    with contextlib.suppress(OSError):
-        os.chmod(tmp, 0o666 & ~umask)
