@@ -32,7 +32,16 @@ class NotPolymorphic(Exception):
     """The two traces cannot be one graph (the message says where they differ)."""
 
 
-class SizeFormula:
+class Formula:
+    """A value of a template graph computed from the sizes: ``formula(sizes)``."""
+
+    __slots__ = ()
+
+    def __call__(self, sizes: tuple) -> Any:
+        raise NotImplementedError
+
+
+class SizeFormula(Formula):
     """``coef * prod(size[i] ** exps[i]) + offset``, or the reciprocal of the product
     (plus ``offset``), as an int or a float. A formula with an offset has two free
     numbers, so two traces always fit it: it must be ``checked`` by a third."""
@@ -242,7 +251,7 @@ def _unify_value(a: Any, b: Any, p: tuple, q: tuple, where: str) -> Any:
     raise NotPolymorphic(f"{where}: {a!r} vs {b!r}")
 
 
-class _ArrayFormula:
+class _ArrayFormula(Formula):
     """A small array constant whose elements are numbers or SizeFormulas of the sizes."""
 
     __slots__ = ("dtype", "items", "shape")
@@ -255,7 +264,7 @@ class _ArrayFormula:
         return np.asarray(values, dtype=self.dtype).reshape(self.shape)
 
 
-class _FillFormula:
+class _FillFormula(Formula):
     """An array of one repeated value whose shape depends on the sizes."""
 
     __slots__ = ("dtype", "shape", "value")
@@ -283,7 +292,7 @@ def _progression(a: np.ndarray, b: np.ndarray) -> tuple | None:
     return start, step
 
 
-class _RangeFormula:
+class _RangeFormula(Formula):
     """``start + step * arange(n)`` in a shape that depends on the sizes."""
 
     __slots__ = ("dtype", "shape", "start", "step")
@@ -330,7 +339,7 @@ def unify(g1: Graph, g2: Graph, p: tuple, q: tuple) -> Graph:
 
 
 def _evaluate(value: Any, sizes: tuple) -> Any:
-    if isinstance(value, (SizeFormula, _ArrayFormula, _FillFormula, _RangeFormula)):
+    if isinstance(value, Formula):
         return value(sizes)
     t = type(value)
     if t in (tuple, list):
