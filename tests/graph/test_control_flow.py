@@ -366,23 +366,6 @@ def test_while_loop_shapes_and_errors():
         ember.while_loop(lambda i: i < 3, None, [0])
 
 
-def test_while_loop_under_tape_inside_function_is_a_clear_error():
-    @ember.function
-    def f(x):
-        with ember.GradientTape() as tape:
-            tape.watch(x)
-            (y,) = ember.while_loop(lambda y: y < 10.0, lambda y: (y * 2.0,), [x])
-        return tape.gradient(y, x)
-
-    with pytest.raises(NotImplementedError, match="ember.scan"):
-        f(ember.constant(1.0))
-    x = ember.constant(1.5)            # eagerly the tape just records the loop
-    with ember.GradientTape() as tape:
-        tape.watch(x)
-        (y,) = ember.while_loop(lambda y: y < 10.0, lambda y: (y * 2.0,), [x])
-    assert float(y) == 12.0 and float(tape.gradient(y, x)) == 8.0
-
-
 # -- scan ----------------------------------------------------------------------------------------
 def test_scan_basic_initializer_and_reverse_match_numpy():
     xs = np.array([1.0, 2.0, 3.0, 4.0], np.float32)

@@ -68,10 +68,13 @@ def _emit(parent: GraphBuilder, op: _ControlFlowOp, inputs: Sequence[Tensor],
     with suspended():
         results = op.run(xp, op.plans(xp), arrays)
     g = parent.graph
-    outs = tuple(g.new_value(r.shape, r.dtype) for r in results)
+    if static_shapes is None:
+        static_shapes = [None] * len(results)
+    # a dimension the node may change from call to call (a while loop's shape invariant,
+    # its trip count) is None in the graph too, so passes treat the value as dynamic
+    outs = tuple(g.new_value(r.shape if s is None else tuple(s), r.dtype)
+                 for r, s in zip(results, static_shapes))
     g.add(Node("call", op, ins, outs, {},
                {"subgraphs": op.subgraphs, "label": op.label,
                 "effect": _has_effect(op.subgraphs)}))
-    if static_shapes is None:
-        static_shapes = [None] * len(outs)
     return [GraphTensor(r, g, o, s) for r, o, s in zip(results, outs, static_shapes)]

@@ -21,7 +21,9 @@ from .common import (
     _structure,
     _to_tensors,
     _truth,
+    _xp_of,
 )
+from .loop_gradient import record_while
 from .subgraph import _tapes_need, _trace_subgraph, _union_captures
 
 
@@ -53,7 +55,8 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
     of a list or tuple ``loop_vars``); ``body`` returns new values with the same
     structure, dtypes and shapes (unless ``shape_invariants`` relaxes them). At most
     ``maximum_iterations`` iterations run. Inside ``ember.function`` the loop is one
-    graph node whose trip count may differ from call to call.
+    graph node whose trip count may differ from call to call; a GradientTape there
+    differentiates it (see loop_gradient.py).
 
     >>> import ember
     >>> i, total = ember.while_loop(lambda i, s: i < 5, lambda i, s: (i + 1, s + i),
@@ -116,15 +119,18 @@ def _body_result(out: Any, loop_vars: Any, spread: bool, traced_shapes) -> Any:
 
 class _WhileOp(_ControlFlowOp):
     """Inputs: the loop variables, maximum_iterations (if given), the captures of cond
-    and body."""
+    and body. Outputs: the final loop variables; with ``record`` (a tape differentiates
+    the loop) also the trip count and each variable's entry values stacked, one row per
+    iteration (see loop_gradient.py)."""
 
     label = "while_loop"
 
     def __init__(self, subgraphs, n: int, has_max: bool, maps, structure, spread,
-                 invariants):
+                 invariants, record: bool = False):
         super().__init__(subgraphs)
         self.n, self.has_max, self.maps = n, has_max, maps
         self.structure, self.spread, self.invariants = structure, spread, invariants
+        self.record = record
         self.fresh = _passthrough_outputs(subgraphs[1])
 
     def run(self, xp, plans, arrays):
@@ -140,16 +146,24 @@ class _WhileOp(_ControlFlowOp):
         bcaps = [caps[j] for j in self.maps[1]]
         cplan, bplan = plans
         i = 0
+        states = []
         while mx is None or i < mx:
             if not bool(cplan(vals + ccaps)[0]):
                 break
+            if self.record:
+                states.append(vals)
             vals = bplan(vals + bcaps)
             i += 1
         ins = arrays[:n]
-        return [v.copy() if (i and j in self.fresh) or any(v is a for a in ins) else v
-                for j, v in enumerate(vals)]
+        final = [v.copy() if (i and j in self.fresh) or any(v is a for a in ins) else v
+                 for j, v in enumerate(vals)]
+        if not self.record:
+            return final
+        return final + [xp.asarray(i, np.int32)] + _stack_states(xp, states, arrays[:n])
 
     def interpret(self, tensors, effects=True):
+        if self.record:
+            return self._interpret_recorded(tensors)
         n = self.n
         vals = list(tensors[:n])
         k = n + (1 if self.has_max else 0)
@@ -162,6 +176,26 @@ class _WhileOp(_ControlFlowOp):
         body_fn = lambda *v: run_graph(bg, list(v) + bcaps, effects)
         return list(while_loop(cond_fn, body_fn, vals, maximum_iterations=mx,
                                shape_invariants=self.invariants))
+
+
+    def _interpret_recorded(self, tensors):
+        """The recording node again: inside a trace the same node is added; eagerly it
+        runs on the arrays (no tape differentiates a node that is replayed eagerly)."""
+        if _prim.TRACING:
+            entry = [_static_shape(t) for t in tensors[:self.n]]
+            return _emit(_prim.TRACING[-1], self, tensors,
+                         [None] * self.n + [()] + [(None,) + s for s in entry])
+        arrays = [t._value for t in tensors]
+        xp = _xp_of(arrays)
+        return [Tensor(a) for a in self.run(xp, self.plans(xp), arrays)]
+
+
+def _stack_states(xp, states: list, entry: list) -> list:
+    """Each loop variable's per-iteration entry values as one array (rows = iterations).
+    A loop that ran no iteration keeps its entry values as one row, so the backward
+    body (which never runs then) can still be traced on real values."""
+    rows = states or [entry]
+    return [xp.stack([s[j] for s in rows]) for j in range(len(entry))]
 
 
 def _traced_while(cond, body, loop_vars, spread, shape_invariants, maximum_iterations):
@@ -225,16 +259,25 @@ def _traced_while(cond, body, loop_vars, spread, shape_invariants, maximum_itera
             maximum_iterations, Variable) else convert_to_tensor(maximum_iterations)
         inputs.append(mx)
     subgraphs = [c.graph, b.graph]
-    if _tapes_need(list(flat) + union, subgraphs):
-        raise NotImplementedError(
-            "ember.while_loop: a GradientTape inside this ember.function watches a value "
-            "the loop uses, but a while_loop cannot be differentiated inside a traced "
-            "function (its trip count is only known when it runs). Use ember.scan (a fixed "
-            "number of steps; it is differentiable), or compute the gradient eagerly "
-            "(outside ember.function).")
+    record = _tapes_need(list(flat) + union, subgraphs)
+    if record:
+        for k, (t, inv) in enumerate(zip(flat, invariants)):
+            if inv is not None and tuple(inv) != _static_shape(t):
+                raise NotImplementedError(
+                    f"ember.while_loop: loop variable {k} may change shape between "
+                    f"iterations (shape invariant {inv}), and such a loop cannot be "
+                    "differentiated inside ember.function: its per-iteration values are "
+                    "stacked for the gradient. Keep the shapes fixed, or compute this "
+                    "gradient eagerly (outside ember.function).")
     op = _WhileOp(subgraphs, len(flat), has_max, maps, loop_vars, spread,
-                  shape_invariants)
-    outs = _emit(parent, op, inputs + union, invariants)
+                  shape_invariants, record)
+    n = len(flat)
+    history_shapes = [(None,) + _static_shape(t) for t in flat] if record else []
+    outs = _emit(parent, op, inputs + union,
+                 list(invariants) + ([()] if record else []) + history_shapes)
+    if record:
+        outs, count, histories = outs[:n], outs[n], outs[n + 1:]
+        record_while(op, flat, union, outs, count, histories)
     if isinstance(loop_vars, (list, tuple, dict)):
         return nest.pack_sequence_as(loop_vars, outs)
     return outs[0]
