@@ -374,3 +374,19 @@ def test_host_preprocessing_layers_compile(make):
         np.testing.assert_array_equal(compiled(ember.constant(x)).numpy(),
                                       layer(ember.constant(x)).numpy())
     assert compiled.experimental_get_tracing_count() == 1
+
+
+def test_array_plan_runs_the_traced_graph_on_raw_arrays():
+    f = ember.function(lambda x: ember.tanh(x) * 2.0)
+    x = ember.constant([0.5, 1.0])
+    assert f.array_plan(x) is None                # not traced yet: nothing to run
+    f(x)
+    plan = f.array_plan(x)
+    y = np.array([0.25, -1.0], np.float32)
+    np.testing.assert_allclose(plan([y])[0], np.tanh(y) * 2.0, rtol=1e-6)
+    assert f.array_plan(ember.constant([1.0, 2.0, 3.0])) is None   # another shape
+    pair = ember.function(lambda x: (x, x + 1.0))
+    pair(x)
+    assert pair.array_plan(x) is None             # a structure of results: no plan
+    with ember.GradientTape():
+        assert f.array_plan(x) is None            # under a tape the body would run

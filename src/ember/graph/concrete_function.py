@@ -45,6 +45,10 @@ class ConcreteFunction:
                 for o in outs]
         return nest.pack_sequence_as(self._structure, flat)
 
+    def array_plan(self, arrays: list):
+        """The plan that runs ``arrays`` (see ``Function.array_plan``), or None."""
+        return self.plan if self._single else None
+
     def __call__(self, *args: Any) -> Any:
         arrays = []
         for a, spec in zip(nest.flatten(list(args)), self.inputs_specs):
@@ -109,6 +113,9 @@ class PolymorphicFunction(ConcreteFunction):
         self.plan = plan
         return super()._run(arrays)
 
+    def array_plan(self, arrays: list):
+        return self._plans.get(self._sizes(arrays)) if self._single else None
+
 
 class PerSizeFunction(ConcreteFunction):
     """The fallback for open dimensions without a single graph: one trace per size."""
@@ -136,3 +143,7 @@ class PerSizeFunction(ConcreteFunction):
                                                                       self._kwargs))
         self.graph = self.graph or graph
         return value
+
+    def array_plan(self, arrays: list):
+        cf = self._by_shape.get(tuple(a.shape for a in arrays))
+        return None if cf is None else cf.array_plan(arrays)

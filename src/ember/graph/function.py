@@ -152,6 +152,28 @@ class Function:
                     return cf._run(tensors)
         return self._trace(key, tensors, args, kwargs, dry=False)[1]
 
+    def array_plan(self, *args: Any) -> Callable | None:
+        """The compiled plan a call ``self(*args)`` would run, as ``plan(arrays) ->
+        [array]`` (raw arrays in the order of the flattened arguments, the one result out),
+        or None when that call would trace, run its Python body, or return a structure.
+
+        For hot loops that call a function again and again on arrays of one shape (Keras's
+        one-sample ``predict``): the argument checks and Tensor wrapping are skipped.
+
+        >>> import ember, numpy as np
+        >>> f = ember.function(lambda x: x * 2.0)
+        >>> x = ember.constant([1.0, 2.0]); _ = f(x)
+        >>> f.array_plan(x)([np.array([3.0, 4.0], np.float32)])[0]
+        array([6., 8.], dtype=float32)
+        """
+        if _prim.TRACING or _prim.ACTIVE_TAPES or RUN_FUNCTIONS_EAGERLY[0] \
+                or self.input_signature is not None:
+            return None
+        arrays: list = []
+        exact = (_sig.encode(args, arrays), _EMPTY_KWARGS_KEY)
+        cf = (self._by_exact_key if self.relax_batch_dims else self._cache).get(exact)
+        return None if cf is None else cf.array_plan(arrays)
+
     def _record(self, arrays: list, names: list, args: tuple, kwargs: dict, dry: bool):
         """Run the Python function on placeholders holding ``arrays``; returns the
         recorded (unoptimized) graph, the result and its concrete value. A dry run puts

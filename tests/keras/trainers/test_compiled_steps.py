@@ -172,3 +172,30 @@ def test_optimizer_branches_compile_to_the_eager_result(make_optimizer):
         results.append(model.get_weights() + [v.numpy() for v in model.optimizer.variables])
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_one_sample_predict_reuses_the_plan_and_sees_new_weights():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu"),
+                              keras.layers.Dense(2)])
+    x = np.random.default_rng(0).normal(size=(1, 4)).astype(np.float32)
+    first = model.predict(x, verbose=0)
+    calls = []
+    function = model.predict_function
+    original = function.python_function
+    function.python_function = lambda *a: calls.append(1) or original(*a)
+    second = model.predict(x, verbose=0)          # straight to the plan: no call, no trace
+    np.testing.assert_array_equal(first, second)
+    assert calls == [] and function.experimental_get_tracing_count() == 1
+    model.layers[-1].bias.assign([1.0, -1.0])     # variables are read when the plan runs
+    np.testing.assert_allclose(model.predict(x, verbose=0), first + [[1.0, -1.0]], rtol=1e-6)
+    np.testing.assert_allclose(model.predict(x[:, ::-1].copy(), verbose=0),
+                               model(x[:, ::-1].copy()).numpy(), rtol=1e-6)
+    ember.config.run_functions_eagerly(True)      # the Python body runs again
+    try:
+        model.predict(x, verbose=0)
+    finally:
+        ember.config.run_functions_eagerly(False)
+    assert calls == [1]
+    model.compile(loss="mse")                     # a new predict function: the old plan goes
+    np.testing.assert_allclose(model.predict(x, verbose=0), model(x).numpy(), rtol=1e-6)
+    assert model.__dict__["_predict_plans"][0] is model.predict_function

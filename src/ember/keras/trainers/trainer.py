@@ -9,6 +9,8 @@ import numpy as np
 
 import ember
 
+from ...graph.context import RUN_FUNCTIONS_EAGERLY
+from ...ops import primitive as _prim
 from . import data_adapter as da
 from .compile_utils import CompileLoss, CompileMetrics
 
@@ -381,9 +383,17 @@ class Trainer:
         """The model's outputs for ``x``, as NumPy arrays, batch by batch."""
         if callbacks is None and steps is None and type(x) is np.ndarray and x.ndim \
                 and x.shape[0] <= (batch_size or 32) and x.dtype != np.float64:
-            # one small array (serving a request): the shortest path to the graph
+            # one small array (serving a request): the shortest path to the graph; a
+            # shape that ran before goes straight to its plan
             function = self.predict_function or self.make_predict_function()
-            out = function(((ember.constant(x),),))
+            known = self.__dict__.get("_predict_plans")
+            if known is not None and known[0] is function:
+                plan = known[1].get((x.shape, x.dtype))
+                if plan is not None and not _eager_now():
+                    return plan([x])[0]
+            arg = ember.constant(x)
+            out = function(((arg,),))
+            _remember_predict_plan(self, function, arg)
             return out.numpy() if isinstance(out, ember.Tensor) else _to_numpy_struct(out)
         from ..callbacks.callback_list import CallbackList
         if callbacks is None and steps is None and da.is_array_like(x):
@@ -433,6 +443,25 @@ class Trainer:
 
     def predict_on_batch(self, x):
         return _to_numpy_struct(self.make_predict_function()(((da._map(da.to_tensor, x),),)))
+
+
+def _eager_now() -> bool:
+    """Whether a compiled function would run its Python body now (inside a trace, under
+    a tape, or with functions forced eager)."""
+    return bool(_prim.TRACING or _prim.ACTIVE_TAPES or RUN_FUNCTIONS_EAGERLY[0])
+
+
+def _remember_predict_plan(model, function, arg) -> None:
+    """Keep the plan ``predict`` ran for ``arg``'s shape and dtype, for the next call."""
+    plan = getattr(function, "array_plan", None)
+    plan = plan(((arg,),)) if plan is not None else None
+    if plan is None:
+        return
+    known = model.__dict__.get("_predict_plans")
+    if known is None or known[0] is not function:
+        known = model.__dict__["_predict_plans"] = (function, {})
+    if len(known[1]) < 16:
+        known[1][(arg._value.shape, arg._value.dtype)] = plan
 
 
 def _logs_out(logs: dict, return_dict: bool):
