@@ -17,8 +17,8 @@ class DType:
     Compares equal to its name, to the NumPy dtype and to the NumPy scalar type:
 
     >>> import ember, numpy as np
-    >>> ember.float32 == "float32" == np.float32
-    True
+    >>> ember.float32 == "float32", ember.float32 == np.float32
+    (True, True)
     """
 
     __slots__ = ("name", "as_numpy_dtype", "_np")

@@ -56,7 +56,7 @@ def apply_adam(var: Variable, m: Variable, v: Variable, grad: Any, alpha: float,
     >>> w, m, v = (ember.Variable(np.zeros(2, np.float32)) for _ in range(3))
     >>> apply_adam(w, m, v, np.ones(2, np.float32), 0.1, 0.1, 0.001, 1e-7)
     >>> w.numpy().round(4)
-    array([-0.0032, -0.0032], dtype=float32)
+    array([-0.3162, -0.3162], dtype=float32)
     """
     x = _writable(var)
     mv, vv = _writable(m), _writable(v)

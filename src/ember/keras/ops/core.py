@@ -62,7 +62,10 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
     """JAX-style scan: ``carry, y = f(carry, x)`` over ``xs``' first axis; ys stacked.
 
     >>> from ember import keras
-    >>> carry, ys = keras.ops.scan(lambda c, x: (c + x, c + x), 0.0, [1.0, 2.0])
+    >>> carry, ys = keras.ops.scan(lambda c, x: (c + x, c + x), 0.0,
+    ...                            keras.ops.convert_to_tensor([1.0, 2.0]))
+    >>> float(carry), ys.numpy().tolist()
+    (3.0, [1.0, 3.0])
     """
     if xs is None and length is None:
         raise ValueError("scan: at least one of `xs` and `length` must be given")

@@ -68,6 +68,7 @@ class _Cropping(Layer):
 class Cropping1D(_Cropping):
     """Crops ``(before, after)`` steps from ``(batch, steps, features)`` inputs.
 
+    >>> import ember
     >>> from ember import keras
     >>> keras.layers.Cropping1D((1, 2))(ember.ones((2, 6, 3))).shape
     TensorShape([2, 3, 3])
@@ -83,6 +84,7 @@ class Cropping2D(_Cropping):
     """Crops rows and columns of images: an int, two ints (symmetric height/width) or
     ``((top, bottom), (left, right))``.
 
+    >>> import ember
     >>> from ember import keras
     >>> keras.layers.Cropping2D(((1, 0), (1, 2)))(ember.ones((1, 5, 6, 3))).shape
     TensorShape([1, 4, 3, 3])
@@ -99,6 +101,7 @@ class Cropping3D(_Cropping):
     """Crops the three spatial axes of volumes: an int, three ints or three
     ``(before, after)`` pairs.
 
+    >>> import ember
     >>> from ember import keras
     >>> keras.layers.Cropping3D(1)(ember.ones((1, 4, 5, 6, 2))).shape
     TensorShape([1, 2, 3, 4, 2])

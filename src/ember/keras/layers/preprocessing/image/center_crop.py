@@ -12,6 +12,7 @@ class CenterCrop(BaseImagePreprocessingLayer):
     An image smaller than the target along either axis is instead cropped to the target
     aspect ratio and resized (bilinear), as Keras's ``smart_resize`` does.
 
+    >>> import ember
     >>> from ember import keras
     >>> keras.layers.CenterCrop(2, 2)(ember.ones((1, 5, 6, 3))).shape
     TensorShape([1, 2, 2, 3])
