@@ -527,13 +527,34 @@ def test_cond_gradient_does_not_repeat_branch_side_effects():
     assert float(counter.numpy()) == 2.0
 
 
-def test_cond_gradient_with_random_branch_is_a_clear_error():
+def test_cond_gradient_reuses_the_random_numbers_the_branch_drew():
     @ember.function
     def step(x):
         with ember.GradientTape() as tape:
             tape.watch(x)
-            y = ember.cond(x > 0.0, lambda: x * ember.random.uniform([]), lambda: x)
+            y = ember.cond(ember.reduce_sum(x) > 0.0,
+                           lambda: x * ember.random.uniform([3]),
+                           lambda: x * x + ember.random.normal([3]))
+        return y, tape.gradient(y, x)
+
+    x = ember.constant([1.0, 2.0, 4.0])
+    seen = []
+    for _ in range(3):                 # the gradient is the factor this call drew
+        y, g = step(x)
+        np.testing.assert_allclose(g.numpy(), y.numpy() / x.numpy(), rtol=1e-6)
+        seen.append(g.numpy())
+    assert not np.allclose(seen[0], seen[1])
+    y, g = step(-x)                    # the other branch: its draw does not reach the gradient
+    np.testing.assert_allclose(g.numpy(), -2 * x.numpy(), rtol=1e-6)
+    assert step.experimental_get_tracing_count() == 1
+
+    @ember.function
+    def nested(x):
+        with ember.GradientTape() as tape:
+            tape.watch(x)
+            y = ember.cond(x > 0.0, lambda: ember.cond(x > 1.0, lambda: x * ember.random.uniform([]),
+                                                       lambda: x), lambda: x)
         return tape.gradient(y, x)
 
     with pytest.raises(NotImplementedError, match="random"):
-        step(ember.constant(1.0))
+        nested(ember.constant(1.0))

@@ -117,18 +117,26 @@ def test_while_gradient_trains_a_variable_in_a_compiled_step():
     assert step.experimental_get_tracing_count() == 1
 
 
-def test_while_gradient_errors_name_the_problem():
+def test_while_gradient_reuses_the_random_numbers_each_iteration_drew():
     @ember.function
-    def random_body(x):
+    def scaled(x):
         with ember.GradientTape() as tape:
             tape.watch(x)
-            (y,) = ember.while_loop(lambda y: y < 10.0,
-                                    lambda y: (y * 2.0 + ember.random.uniform([]),), [x])
-        return tape.gradient(y, x)
+            _, y = ember.while_loop(lambda i, y: i < 3,
+                                    lambda i, y: (i + 1, y * ember.random.uniform([2], 0.5, 1.5)),
+                                    [ember.constant(0), x])
+        return y, tape.gradient(y, x)
 
-    with pytest.raises(NotImplementedError, match="while_loop: a loop body with random"):
-        random_body(ember.constant(1.0))
+    x = ember.constant([1.0, 2.0])
+    grads = []
+    for _ in range(3):                 # y = x * (product of the draws): dy/dx = y / x
+        y, g = scaled(x)
+        np.testing.assert_allclose(g.numpy(), y.numpy() / x.numpy(), rtol=1e-6)
+        grads.append(g.numpy())
+    assert not np.allclose(grads[0], grads[1])
 
+
+def test_while_gradient_errors_name_the_problem():
     @ember.function
     def growing(x):
         with ember.GradientTape() as tape:
@@ -140,3 +148,18 @@ def test_while_gradient_errors_name_the_problem():
 
     with pytest.raises(NotImplementedError, match="may change shape"):
         growing(ember.constant([1.0]))
+
+
+def test_random_numbers_in_a_cond_inside_the_loop_body_are_refused_for_gradients():
+    @ember.function
+    def nested(x):
+        with ember.GradientTape() as tape:
+            tape.watch(x)
+            (y,) = ember.while_loop(
+                lambda y: y < 10.0,
+                lambda y: (ember.cond(y > 2.0, lambda: y * (2.0 + ember.random.uniform([])),
+                                      lambda: y * 2.0),), [x])
+        return tape.gradient(y, x)
+
+    with pytest.raises(NotImplementedError, match="while_loop: random ops"):
+        nested(ember.constant(1.0))

@@ -81,12 +81,15 @@ def _fused(node: Node, env: dict) -> None:
     env[node.outputs[0]] = prev
 
 
-def run_graph(graph: Graph, inputs: Sequence[Any], effects: bool = True) -> list:
+def run_graph(graph: Graph, inputs: Sequence[Any], effects: bool = True,
+              draws: dict | None = None) -> list:
     """Run ``graph`` on ``inputs`` (tensors, in ``graph.inputs`` order) with Ember ops;
     returns its outputs (tensors, or the literal objects a graph may return).
 
     ``effects=False`` skips variable writes and optimizer updates (re-running a branch
-    only to differentiate it must not write its variables a second time)."""
+    only to differentiate it must not write its variables a second time). ``draws`` maps
+    random (host) nodes' output ids to the values an earlier run drew there, which the
+    re-run uses instead of drawing again."""
     if len(inputs) != len(graph.inputs):
         raise ValueError(f"run_graph: graph '{graph.name}' takes {len(graph.inputs)} "
                          f"inputs; got {len(inputs)}")
@@ -108,7 +111,10 @@ def run_graph(graph: Graph, inputs: Sequence[Any], effects: bool = True) -> list
             if effects:
                 _update(node, env)
         elif kind == "host":
-            _host(node, env)
+            if draws and node.outputs[0] in draws:
+                env[node.outputs[0]] = draws[node.outputs[0]]
+            else:
+                _host(node, env)
         elif kind == "call":
             outs = node.op.interpret([env[i] for i in node.inputs], effects)
             for o, r in zip(node.outputs, outs):

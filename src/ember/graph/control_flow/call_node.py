@@ -54,6 +54,19 @@ def _call_step(node: Node, xp) -> Callable:
 STEP_FACTORIES["call"] = _call_step
 
 
+def _rerun(op: _ControlFlowOp, tensors: Sequence[Tensor],
+           static_shapes: Sequence[Any] | None = None) -> list:
+    """A node whose outputs include recorded values (loop histories, random draws), run
+    again by ``run_graph``: inside a trace the same node is added (re-running the Python
+    would draw anew); eagerly it runs on the arrays."""
+    from ...ops import primitive as _prim
+    if _prim.TRACING:
+        return _emit(_prim.TRACING[-1], op, tensors, static_shapes)
+    arrays = [t._value for t in tensors]
+    xp = _xp_of(arrays)
+    return [Tensor(a) for a in op.run(xp, op.plans(xp), arrays)]
+
+
 def _emit(parent: GraphBuilder, op: _ControlFlowOp, inputs: Sequence[Tensor],
           static_shapes: Sequence[Any] | None = None) -> list:
     """Add ``op``'s call node to ``parent``'s graph, run it once on this trace's values

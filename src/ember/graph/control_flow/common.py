@@ -150,6 +150,23 @@ def _read_variables(graphs: Sequence[Graph]) -> list:
     return _unique(n.op for n in _all_nodes(graphs) if n.kind == "read")
 
 
+def _expose_draws(graph: Graph, op: str) -> list:
+    """Make ``graph`` also return what its random (host) nodes draw, after its results,
+    so a gradient can re-run it on the same numbers; returns their (shape, dtype)."""
+    for n in graph.nodes:
+        if n.kind == "call" and any(m.kind == "host" for m in
+                                    _all_nodes(n.meta.get("subgraphs", ()))):
+            raise NotImplementedError(
+                f"ember.{op}: random ops (dropout, ember.random.*) inside a loop or cond "
+                f"nested in this {op} cannot be differentiated inside ember.function yet. "
+                f"Draw the random numbers before the {op} and pass them in, or compute "
+                "this gradient eagerly.")
+    hosts = [n.outputs[0] for n in graph.nodes if n.kind == "host"]
+    graph.outputs = list(graph.outputs) + hosts
+    return [(tuple(0 if d is None else d for d in graph.shapes[h]), graph.dtypes[h])
+            for h in hosts]
+
+
 def _passthrough_outputs(graph: Graph) -> frozenset:
     """Output positions whose array is not fresh (an input, a variable's array, a
     constant): the call node copies those, so nothing later can write into them."""

@@ -13,11 +13,12 @@ from ...ops import primitive as _prim
 from ..interpret import run_graph
 from ..ir import Graph
 from ..tracer import GraphTensor
-from .call_node import _ControlFlowOp, _emit
+from .call_node import _ControlFlowOp, _emit, _rerun
 from .common import (
     _all_nodes,
     _check_callable,
     _describe,
+    _expose_draws,
     _is_inexact,
     _merge_shapes,
     _pack,
@@ -57,13 +58,17 @@ def cond(pred: Any, true_fn: Callable | None = None, false_fn: Callable | None =
 
 
 class _CondOp(_ControlFlowOp):
-    """Inputs: the predicate, then the captures of both branches."""
+    """Inputs: the predicate, then the captures of both branches. Outputs: the branch's
+    results; with ``draws`` (a tape differentiates a cond whose branches draw random
+    numbers) also the values each branch's random nodes drew, the branch not taken
+    giving zeros, so the gradient can re-run the branch on the same numbers."""
 
     label = "cond"
 
-    def __init__(self, subgraphs, maps):
+    def __init__(self, subgraphs, maps, draws=None):
         super().__init__(subgraphs)
         self.maps = maps
+        self.draws = draws          # per branch: [(shape, dtype)] of its random draws
         self.fresh = [_passthrough_outputs(g) for g in subgraphs]
 
     def run(self, xp, plans, arrays):
@@ -71,13 +76,22 @@ class _CondOp(_ControlFlowOp):
         caps = arrays[1:]
         res = plans[k]([caps[j] for j in self.maps[k]])
         copy = self.fresh[k]
-        return [r.copy() if i in copy else r for i, r in enumerate(res)]
+        res = [r.copy() if i in copy else r for i, r in enumerate(res)]
+        if self.draws is None:
+            return res
+        n = len(res) - len(self.draws[k])
+        out = res[:n]
+        for b, specs in enumerate(self.draws):
+            out += res[n:] if b == k else [xp.zeros(s, dt) for s, dt in specs]
+        return out
 
     def branch_fn(self, k: int, caps: Sequence[Any], effects: bool) -> Callable:
         graph, inputs = self.subgraphs[k], [caps[j] for j in self.maps[k]]
         return lambda: run_graph(graph, inputs, effects)
 
     def interpret(self, tensors, effects=True):
+        if self.draws is not None:
+            return _rerun(self, tensors)
         pred, caps = tensors[0], tensors[1:]
         return list(cond(pred, self.branch_fn(0, caps, effects),
                          self.branch_fn(1, caps, effects)))
@@ -110,26 +124,50 @@ def _traced_cond(pred: GraphTensor, true_fn: Callable, false_fn: Callable) -> An
                             f"{_describe(t.result)}\n  false_fn returned: "
                             f"{_describe(f.result)}")
     union, maps = _union_captures((t, f))
-    op = _CondOp([t.graph, f.graph], maps)
     shapes = [_merge_shapes(_static_shape(a), _static_shape(b))
               for a, b in zip(t.leaves, f.leaves)]
+    draws = _expose_draws_of((t.graph, f.graph)) if _prim.ACTIVE_TAPES and shapes else None
+    op = _CondOp([t.graph, f.graph], maps, draws)
+    if draws is not None:
+        shapes += [tuple(s) for specs in draws for s, _ in specs]
     outs = _emit(parent, op, [pred] + union, shapes)
     if _prim.ACTIVE_TAPES and outs:
-        _record_cond(op, pred, union, outs)
+        n = len(t.leaves)
+        drawn, outs = outs[n:], outs[:n]
+        _record_cond(op, pred, union, outs, drawn)
     it = iter(outs)
     return _pack(t.result, [None if x is None else next(it) for x in t.flat])
 
 
-def _record_cond(op: _CondOp, pred: Tensor, union: list, outs: list) -> None:
+def _expose_draws_of(graphs: Sequence[Graph]) -> list | None:
+    """Per branch, the (shape, dtype) of its random draws, now also returned by the
+    branch (see ``_expose_draws``); None when the branches draw nothing."""
+    if not any(n.kind == "host" for n in _all_nodes(graphs)):
+        return None
+    return [_expose_draws(g, "cond") for g in graphs]
+
+
+def _draw_overrides(graph: Graph, n_results: int, drawn: list) -> dict:
+    """Host node output id -> the value the forward run drew there."""
+    return dict(zip(graph.outputs[n_results:], drawn))
+
+
+def _record_cond(op: _CondOp, pred: Tensor, union: list, outs: list,
+                 drawn: list | None = None) -> None:
     """Put the cond node on the active tapes as one multiple-results primitive whose
-    gradient is a cond of the branches' gradients."""
+    gradient is a cond of the branches' gradients (re-run on the numbers ``drawn``)."""
     variables = [v for v in _read_variables(op.subgraphs) if _prim._is_inexact(v._value)]
     for tape in _prim.ACTIVE_TAPES:       # as reading them in the branch would have
         for v in variables:
             if v.trainable and tape._watch_accessed:
                 tape._watch_variable(v)
     ncap = len(union)
-    random = any(n.kind == "host" for n in _all_nodes(op.subgraphs))
+    nout = len(outs)
+    overrides = [{}, {}]
+    if drawn:
+        n0 = len(op.draws[0])
+        overrides = [_draw_overrides(op.subgraphs[0], nout, drawn[:n0]),
+                     _draw_overrides(op.subgraphs[1], nout, drawn[n0:])]
     prim = _prim.Primitive("cond", None, multiple_results=True)
 
     def vjp(gs, ys, pred_t, *rest, needs):
@@ -137,18 +175,13 @@ def _record_cond(op: _CondOp, pred: Tensor, union: list, outs: list) -> None:
         out = [None] * (1 + len(rest))
         if not wanted:
             return tuple(out)
-        if random:
-            raise NotImplementedError(
-                "ember.cond: a branch with random ops (dropout, ember.random.*) cannot be "
-                "differentiated inside ember.function yet: re-running it for the gradient "
-                "would draw new random numbers. Draw them before the cond and pass them "
-                "in, or compute this gradient eagerly.")
         caps = rest[:ncap]
         sources = [caps[k] if k < ncap else variables[k - ncap] for k in wanted]
 
         def branch(b):
             inputs = [caps[j] for j in op.maps[b]]
-            return lambda: _branch_gradients(op.subgraphs[b], inputs, sources, gs)
+            return lambda: _branch_gradients(op.subgraphs[b], inputs, sources, gs,
+                                             overrides[b])
 
         grads = cond(pred_t, branch(0), branch(1))
         for k, g in zip(wanted, grads):
@@ -164,15 +197,17 @@ def _record_cond(op: _CondOp, pred: Tensor, union: list, outs: list) -> None:
     _prim.record(prim, inputs, {}, tuple(outs), input_ids=ids)
 
 
-def _branch_gradients(graph: Graph, inputs: list, sources: list, gs: Sequence) -> list:
+def _branch_gradients(graph: Graph, inputs: list, sources: list, gs: Sequence,
+                      draws: dict | None = None) -> list:
     """Gradients of one branch's outputs (weighted by ``gs``) w.r.t. ``sources``: the
-    branch is re-run with Ember ops under a tape; zeros where unconnected."""
+    branch is re-run with Ember ops under a tape (its random nodes giving ``draws``);
+    zeros where unconnected."""
     from ...autodiff.tape import GradientTape
     from ...ops.creation import zeros_like
     with GradientTape(watch_accessed_variables=False) as tape:
         for s in sources:
             tape.watch(s)
-        outs = run_graph(graph, inputs, effects=False)
+        outs = run_graph(graph, inputs, effects=False, draws=draws)
     targets, weights = [], []
     for o, g in zip(outs, gs):
         if _is_inexact(o):

@@ -12,16 +12,16 @@ from ...core.variable import Variable
 from ...ops import primitive as _prim
 from ..interpret import run_graph
 from ..ir import Graph
-from .call_node import _ControlFlowOp, _emit
+from .call_node import _ControlFlowOp, _emit, _rerun
 from .common import (
     _check_callable,
     _describe,
+    _expose_draws,
     _passthrough_outputs,
     _static_shape,
     _structure,
     _to_tensors,
     _truth,
-    _xp_of,
 )
 from .loop_gradient import record_while
 from .subgraph import _tapes_need, _trace_subgraph, _union_captures
@@ -120,17 +120,19 @@ def _body_result(out: Any, loop_vars: Any, spread: bool, traced_shapes) -> Any:
 class _WhileOp(_ControlFlowOp):
     """Inputs: the loop variables, maximum_iterations (if given), the captures of cond
     and body. Outputs: the final loop variables; with ``record`` (a tape differentiates
-    the loop) also the trip count and each variable's entry values stacked, one row per
-    iteration (see loop_gradient.py)."""
+    the loop) also the trip count, each variable's entry values stacked (one row per
+    iteration) and, stacked likewise, what the body's random nodes drew (``draws``: their
+    (shape, dtype)); see loop_gradient.py."""
 
     label = "while_loop"
 
     def __init__(self, subgraphs, n: int, has_max: bool, maps, structure, spread,
-                 invariants, record: bool = False):
+                 invariants, record: bool = False, draws: list = ()):
         super().__init__(subgraphs)
         self.n, self.has_max, self.maps = n, has_max, maps
         self.structure, self.spread, self.invariants = structure, spread, invariants
-        self.record = record
+        self.record, self.draws = record, list(draws)
+        self.flat_invariants = [None] * n
         self.fresh = _passthrough_outputs(subgraphs[1])
 
     def run(self, xp, plans, arrays):
@@ -146,24 +148,40 @@ class _WhileOp(_ControlFlowOp):
         bcaps = [caps[j] for j in self.maps[1]]
         cplan, bplan = plans
         i = 0
-        states = []
+        states, drawn = [], []
         while mx is None or i < mx:
             if not bool(cplan(vals + ccaps)[0]):
                 break
             if self.record:
                 states.append(vals)
             vals = bplan(vals + bcaps)
+            if self.draws:
+                vals, d = vals[:n], vals[n:]
+                drawn.append(d)
             i += 1
         ins = arrays[:n]
         final = [v.copy() if (i and j in self.fresh) or any(v is a for a in ins) else v
                  for j, v in enumerate(vals)]
         if not self.record:
             return final
-        return final + [xp.asarray(i, np.int32)] + _stack_states(xp, states, arrays[:n])
+        nothing_drawn = [xp.zeros(s, dt) for s, dt in self.draws]
+        return (final + [xp.asarray(i, np.int32)] + _stack_rows(xp, states, arrays[:n]) +
+                _stack_rows(xp, drawn, nothing_drawn))
+
+    def output_shapes(self, entry: list) -> list:
+        """Static shapes of the outputs (None dims may change between calls), given the
+        loop variables' entry shapes; a variable without a shape invariant keeps its
+        run-time shape (None)."""
+        shapes = list(self.flat_invariants)
+        if self.record:
+            shapes += [()] + [(None,) + tuple(s) for s in entry]
+            shapes += [(None,) + tuple(s) for s, _ in self.draws]
+        return shapes
 
     def interpret(self, tensors, effects=True):
         if self.record:
-            return self._interpret_recorded(tensors)
+            return _rerun(self, tensors,
+                          self.output_shapes([_static_shape(t) for t in tensors[:self.n]]))
         n = self.n
         vals = list(tensors[:n])
         k = n + (1 if self.has_max else 0)
@@ -178,24 +196,13 @@ class _WhileOp(_ControlFlowOp):
                                shape_invariants=self.invariants))
 
 
-    def _interpret_recorded(self, tensors):
-        """The recording node again: inside a trace the same node is added; eagerly it
-        runs on the arrays (no tape differentiates a node that is replayed eagerly)."""
-        if _prim.TRACING:
-            entry = [_static_shape(t) for t in tensors[:self.n]]
-            return _emit(_prim.TRACING[-1], self, tensors,
-                         [None] * self.n + [()] + [(None,) + s for s in entry])
-        arrays = [t._value for t in tensors]
-        xp = _xp_of(arrays)
-        return [Tensor(a) for a in self.run(xp, self.plans(xp), arrays)]
 
-
-def _stack_states(xp, states: list, entry: list) -> list:
-    """Each loop variable's per-iteration entry values as one array (rows = iterations).
-    A loop that ran no iteration keeps its entry values as one row, so the backward
+def _stack_rows(xp, rows: list, first: list) -> list:
+    """Per position, the values of every iteration stacked (rows = iterations). A loop
+    that ran no iteration gets the one row ``first`` (the entry values), so the backward
     body (which never runs then) can still be traced on real values."""
-    rows = states or [entry]
-    return [xp.stack([s[j] for s in rows]) for j in range(len(entry))]
+    rows = rows or [first]
+    return [xp.stack([r[j] for r in rows]) for j in range(len(first))]
 
 
 def _traced_while(cond, body, loop_vars, spread, shape_invariants, maximum_iterations):
@@ -269,15 +276,15 @@ def _traced_while(cond, body, loop_vars, spread, shape_invariants, maximum_itera
                     "differentiated inside ember.function: its per-iteration values are "
                     "stacked for the gradient. Keep the shapes fixed, or compute this "
                     "gradient eagerly (outside ember.function).")
+    draws = _expose_draws(b.graph, "while_loop") if record else ()
     op = _WhileOp(subgraphs, len(flat), has_max, maps, loop_vars, spread,
-                  shape_invariants, record)
+                  shape_invariants, record, draws)
     n = len(flat)
-    history_shapes = [(None,) + _static_shape(t) for t in flat] if record else []
-    outs = _emit(parent, op, inputs + union,
-                 list(invariants) + ([()] if record else []) + history_shapes)
+    op.flat_invariants = list(invariants)
+    outs = _emit(parent, op, inputs + union, op.output_shapes([_static_shape(t) for t in flat]))
     if record:
-        outs, count, histories = outs[:n], outs[n], outs[n + 1:]
-        record_while(op, flat, union, outs, count, histories)
+        outs, count, rest = outs[:n], outs[n], outs[n + 1:]
+        record_while(op, flat, union, outs, count, rest[:n], rest[n:])
     if isinstance(loop_vars, (list, tuple, dict)):
         return nest.pack_sequence_as(loop_vars, outs)
     return outs[0]

@@ -29,7 +29,7 @@ from ...core.tensor import Tensor
 from ...ops import primitive as _prim
 from ...ops.primitive import primitive
 from ..interpret import run_graph
-from .common import _all_nodes, _is_inexact, _read_variables
+from .common import _is_inexact, _read_variables
 
 
 @primitive(name="history_row")
@@ -58,15 +58,10 @@ def _(gg, out, g, like, i):
 
 
 def record_while(op, loop_vars: list, union: list, outs: list, count: Tensor,
-                 histories: list) -> None:
+                 histories: list, drawn: list) -> None:
     """Put the while node on the active tapes as one multiple-results primitive whose
-    gradient is the backward loop over ``histories``."""
-    if any(n.kind == "host" for n in _all_nodes(op.subgraphs)):
-        raise NotImplementedError(
-            "ember.while_loop: a loop body with random ops (dropout, ember.random.*) "
-            "cannot be differentiated inside ember.function yet: re-running it for the "
-            "gradient would draw new random numbers. Draw them before the loop and pass "
-            "them in, or compute this gradient eagerly.")
+    gradient is the backward loop over ``histories`` (and the numbers ``drawn`` by the
+    body's random nodes, stacked the same way)."""
     variables = [v for v in _read_variables(op.subgraphs) if _prim._is_inexact(v._value)]
     for tape in _prim.ACTIVE_TAPES:       # as reading them in the body would have
         for v in variables:
@@ -91,7 +86,7 @@ def record_while(op, loop_vars: list, union: list, outs: list, count: Tensor,
             return tuple(out)
         sources = [union[k] if k < ncap else variables[k - ncap] for k in wanted]
         row_grads = [gs[n + 1 + j] for j in moving] if nested else None
-        grads = _backward_loop(body_graph, body_caps, count, histories, moving,
+        grads = _backward_loop(body_graph, body_caps, count, histories, drawn, moving,
                                [gs[j] for j in moving], sources, row_grads)
         for j, g in zip(moving, grads):
             out[j] = g
@@ -109,7 +104,7 @@ def record_while(op, loop_vars: list, union: list, outs: list, count: Tensor,
 
 
 def _backward_loop(body_graph, body_caps: list, count: Tensor, histories: list,
-                   moving: list, cotangents: list, sources: list,
+                   drawn: list, moving: list, cotangents: list, sources: list,
                    row_grads: list | None) -> list:
     """Cotangents of the loop's entry values (``moving`` variables) and of ``sources``,
     given the cotangents of its results (and, under nested tapes, of the history rows):
@@ -123,7 +118,9 @@ def _backward_loop(body_graph, body_caps: list, count: Tensor, histories: list,
         dv, acc = list(carry[:nm]), list(carry[nm:])
         row = maximum(i, 0)       # the body is traced on the first values of the loop
         state = [_history_row(h, row) for h in histories]
-        grads = _body_gradients(body_graph, state, body_caps, moving, dv, sources)
+        draws = dict(zip(body_graph.outputs[len(state):],
+                         [_history_row(d, row) for d in drawn]))
+        grads = _body_gradients(body_graph, state, body_caps, moving, dv, sources, draws)
         dv = grads[:nm]
         if row_grads is not None:
             dv = [add(d, _history_row(r, row)) for d, r in zip(dv, row_grads)]
@@ -140,8 +137,9 @@ def _backward_loop(body_graph, body_caps: list, count: Tensor, histories: list,
 
 
 def _body_gradients(graph, state: list, caps: list, moving: list, dv: Sequence,
-                    sources: list) -> list:
-    """One iteration pulled back: the body re-run on ``state`` under a tape, then the
+                    sources: list, draws: dict) -> list:
+    """One iteration pulled back: the body re-run on ``state`` (its random nodes giving
+    ``draws``) under a tape, then the
     gradients of its moving outputs (weighted by ``dv``) w.r.t. its moving inputs and
     ``sources`` (zeros where unconnected)."""
     from ...autodiff.tape import GradientTape
@@ -150,6 +148,6 @@ def _body_gradients(graph, state: list, caps: list, moving: list, dv: Sequence,
             tape.watch(state[j])
         for s in sources:
             tape.watch(s)
-        outs = run_graph(graph, state + caps, effects=False)
+        outs = run_graph(graph, state + caps, effects=False, draws=draws)
     return list(tape.gradient([outs[j] for j in moving], [state[j] for j in moving] + sources,
                               output_gradients=list(dv), unconnected_gradients="zero"))
