@@ -104,3 +104,20 @@ def test_subclassed_model():
     net2 = Net()
     net2.build((None, 3))
     assert net2.built and len(net2.weights) == 4
+
+
+def test_building_a_functional_model_runs_no_state_updates():
+    class Counter(keras.layers.Layer):
+        def build(self, input_shape):
+            self.n = self.add_weight(shape=(), initializer="zeros", trainable=False)
+
+        def call(self, x):
+            self.n.assign_add(1.0)
+            return x * 2.0
+
+    counter = Counter()
+    inp = keras.Input((3,))
+    model = keras.Model(inp, counter(inp))
+    assert float(counter.n.numpy()) == 0.0       # Keras builds symbolically: no call ran
+    model.predict(np.ones((2, 3), np.float32), verbose=0)
+    assert float(counter.n.numpy()) == 1.0

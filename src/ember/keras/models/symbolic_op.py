@@ -71,6 +71,9 @@ def _run_for_shapes(layer, args, kwargs, fill):
     if "training" in dkwargs or getattr(layer, "_call_has_training", False):
         dkwargs["training"] = False  # shapes only: no state updates, no dropout
     saved = list(getattr(layer, "_losses", []))
+    # a shapes-only run must leave no trace: what call() assigns is put back (Keras
+    # builds symbolically and runs no call at all)
+    values = [(v, ember.identity(v.value)) for v in getattr(layer, "variables", ())]
     try:
         if hasattr(layer, "_eager_call"):
             return layer._eager_call(dargs, dkwargs)
@@ -79,6 +82,8 @@ def _run_for_shapes(layer, args, kwargs, fill):
         if hasattr(layer, "_clear_losses"):
             layer._clear_losses()
             layer._losses = saved
+        for v, value in values:
+            v.assign(value)
 
 
 def infer_output_spec(layer, args: tuple, kwargs: dict) -> Any:
