@@ -35,12 +35,10 @@ class OperationLayer(Layer):
             getattr(self.fn, "__name__", ""))
         if name is None:
             return None
-        import ember
-        if not hasattr(ember.keras.ops, name):
+        from ...ops.keras_op_names import KERAS_OPS
+        if name not in KERAS_OPS or _keras_function(name) is None:
             return None
-        class_name = "".join(part.capitalize() for part in name.split("_"))
-        module = "keras.src.ops.nn" if hasattr(ember.keras.ops.nn, name) else \
-            "keras.src.ops.numpy"
+        module, class_name = KERAS_OPS[name]
         config = {"name": self.name, **dict(getattr(self.fn, "kwargs", {}))}
         return {"module": module, "class_name": class_name, "config": config,
                 "registered_name": class_name}
@@ -49,10 +47,12 @@ class OperationLayer(Layer):
     def from_keras_op(cls, class_name: str, config: dict) -> "OperationLayer":
         """The layer for a Keras operation envelope (``keras.src.ops.*``): the
         ``keras.ops`` function named like the class, with the config's arguments."""
-        import ember
         from ...ops import _dispatch
-        name = "".join("_" + c.lower() if c.isupper() else c for c in class_name).lstrip("_")
-        fn = getattr(ember.keras.ops, name, None)
+        from ...ops.keras_op_names import KERAS_OPS
+        names = [n for n, (_, c) in KERAS_OPS.items() if c == class_name]
+        name = names[0] if names else \
+            "".join("_" + c.lower() if c.isupper() else c for c in class_name).lstrip("_")
+        fn = _keras_function(name)
         if fn is None:
             raise ValueError(f"Unknown Keras operation '{class_name}' (keras.ops.{name} does "
                              "not exist in Ember)")
@@ -80,6 +80,16 @@ class OperationLayer(Layer):
         if fn is None:
             raise ValueError(f"Unknown operation {config['function']!r} in config")
         return cls(fn, name=config.get("name"))
+
+
+def _keras_function(name: str):
+    """``keras.ops.<name>``, or ``keras.ops.image.<name>`` (image ops live only there)."""
+    import ember
+    ops = ember.keras.ops
+    fn = getattr(ops, name, None)
+    if fn is None and hasattr(ops, "image"):
+        fn = getattr(ops.image, name, None)
+    return fn
 
 
 # Ember ops that Python operators on KerasTensors record -> the keras.ops name Keras uses
