@@ -1,7 +1,7 @@
 """A layer that applies one Ember function: what ``x + y`` on KerasTensors records."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ...models.layer import Layer
 
@@ -44,7 +44,7 @@ class OperationLayer(Layer):
                 "registered_name": class_name}
 
     @classmethod
-    def from_keras_op(cls, class_name: str, config: dict) -> "OperationLayer":
+    def from_keras_op(cls, class_name: str, config: dict) -> OperationLayer:
         """The layer for a Keras operation envelope (``keras.src.ops.*``): the
         ``keras.ops`` function named like the class, with the config's arguments."""
         from ...ops import _dispatch
@@ -68,7 +68,7 @@ class OperationLayer(Layer):
         return {"name": self.name, "function": fn_name}
 
     @classmethod
-    def from_config(cls, config: dict) -> "OperationLayer":
+    def from_config(cls, config: dict) -> OperationLayer:
         import ember
         if config.get("module") == "keras.ops":
             from ...ops import _dispatch
