@@ -83,6 +83,8 @@ MATH = {**ELEMENTWISE, **REDUCTION, **SORTING,
         **names("ember.ops.linalg", "l2_normalize")}
 MATH.update(names("ember.ops.sorting", "top_k", "in_top_k"))
 MATH.update(names("ember.ops.linalg", "matmul"))
+MATH.update(names("ember.ops.special_functions", "bessel_i0", "bessel_i1", "nextafter",
+                  "real", "imag", "conj"))
 NN_NAMESPACE = {**ACTIVATIONS, **NN, **CONV, **POOL, **DROPOUT,
                 **names(_EW, "sigmoid", "tanh"), **names("ember.ops.sorting", "top_k",
                                                             "in_top_k"),
