@@ -83,6 +83,11 @@ MATH = {**ELEMENTWISE, **REDUCTION, **SORTING,
         **names("ember.ops.linalg", "l2_normalize")}
 MATH.update(names("ember.ops.sorting", "top_k", "in_top_k"))
 MATH.update(names("ember.ops.linalg", "matmul"))
+MATH.update(names("ember.ops.special_erfinv", "erfinv"))
+MATH.update(names("ember.ops.segment", "segment_sum", "segment_max", "segment_min",
+                  "segment_prod", unsorted_segment_sum="segment_sum",
+                  unsorted_segment_max="segment_max", unsorted_segment_min="segment_min",
+                  unsorted_segment_prod="segment_prod"))
 MATH.update(names("ember.ops.special_functions", "bessel_i0", "bessel_i1", "nextafter",
                   "real", "imag", "conj"))
 NN_NAMESPACE = {**ACTIVATIONS, **NN, **CONV, **POOL, **DROPOUT,

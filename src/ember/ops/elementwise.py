@@ -671,5 +671,11 @@ def xlogy(x, y, name=None):
 
 
 def erfc(x, name=None):
-    """``1 - erf(x)``."""
-    return 1.0 - erf(x)
+    """``1 - erf(x)``, without the cancellation of that formula for large ``x``.
+
+    >>> import ember
+    >>> float(ember.math.erfc(ember.constant(5.0)))
+    1.53745982...e-12
+    """
+    from .special_erfinv import erfc as _erfc
+    return _erfc(x)

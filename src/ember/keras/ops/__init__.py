@@ -128,3 +128,4 @@ from .numpy import (  # noqa: F401
 # the rest of Keras's ops, one module per family (each lists its names in __all__)
 from .numpy_bitwise import *  # noqa: E402, F401, F403
 from .numpy_elementwise import *  # noqa: E402, F401, F403
+from .math import *  # noqa: E402, F401, F403
