@@ -110,6 +110,7 @@ TOP = {**ELEMENTWISE, **REDUCTION, **SORTING, **CREATION, **SHAPE, **INDEXING,
        **names("ember.ops.bitwise", "bitwise_and", "bitwise_or", "bitwise_xor", "invert",
                "left_shift", "right_shift"),
        }
+TOP.update(names("ember.ops.bitcast", "bitcast"))
 TOP.update({
     "math": "ember.math:", "nn": "ember.nn:", "linalg": "ember.linalg:",
     "random": "ember.random:", "raw_ops": "ember.raw_ops:", "errors": "ember.core.errors:", "nest": "ember.core.nest:",

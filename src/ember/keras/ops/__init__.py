@@ -129,3 +129,5 @@ from .numpy import (  # noqa: F401
 from .numpy_bitwise import *  # noqa: E402, F401, F403
 from .numpy_elementwise import *  # noqa: E402, F401, F403
 from .math import *  # noqa: E402, F401, F403
+from .numpy_arrays import *  # noqa: E402, F401, F403
+from .numpy_windows import *  # noqa: E402, F401, F403
