@@ -98,6 +98,7 @@ NN_NAMESPACE = {**ACTIVATIONS, **NN, **CONV, **POOL, **DROPOUT,
                 **names("ember.ops.rnn_cells", "lstm_sequence", "gru_sequence",
                         "simple_rnn_sequence")}
 LINALG_NAMESPACE = {**LINALG, **names("ember.ops.creation", "eye"),
+                    **names("ember.ops.linalg_extra", "eig"),
                     **names("ember.ops.linalg", "adjoint")}
 RANDOM_NAMESPACE = RANDOM
 RAW_OPS_NAMESPACE = {**names("ember.ops.training", "apply_adam", "apply_gradient_descent",
@@ -111,6 +112,7 @@ TOP = {**ELEMENTWISE, **REDUCTION, **SORTING, **CREATION, **SHAPE, **INDEXING,
                "left_shift", "right_shift"),
        }
 TOP.update(names("ember.ops.bitcast", "bitcast"))
+TOP.update(names("ember.ops.linalg_extra", "tensor_scatter_nd_max", "tensor_scatter_nd_min"))
 TOP.update({
     "math": "ember.math:", "nn": "ember.nn:", "linalg": "ember.linalg:",
     "random": "ember.random:", "raw_ops": "ember.raw_ops:", "errors": "ember.core.errors:", "nest": "ember.core.nest:",

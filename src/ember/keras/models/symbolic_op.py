@@ -33,10 +33,17 @@ class Node:
         return not self.input_tensors
 
 
-def _dummy(spec: Any, fill: int):
+def _dummy(spec: Any, fill: int, eye: bool = False):
+    """A stand-in value for ``spec``: zeros with None dims as ``fill``; with ``eye``
+    identity matrices in the last two dims where they are square (ones elsewhere), for
+    ops that need an invertible (or positive definite) matrix."""
     if isinstance(spec, KerasTensor):
         shape = tuple(fill if d is None else d for d in spec.shape)
-        return ember.zeros(shape, dtype=spec.dtype)
+        if not eye:
+            return ember.zeros(shape, dtype=spec.dtype)
+        if len(shape) >= 2 and shape[-1] == shape[-2]:
+            return ember.broadcast_to(ember.eye(shape[-1], dtype=spec.dtype), shape)
+        return ember.ones(shape, dtype=spec.dtype)
     return spec
 
 
@@ -66,8 +73,19 @@ def _merge_specs(a: Any, b: Any) -> Any:
 
 
 def _run_for_shapes(layer, args, kwargs, fill):
-    dargs = _map(lambda s: _dummy(s, fill), args)
-    dkwargs = {k: _map(lambda s: _dummy(s, fill), v) for k, v in kwargs.items()}
+    """The layer's outputs on stand-in values (zeros; identities if zeros fail)."""
+    try:
+        return _run_on(layer, args, kwargs, fill, eye=False)
+    except Exception as first:     # e.g. a singular matrix: try invertible values
+        try:
+            return _run_on(layer, args, kwargs, fill, eye=True)
+        except Exception:
+            raise first from None  # the failure on zeros is the one to report
+
+
+def _run_on(layer, args, kwargs, fill, eye):
+    dargs = _map(lambda s: _dummy(s, fill, eye), args)
+    dkwargs = {k: _map(lambda s: _dummy(s, fill, eye), v) for k, v in kwargs.items()}
     if "training" in dkwargs or getattr(layer, "_call_has_training", False):
         dkwargs["training"] = False  # shapes only: no state updates, no dropout
     saved = list(getattr(layer, "_losses", []))

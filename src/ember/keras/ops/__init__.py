@@ -131,3 +131,6 @@ from .numpy_elementwise import *  # noqa: E402, F401, F403
 from .math import *  # noqa: E402, F401, F403
 from .numpy_arrays import *  # noqa: E402, F401, F403
 from .numpy_windows import *  # noqa: E402, F401, F403
+from . import linalg  # noqa: E402, F401
+from .core_extra import *  # noqa: E402, F401, F403
+from .linalg import *  # noqa: E402, F401, F403
