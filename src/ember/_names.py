@@ -84,6 +84,7 @@ MATH = {**ELEMENTWISE, **REDUCTION, **SORTING,
 MATH.update(names("ember.ops.sorting", "top_k", "in_top_k"))
 MATH.update(names("ember.ops.linalg", "matmul"))
 MATH.update(names("ember.ops.special_erfinv", "erfinv"))
+MATH.update(names("ember.ops.order_statistics", "bincount"))
 MATH.update(names("ember.ops.segment", "segment_sum", "segment_max", "segment_min",
                   "segment_prod", unsorted_segment_sum="segment_sum",
                   unsorted_segment_max="segment_max", unsorted_segment_min="segment_min",
@@ -112,6 +113,7 @@ TOP = {**ELEMENTWISE, **REDUCTION, **SORTING, **CREATION, **SHAPE, **INDEXING,
                "left_shift", "right_shift"),
        }
 TOP.update(names("ember.ops.bitcast", "bitcast"))
+TOP.update(names("ember.ops.order_statistics", "searchsorted"))
 TOP.update(names("ember.ops.linalg_extra", "tensor_scatter_nd_max", "tensor_scatter_nd_min"))
 TOP.update({
     "math": "ember.math:", "nn": "ember.nn:", "linalg": "ember.linalg:",

@@ -134,3 +134,5 @@ from .numpy_windows import *  # noqa: E402, F401, F403
 from . import linalg  # noqa: E402, F401
 from .core_extra import *  # noqa: E402, F401, F403
 from .linalg import *  # noqa: E402, F401, F403
+from .numpy_nan import *  # noqa: E402, F401, F403
+from .numpy_stats import *  # noqa: E402, F401, F403
