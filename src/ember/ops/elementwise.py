@@ -51,6 +51,9 @@ def multiply(xp, x, y):
 
 @multiply.vjp
 def _(g, out, x, y):
+    if x.dtype.is_complex or y.dtype.is_complex:    # TF's convention: g * conj(other)
+        from .special_functions import conj
+        return g * conj(y), g * conj(x)
     return g * y, g * x
 
 
@@ -61,6 +64,9 @@ def divide(xp, x, y):
 
 @divide.vjp
 def _(g, out, x, y):
+    if x.dtype.is_complex or y.dtype.is_complex:
+        from .special_functions import conj
+        return g / conj(y), -g * conj(out) / conj(y)
     return g / y, -g * out / y
 
 

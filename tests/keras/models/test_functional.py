@@ -121,3 +121,18 @@ def test_building_a_functional_model_runs_no_state_updates():
     assert float(counter.n.numpy()) == 0.0       # Keras builds symbolically: no call ran
     model.predict(np.ones((2, 3), np.float32), verbose=0)
     assert float(counter.n.numpy()) == 1.0
+
+
+def test_more_python_operators_on_keras_tensors_record_ops():
+    inp = keras.Input((3,))
+    model = keras.Model(inp, [inp // 2.0, inp % 2.0, 7.0 % inp, (inp > 1.0) & (inp < 4.0),
+                              (inp > 3.0) | ~(inp > 0.0), (inp > 1.0) ^ (inp > 2.0)])
+    x = np.array([[-1.5, 2.5, 3.5]], np.float32)
+    got = [np.asarray(o) for o in model(x)]
+    want = [x // 2.0, x % 2.0, 7.0 % x, (x > 1) & (x < 4), (x > 3) | ~(x > 0),
+            (x > 1) ^ (x > 2)]
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w)
+    again = keras.Model.from_config(model.get_config())
+    for g, w in zip(again(x), want):
+        np.testing.assert_allclose(np.asarray(g), w)

@@ -39,6 +39,7 @@ def _x():
 
 
 def test_op_layers_are_written_in_keras_form():
+    keras.backend.clear_session()           # op names count from "add", as in a new session
     layers = json.loads(_model().to_json())["config"]["layers"][2:]
     got = [{k: layer[k] for k in ("module", "class_name", "config", "registered_name")}
            for layer in layers]

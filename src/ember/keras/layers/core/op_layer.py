@@ -14,7 +14,11 @@ class OperationLayer(Layer):
     """
 
     def __init__(self, fn: Callable, name: str | None = None, **kwargs):
-        super().__init__(name=name or getattr(fn, "__name__", "operation"), **kwargs)
+        if name is None:        # unique per model, as Keras names its operations
+            from ...utils.naming import uniquify
+            name = uniquify(getattr(fn, "_keras_op_name", None) or
+                            getattr(fn, "__name__", "operation"))
+        super().__init__(name=name, **kwargs)
         self.fn = fn
         self.built = True
 
@@ -72,7 +76,7 @@ class OperationLayer(Layer):
         import ember
         if config.get("module") == "keras.ops":
             from ...ops import _dispatch
-            fn = getattr(ember.keras.ops, config["function"], None)
+            fn = _keras_function(config["function"])
             if fn is not None and config.get("fn_kwargs"):
                 fn = _dispatch.BoundOp(fn, config["fn_kwargs"])
         else:
@@ -96,4 +100,7 @@ def _keras_function(name: str):
 _OPERATOR_OPS = {"add": "add", "subtract": "subtract", "multiply": "multiply",
                  "divide": "true_divide", "truediv": "true_divide", "negative": "negative",
                  "pow": "power", "matmul": "matmul", "floordiv": "floor_divide",
-                 "floormod": "mod", "abs": "absolute"}
+                 "floormod": "mod", "abs": "absolute", "logical_and": "logical_and",
+                 "logical_or": "logical_or", "logical_xor": "logical_xor",
+                 "logical_not": "logical_not", "less": "less", "less_equal": "less_equal",
+                 "greater": "greater", "greater_equal": "greater_equal"}
