@@ -136,3 +136,7 @@ from .core_extra import *  # noqa: E402, F401, F403
 from .linalg import *  # noqa: E402, F401, F403
 from .numpy_nan import *  # noqa: E402, F401, F403
 from .numpy_stats import *  # noqa: E402, F401, F403
+from . import image  # noqa: E402, F401
+from .nn_conv import *  # noqa: E402, F401, F403
+from .nn_ctc import *  # noqa: E402, F401, F403
+from .nn_extra import *  # noqa: E402, F401, F403

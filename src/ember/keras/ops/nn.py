@@ -161,3 +161,8 @@ def normalize(x: Any, axis: int = -1, order: int = 2, epsilon: float | None = No
         return x * ember.math.rsqrt(ember.maximum(sq, ember.cast(eps, x.dtype)))
     norm = ember.reduce_sum(ember.abs(x) ** order, axis=axis, keepdims=True) ** (1.0 / order)
     return x / ember.maximum(norm, ember.cast(eps, x.dtype))
+
+# the rest of Keras's nn ops live in their own modules; keras.ops.nn shows them all
+from .nn_conv import *  # noqa: E402, F401, F403
+from .nn_ctc import *  # noqa: E402, F401, F403
+from .nn_extra import *  # noqa: E402, F401, F403

@@ -704,3 +704,11 @@ def convert_to_numpy(x: Any) -> np.ndarray:
 def stop_gradient(variable: Any) -> ember.Tensor:
     """The same values, with no gradient flowing back. ``keras.ops.stop_gradient(x)``."""
     return ember.stop_gradient(_t(variable))
+
+# the rest of Keras's NumPy-style ops live in their own modules; keras.ops.numpy shows them
+from .numpy_arrays import *  # noqa: E402, F401, F403
+from .numpy_bitwise import *  # noqa: E402, F401, F403
+from .numpy_elementwise import *  # noqa: E402, F401, F403
+from .numpy_nan import *  # noqa: E402, F401, F403
+from .numpy_stats import *  # noqa: E402, F401, F403
+from .numpy_windows import *  # noqa: E402, F401, F403
