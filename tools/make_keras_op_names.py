@@ -13,7 +13,7 @@ import ast
 import subprocess
 import sys
 
-MODULES = ("numpy", "nn", "core", "math", "linalg", "image")
+MODULES = ("numpy", "nn", "core", "math", "linalg", "image", "einops")
 
 
 def classes_of(tree: ast.Module) -> set:

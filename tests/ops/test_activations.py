@@ -330,3 +330,12 @@ def test_softmax_wide_range_rows_fall_back_to_per_row_shift():
     assert np.isfinite(got).all()
     x[2, 3] = np.nan
     assert np.isnan(nn.softmax(ember.constant(x)).numpy()[2]).all()
+
+
+@pytest.mark.parametrize("fn", [nn.softplus, ember.math.log_sigmoid, nn.sigmoid, nn.silu,
+                                nn.gelu, nn.elu, nn.softsign])
+def test_scalar_inputs(fn):
+    for v in (-3.0, 0.0, 2.5):
+        assert fn(ember.constant(v)).shape == ()
+        np.testing.assert_allclose(float(fn(ember.constant(v))),
+                                   float(fn(ember.constant([v]))[0]), rtol=1e-6)

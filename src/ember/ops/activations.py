@@ -59,6 +59,8 @@ def _blockwise(xp, fn, *arrays):
     """``fn(*arrays)`` for same-shaped arrays, computed on cache-sized blocks when they
     are large NumPy arrays (the same result, a fraction of the memory traffic)."""
     x = arrays[0]
+    if x.ndim == 0:     # NumPy ufuncs give scalars for 0-d arrays; the blocks write out=
+        return fn(*[a.reshape(1) if a.ndim == 0 else a for a in arrays]).reshape(())
     if xp is not np or x.size <= _BLOCK or any(a.shape != x.shape for a in arrays[1:]):
         return fn(*arrays)
     flats = [a.reshape(-1) for a in arrays]

@@ -140,3 +140,4 @@ from . import image  # noqa: E402, F401
 from .nn_conv import *  # noqa: E402, F401, F403
 from .nn_ctc import *  # noqa: E402, F401, F403
 from .nn_extra import *  # noqa: E402, F401, F403
+from .einops import rearrange  # noqa: E402, F401

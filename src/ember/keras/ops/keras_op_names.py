@@ -238,6 +238,7 @@ KERAS_OPS = {
     'rad2deg': ('keras.src.ops.numpy', 'Rad2deg'),
     'ravel': ('keras.src.ops.numpy', 'Ravel'),
     'real': ('keras.src.ops.numpy', 'Real'),
+    'rearrange': ('keras.src.ops.einops', 'Rearrange'),
     'reciprocal': ('keras.src.ops.numpy', 'Reciprocal'),
     'reconstruct_patches': ('keras.src.ops.image', 'ReconstructPatches'),
     'relu': ('keras.src.ops.nn', 'Relu'),

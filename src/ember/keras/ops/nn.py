@@ -10,12 +10,12 @@ from typing import Any
 
 import ember
 
+from .. import config as _config
 from ._dispatch import axes as _axes
 from ._dispatch import float_t as _f
 from ._dispatch import keras_op
 from ._dispatch import t as _t
 
-_EPSILON = 1e-7  # keras.config.epsilon()
 
 
 def _act(name: str, fn, doc: str):
@@ -103,7 +103,8 @@ def categorical_crossentropy(target: Any, output: Any, from_logits: bool = False
     if from_logits:
         return -ember.reduce_sum(target * log_softmax(output, axis=axis), axis=axis)
     output = output / ember.reduce_sum(output, axis=axis, keepdims=True)
-    output = ember.clip_by_value(output, _EPSILON, 1.0 - _EPSILON)
+    eps = _config.epsilon()
+    output = ember.clip_by_value(output, eps, 1.0 - eps)
     return -ember.reduce_sum(target * ember.log(output), axis=axis)
 
 
@@ -132,7 +133,8 @@ def binary_crossentropy(target: Any, output: Any, from_logits: bool = False):
     _check_same_shape(target, output, "binary_crossentropy")
     if from_logits:
         return ember.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
-    output = ember.clip_by_value(output, _EPSILON, 1.0 - _EPSILON)
+    eps = _config.epsilon()
+    output = ember.clip_by_value(output, eps, 1.0 - eps)
     return -(target * ember.log(output) + (1.0 - target) * ember.log(1.0 - output))
 
 
@@ -155,12 +157,15 @@ def normalize(x: Any, axis: int = -1, order: int = 2, epsilon: float | None = No
     x = _f(x)
     if not isinstance(order, int) or order < 1:
         raise ValueError(f"normalize: `order` must be an int >= 1, received order={order}")
-    eps = _EPSILON if epsilon is None else epsilon
-    if order == 2:
+    if x.ndim == 0:
+        x = ember.expand_dims(x, 0)
+    eps = _config.epsilon() if epsilon is None else epsilon
+    if order == 2:     # the squared norm is floored at eps^2 (finite gradient at 0)
         sq = ember.reduce_sum(ember.square(x), axis=axis, keepdims=True)
-        return x * ember.math.rsqrt(ember.maximum(sq, ember.cast(eps, x.dtype)))
+        return x * ember.math.rsqrt(ember.maximum(sq, ember.cast(eps * eps, x.dtype)))
     norm = ember.reduce_sum(ember.abs(x) ** order, axis=axis, keepdims=True) ** (1.0 / order)
     return x / ember.maximum(norm, ember.cast(eps, x.dtype))
+
 
 # the rest of Keras's nn ops live in their own modules; keras.ops.nn shows them all
 from .nn_conv import *  # noqa: E402, F401, F403
