@@ -12,7 +12,6 @@ tensor's dtype. 64-bit dtypes are kept, as on Keras's TensorFlow backend.
 """
 from __future__ import annotations
 
-import functools
 import math
 from typing import Any
 
@@ -24,6 +23,7 @@ from ember.ops import special_functions as _sf
 
 from ._dispatch import keras_op
 from ._dispatch import t as _t
+from ._dtypes import result_type
 
 __all__ = [
     "allclose", "angle", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
@@ -36,53 +36,8 @@ __all__ = [
 ]
 
 # ---- Keras's dtype promotion ------------------------------------------------------------
-# Each dtype and the dtypes directly above it in Keras's (JAX's) promotion lattice. "int"
-# and "float" are the weak types of Python scalars: they rank below every sized dtype of
-# their kind, so ``int8 tensor + 3`` stays int8.
-_ABOVE = {
-    "bool": ("int",),
-    "int": ("uint8", "int8", "complex64"),
-    "uint8": ("uint16", "int16"),
-    "uint16": ("uint32", "int32"),
-    "uint32": ("uint64", "int64"),
-    "uint64": ("float",),
-    "int8": ("int16",),
-    "int16": ("int32",),
-    "int32": ("int64",),
-    "int64": ("float",),
-    "float": ("bfloat16", "float16"),
-    "bfloat16": ("float32",),
-    "float16": ("float32",),
-    "float32": ("float64", "complex64"),
-    "float64": ("complex128",),
-    "complex64": ("complex128",),
-    "complex128": (),
-}
-
-
-def _at_or_above(dtype: str) -> frozenset:
-    seen, todo = {dtype}, [dtype]
-    while todo:
-        for up in _ABOVE[todo.pop()]:
-            if up not in seen:
-                seen.add(up)
-                todo.append(up)
-    return frozenset(seen)
-
-
-_UPPER = {d: _at_or_above(d) for d in _ABOVE}
-_WEAK_NAME = {"b": "bool", "i": "int", "u": "int", "f": "float"}
+_WEAK = {"b": "bool", "i": int, "u": int, "f": float}
 _FLOAT = ("float32", True)  # Keras's ``float`` argument of result_type: a weak float
-
-
-@functools.lru_cache(maxsize=256)
-def _join(nodes: frozenset) -> str:
-    """The least dtype of the lattice at or above all of ``nodes``."""
-    common = frozenset.intersection(*(_UPPER[n] for n in nodes))
-    for candidate in common:
-        if common <= _UPPER[candidate]:
-            return candidate
-    raise TypeError(f"No common dtype for {sorted(nodes)}")
 
 
 def _kind(dtype: str) -> str:
@@ -95,16 +50,9 @@ def _kind(dtype: str) -> str:
 
 def _result_type(*specs: tuple) -> str:
     """Keras's ``result_type`` of ``(dtype, weak)`` pairs, keeping 64-bit dtypes."""
-    names = [d for d, _ in specs]
-    for d in names:
-        if d not in _ABOVE:
-            raise TypeError(f"Unsupported dtype {d!r} for Keras type promotion")
     if all(w for _, w in specs):  # only Python scalars: their default dtypes
-        return _join(frozenset(names))
-    nodes = frozenset(_WEAK_NAME.get(_kind(d), d) if w and d != "bool" else d
-                      for d, w in specs)
-    out = _join(nodes)
-    return {"int": "int32", "float": "float32"}.get(out, out)
+        return result_type(*[d for d, _ in specs])
+    return result_type(*[_WEAK.get(_kind(d), d) if w else d for d, w in specs])
 
 
 def _spec(x: Any, weak_scalars: bool = False) -> tuple:

@@ -17,7 +17,6 @@ depends on the values (``unique`` without ``size``, ``bincount``) run eagerly on
 from __future__ import annotations
 
 import builtins
-import functools
 from typing import Any
 
 import numpy as np
@@ -27,6 +26,7 @@ from ember.ops import order_statistics as _order
 
 from ._dispatch import keras_op
 from ._dispatch import t as _t
+from ._dtypes import result_type
 
 __all__ = [
     "argpartition", "average", "bincount", "corrcoef", "correlate", "count_nonzero",
@@ -34,38 +34,7 @@ __all__ = [
     "searchsorted", "trapezoid", "unique",
 ]
 
-# ---- Keras's dtype promotion ------------------------------------------------------------
-# The dtypes directly above each one in Keras's (JAX's) promotion lattice. "int" and
-# "float" stand for the weakly typed Python scalars (``result_type(x.dtype, float)``).
-_UP = {
-    "bool": ("int",), "int": ("uint8", "int8"),
-    "uint8": ("uint16", "int16"), "uint16": ("uint32", "int32"),
-    "uint32": ("uint64", "int64"), "uint64": ("float",),
-    "int8": ("int16",), "int16": ("int32",), "int32": ("int64",), "int64": ("float",),
-    "float": ("bfloat16", "float16"), "bfloat16": ("float32",), "float16": ("float32",),
-    "float32": ("float64", "complex64"), "float64": ("complex128",),
-    "complex64": ("complex128",), "complex128": (),
-}
-
-
-@functools.cache
-def _upper(dtype: str) -> frozenset:
-    """``dtype`` and every dtype above it in the lattice."""
-    out = {dtype}
-    for d in _UP[dtype]:
-        out |= _upper(d)
-    return frozenset(out)
-
-
-@functools.cache
-def _result_type(*dtypes: Any) -> str:
-    """Keras's ``result_type`` of dtype names and the weak Python types ``int``/``float``,
-    keeping 64-bit dtypes (Keras's TensorFlow backend)."""
-    names = [{int: "int", float: "float"}.get(d, d) if isinstance(d, type) else str(d)
-             for d in dtypes]
-    common = frozenset.intersection(*(_upper(n) for n in names))
-    join = next(d for d in common if common <= _upper(d))
-    return {"int": "int32", "float": "float32"}.get(join, join)
+_result_type = result_type     # Keras's promotion of dtypes and weak int/float
 
 
 def _float_dtype(x: ember.Tensor) -> str:
