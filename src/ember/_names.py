@@ -113,6 +113,7 @@ TOP = {**ELEMENTWISE, **REDUCTION, **SORTING, **CREATION, **SHAPE, **INDEXING,
                "left_shift", "right_shift"),
        }
 TOP.update(names("ember.ops.bitcast", "bitcast"))
+TOP.update(names("ember.ops.tensor_array", "TensorArray"))
 TOP.update(names("ember.ops.order_statistics", "searchsorted"))
 TOP.update(names("ember.ops.linalg_extra", "tensor_scatter_nd_max", "tensor_scatter_nd_min"))
 TOP.update({

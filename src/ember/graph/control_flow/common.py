@@ -39,13 +39,15 @@ def _leaf_to_tensor(x: Any, op: str, what: str) -> Any:
 
 def _to_tensors(struct: Any, op: str, what: str) -> Any:
     flat = [_leaf_to_tensor(x, op, what) for x in nest.flatten(struct)]
-    if not isinstance(struct, (list, tuple, dict)):
+    if not nest.is_nested(struct):
         return flat[0]
     return nest.pack_sequence_as(struct, flat)
 
 
 def _structure(s: Any, top_sequence_type: bool = True) -> Any:
     """A hashable picture of a nest: containers and their keys, leaves as 'T'."""
+    if nest.is_composite(s):
+        return (type(s).__name__, _structure(s._nest_components()))
     if isinstance(s, dict):
         return ("dict", tuple((k, _structure(s[k])) for k in sorted(s)))
     if isinstance(s, (list, tuple)):
@@ -109,7 +111,7 @@ def _merge_shapes(a: tuple, b: tuple):
 
 
 def _pack(structure: Any, flat: list) -> Any:
-    if not isinstance(structure, (list, tuple, dict)):
+    if not nest.is_nested(structure):
         return flat[0]
     return nest.pack_sequence_as(structure, flat)
 

@@ -113,8 +113,8 @@ def _body_result(out: Any, loop_vars: Any, spread: bool, traced_shapes) -> Any:
                 f"ember.while_loop: loop variable {k} enters the loop as "
                 f"{a.dtype.name}{list(_static_shape(a))} but body returns "
                 f"{_describe(b)}; its dtype must stay the same")
-    return nest.pack_sequence_as(loop_vars, flat_out) if isinstance(
-        loop_vars, (list, tuple, dict)) else flat_out[0]
+    return nest.pack_sequence_as(loop_vars, flat_out) if nest.is_nested(
+        loop_vars) else flat_out[0]
 
 
 class _WhileOp(_ControlFlowOp):
@@ -227,8 +227,8 @@ def _traced_while(cond, body, loop_vars, spread, shape_invariants, maximum_itera
              enumerate(zip(flat, invariants))]
 
     def args(phs):
-        packed = nest.pack_sequence_as(loop_vars, phs) if isinstance(
-            loop_vars, (list, tuple, dict)) else phs[0]
+        packed = nest.pack_sequence_as(loop_vars, phs) if nest.is_nested(
+            loop_vars) else phs[0]
         return tuple(packed) if spread else (packed,)
 
     c = _trace_subgraph(parent, "while_cond", cond, args, specs, "while_loop", "cond")
@@ -285,7 +285,7 @@ def _traced_while(cond, body, loop_vars, spread, shape_invariants, maximum_itera
     if record:
         outs, count, rest = outs[:n], outs[n], outs[n + 1:]
         record_while(op, flat, union, outs, count, rest[:n], rest[n:])
-    if isinstance(loop_vars, (list, tuple, dict)):
+    if nest.is_nested(loop_vars):
         return nest.pack_sequence_as(loop_vars, outs)
     return outs[0]
 
