@@ -97,3 +97,38 @@ def test_real_keras_loads_ember_op_layers_and_the_other_way(tmp_path):
     loaded = keras.models.load_model(tmp_path / "keras.keras")
     np.testing.assert_allclose(loaded.predict(_x(), verbose=0), np.load(tmp_path / "ky.npy"),
                                atol=1e-5)
+
+
+def _settings_model():
+    inputs = keras.Input((8, 8, 3))
+    small = keras.ops.image.resize(inputs, (4, 4))          # size passed by position
+    return keras.Model(inputs, keras.ops.sum(keras.ops.saturate_cast(small, "float16"), 1))
+
+
+def test_positional_settings_are_saved_in_the_op_config_as_keras_does():
+    layers = json.loads(_settings_model().to_json())["config"]["layers"][1:]
+    configs = {layer["class_name"]: layer["config"] for layer in layers}
+    assert configs["Resize"]["size"] == [4, 4]
+    assert configs["SaturateCast"]["dtype"] == "float16"
+    assert configs["Sum"]["axis"] == 1
+    assert all(len(layer["inbound_nodes"][0]["args"]) == 1 for layer in layers)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("keras") is None
+                    or importlib.util.find_spec("h5py") is None,
+                    reason="real Keras is not installed")
+def test_real_keras_loads_ops_with_positional_settings(tmp_path):
+    model = _settings_model()
+    x = np.random.default_rng(0).normal(size=(2, 8, 8, 3)).astype("float32")
+    model.save(tmp_path / "ember.keras")
+    np.save(tmp_path / "x.npy", x)
+    np.save(tmp_path / "y.npy", model(x).numpy().astype("float32"))
+    script = textwrap.dedent(f"""
+        import numpy as np, keras
+        d = {str(tmp_path)!r}
+        m = keras.models.load_model(d + "/ember.keras")
+        out = np.asarray(m(np.load(d + "/x.npy"))).astype("float32")
+        assert np.allclose(out, np.load(d + "/y.npy"), atol=1e-2), abs(out - np.load(d + "/y.npy")).max()
+    """)
+    env = dict(os.environ, KERAS_BACKEND="numpy")
+    subprocess.run([sys.executable, "-c", script], check=True, env=env, timeout=300)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +40,7 @@ def keras_op(fn: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if any_symbolic(args, kwargs):
             from ..models.symbolic_op import symbolic_call
+            args, kwargs = _settings_by_name(fn, args, kwargs)
             tensor_kwargs = {k: v for k, v in kwargs.items() if any_symbolic(v)}
             const_kwargs = {k: v for k, v in kwargs.items() if k not in tensor_kwargs}
             target = BoundOp(wrapper, const_kwargs) if const_kwargs else wrapper
@@ -47,6 +49,30 @@ def keras_op(fn: Callable) -> Callable:
 
     wrapper._keras_op_name = fn.__name__
     return wrapper
+
+
+def _settings_by_name(fn: Callable, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """Trailing positional constants that Keras's operation class takes in its
+    constructor (``resize(x, (4, 4))``'s size) passed by name instead, so the op layer
+    keeps them in its config, where Keras looks for them, not among the call's inputs."""
+    from .keras_op_names import KERAS_OPS
+    entry = KERAS_OPS.get(fn.__name__)
+    if not entry or not entry[2] or not args:
+        return args, kwargs
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return args, kwargs
+    settings = set(entry[2])
+    keep = len(args)
+    while keep > 0 and keep - 1 < len(params) and params[keep - 1].name in settings \
+            and params[keep - 1].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD \
+            and not any_symbolic(args[keep - 1]):
+        keep -= 1
+    if keep == len(args):
+        return args, kwargs
+    named = {params[i].name: args[i] for i in range(keep, len(args))}
+    return args[:keep], {**named, **kwargs}
 
 
 def t(x: Any, dtype: Any = None) -> ember.Tensor:

@@ -42,7 +42,7 @@ class OperationLayer(Layer):
         from ...ops.keras_op_names import KERAS_OPS
         if name not in KERAS_OPS or _keras_function(name) is None:
             return None
-        module, class_name = KERAS_OPS[name]
+        module, class_name, _ = KERAS_OPS[name]
         config = {"name": self.name, **dict(getattr(self.fn, "kwargs", {}))}
         return {"module": module, "class_name": class_name, "config": config,
                 "registered_name": class_name}
@@ -53,7 +53,7 @@ class OperationLayer(Layer):
         ``keras.ops`` function named like the class, with the config's arguments."""
         from ...ops import _dispatch
         from ...ops.keras_op_names import KERAS_OPS
-        names = [n for n, (_, c) in KERAS_OPS.items() if c == class_name]
+        names = [n for n, (_, c, _) in KERAS_OPS.items() if c == class_name]
         name = names[0] if names else \
             "".join("_" + c.lower() if c.isupper() else c for c in class_name).lstrip("_")
         fn = _keras_function(name)
