@@ -196,7 +196,6 @@ class _WhileOp(_ControlFlowOp):
                                shape_invariants=self.invariants))
 
 
-
 def _stack_rows(xp, rows: list, first: list) -> list:
     """Per position, the values of every iteration stacked (rows = iterations). A loop
     that ran no iteration gets the one row ``first`` (the entry values), so the backward
