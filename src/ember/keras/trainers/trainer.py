@@ -1,9 +1,8 @@
 """compile / fit / evaluate / predict: the training loop every keras.Model has."""
 from __future__ import annotations
 
-from typing import Any
-
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -117,6 +116,7 @@ class Trainer:
         """Compile from ``get_compile_config()``'s dict and create the optimizer's
         variables, so saved optimizer state can be loaded into them."""
         import warnings
+
         from ..saving.serialization import deserialize_keras_object
         if type(self).compile is not Trainer.compile:
             warnings.warn("`compile()` was not called as part of model loading because the "
