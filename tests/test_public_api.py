@@ -5,6 +5,7 @@ import pytest
 
 import ember
 from ember import _names
+from ember.ops.signal.names import SIGNAL_NAMESPACE
 
 NAMESPACES = {
     "ember": _names.TOP,
@@ -13,6 +14,7 @@ NAMESPACES = {
     "ember.linalg": _names.LINALG_NAMESPACE,
     "ember.random": _names.RANDOM_NAMESPACE,
     "ember.raw_ops": _names.RAW_OPS_NAMESPACE,
+    "ember.signal": SIGNAL_NAMESPACE,
 }
 
 

@@ -108,6 +108,7 @@ def _convert_args(args: tuple, recording: bool):
     vals = []
     tensors = [] if recording else None
     py_float = False
+    scalars = []      # positions of Python scalars among the tape's tensors
     for a in args:
         t = type(a)
         if t is Tensor:
@@ -127,6 +128,8 @@ def _convert_args(args: tuple, recording: bool):
                 py_float = True
             vals.append(a)  # stays a weak scalar: float32 tensor * 2.0 is float32
             if recording:
+                if t in _PY_SCALARS and t is not bool:
+                    scalars.append(len(tensors))
                 tensors.append(Tensor(to_array(a)))
         elif isinstance(a, Tensor):  # subclasses (symbolic tensors later)
             vals.append(a._value)
@@ -137,12 +140,26 @@ def _convert_args(args: tuple, recording: bool):
             vals.append(arr)
             if recording:
                 tensors.append(Tensor(arr))
+    if scalars:
+        _tape_scalars_like_arrays(tensors, scalars, vals, args)
     if vals and all(type(v) in _PY_SCALARS for v in vals):
         # nothing to take a dtype from: Python defaults (float32 if any float, else int32)
         common = "float32" if any(type(v) is float for v in vals) else None
         vals = [to_array(v, common if type(v) is not bool else None) for v in vals]
         py_float = False
     return vals, tensors, py_float
+
+
+def _tape_scalars_like_arrays(tensors: list, scalars: list, vals: list, args: tuple) -> None:
+    """The tape's copies of Python scalars in the dtype of the op's first inexact array,
+    so a gradient through ``x_float64 * 0.3`` uses 0.3, not float32's 0.30000001."""
+    for v in vals:
+        dt = getattr(v, "dtype", None)
+        if dt is not None and type(v) not in _PY_SCALARS and dt.kind in "fc" \
+                and dt != np.float32:
+            for k in scalars:
+                tensors[k] = Tensor(np.asarray(args[k], dtype=dt))
+            return
 
 
 def _float32_for_python_floats(out, vals):
