@@ -565,6 +565,8 @@ def _cast(xp, x, dtype):
         return xp.trunc(x).astype(dtype)  # toward zero, as TensorFlow
     if dtype.kind == "b":
         return x != 0
+    if x.dtype.kind == "c" and dtype.kind != "c":
+        x = x.real            # TF's cast keeps the real part (NumPy would warn)
     return x.astype(dtype)
 
 
