@@ -5,6 +5,7 @@ import pytest
 
 import ember
 from ember import _names
+from ember.ops.image.names import IMAGE_NAMESPACE
 from ember.ops.signal.names import SIGNAL_NAMESPACE
 
 NAMESPACES = {
@@ -15,6 +16,7 @@ NAMESPACES = {
     "ember.random": _names.RANDOM_NAMESPACE,
     "ember.raw_ops": _names.RAW_OPS_NAMESPACE,
     "ember.signal": SIGNAL_NAMESPACE,
+    "ember.image": IMAGE_NAMESPACE,
 }
 
 

@@ -118,7 +118,8 @@ TOP.update(names("ember.ops.order_statistics", "searchsorted"))
 TOP.update(names("ember.ops.linalg_extra", "tensor_scatter_nd_max", "tensor_scatter_nd_min"))
 TOP.update({
     "math": "ember.math:", "nn": "ember.nn:", "linalg": "ember.linalg:",
-    "random": "ember.random:", "raw_ops": "ember.raw_ops:", "signal": "ember.signal:", "errors": "ember.core.errors:", "nest": "ember.core.nest:",
+    "random": "ember.random:", "raw_ops": "ember.raw_ops:", "signal": "ember.signal:",
+    "image": "ember.image:", "errors": "ember.core.errors:", "nest": "ember.core.nest:",
     "bitwise": "ember.ops.bitwise:", "dtypes": "ember.core.dtypes:",
     "sigmoid": f"{_EW}:sigmoid", "tanh": f"{_EW}:tanh",
     "newaxis": "ember.ops.indexing:newaxis",
