@@ -181,3 +181,30 @@ def check_second_order(case: OpCase) -> None:
                                    err_msg=f"{case.name}: second-order gradient, input {i}")
 
 
+
+
+def table_tests(cases: Sequence[OpCase]) -> tuple:
+    """The three standard tests of a table of cases, for a test module to bind::
+
+        test_values, test_gradient, test_second_order = table_tests(CASES)
+
+    values for every case, first-order gradients where ``grad``, second order where
+    ``second_order``; each case is its own test, named by the case.
+    """
+    import pytest
+
+    ids = lambda c: c.name   # noqa: E731
+
+    @pytest.mark.parametrize("case", list(cases), ids=ids)
+    def test_values(case):
+        check_values(case)
+
+    @pytest.mark.parametrize("case", [c for c in cases if c.grad], ids=ids)
+    def test_gradient(case):
+        check_grad(case)
+
+    @pytest.mark.parametrize("case", [c for c in cases if c.second_order], ids=ids)
+    def test_second_order(case):
+        check_second_order(case)
+
+    return test_values, test_gradient, test_second_order

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import ember
-from opcheck import OpCase, check_grad, check_second_order, check_values
+from opcheck import OpCase, table_tests
 
 S = (3, 4)
 pos = (0.2, 2.0)
@@ -60,19 +60,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_values(case):
-    check_values(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.grad], ids=lambda c: c.name)
-def test_gradient(case):
-    check_grad(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.second_order], ids=lambda c: c.name)
-def test_second_order(case):
-    check_second_order(case)
+test_values, test_gradient, test_second_order = table_tests(CASES)
 
 
 # -- broadcasting, drawn with hypothesis -----------------------------------------------------

@@ -5,7 +5,7 @@ from hypothesis import given, settings, strategies as st
 import ember as tf
 from ember.core.errors import InvalidArgumentError
 from ember.ops import indexing as I
-from opcheck import OpCase, check_grad, check_second_order, check_values
+from opcheck import OpCase, table_tests
 
 IDX = np.array([[0, 2, 0], [1, 1, 3]])
 MASK = np.array([[True, False, True, True], [False, False, True, False], [True] * 4])
@@ -133,19 +133,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_values(case):
-    check_values(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.grad], ids=lambda c: c.name)
-def test_gradient(case):
-    check_grad(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.second_order], ids=lambda c: c.name)
-def test_second_order(case):
-    check_second_order(case)
+test_values, test_gradient, test_second_order = table_tests(CASES)
 
 
 # -- duplicates accumulate ------------------------------------------------------------------

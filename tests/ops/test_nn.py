@@ -4,7 +4,7 @@ from hypothesis import given, settings, strategies as st
 
 import ember
 from ember.core.errors import InvalidArgumentError
-from opcheck import OpCase, check_grad, check_second_order, check_values
+from opcheck import OpCase, check_grad, check_second_order, check_values, table_tests
 
 nn = ember.nn
 
@@ -157,19 +157,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_values(case):
-    check_values(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.grad], ids=lambda c: c.name)
-def test_gradient(case):
-    check_grad(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.second_order], ids=lambda c: c.name)
-def test_second_order(case):
-    check_second_order(case)
+test_values, test_gradient, test_second_order = table_tests(CASES)
 
 
 # -- specific behaviour ----------------------------------------------------------------------

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from opcheck import OpCase, check_grad, check_second_order, check_values
+from opcheck import OpCase, table_tests
 
 import ember
 from ember.core.errors import InvalidArgumentError
@@ -78,19 +78,7 @@ CASES += [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_values(case):
-    check_values(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.grad], ids=lambda c: c.name)
-def test_gradient(case):
-    check_grad(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.second_order], ids=lambda c: c.name)
-def test_second_order(case):
-    check_second_order(case)
+test_values, test_gradient, test_second_order = table_tests(CASES)
 
 
 @pytest.mark.parametrize("kind", ["max", "min"])

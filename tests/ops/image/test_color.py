@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from opcheck import OpCase, check_grad, check_second_order, check_values
+from opcheck import OpCase, table_tests
 
 import ember
 from ember import image
@@ -156,19 +156,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_values(case):
-    check_values(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_gradient(case):
-    check_grad(case)
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.second_order], ids=lambda c: c.name)
-def test_second_order(case):
-    check_second_order(case)
+test_values, test_gradient, test_second_order = table_tests(CASES)
 
 
 def test_dtypes():
