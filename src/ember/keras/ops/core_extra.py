@@ -268,7 +268,7 @@ def scatter_update(inputs: Any, indices: Any, updates: Any, reduction: Any = Non
         return ember.tensor_scatter_nd_update(x, idx, u)
     if reduction == "add":
         return ember.tensor_scatter_nd_add(x, idx, u)
-    fn = {"max": _extra.tensor_scatter_nd_max, "min": _extra.tensor_scatter_nd_min,
+    fn = {"max": ember.tensor_scatter_nd_max, "min": ember.tensor_scatter_nd_min,
           "mul": _extra.tensor_scatter_nd_mul}[reduction]
     return fn(x, idx, u)
 

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 import ember
-from ember.ops import linalg_extra as _extra  # eig
 
 from ._dispatch import float_t as _f
 from ._dispatch import keras_op
@@ -152,7 +151,7 @@ def eig(x: Any) -> tuple:
     >>> w.numpy()
     array([0.+1.j, 0.-1.j], dtype=complex64)
     """
-    return _extra.eig(_matrix(x, "eig", square=True))
+    return ember.linalg.eig(_matrix(x, "eig", square=True))
 
 
 @keras_op

@@ -20,8 +20,6 @@ from typing import Any
 import numpy as np
 
 import ember
-from ember.ops import segment as _segment
-from ember.ops import special_erfinv as _special
 from ember.ops import spectral as _spectral
 
 from ._dispatch import axes as _axes
@@ -109,10 +107,10 @@ def _segment_op(name: str, reducer, example: str):
     return keras_op(op)
 
 
-segment_sum = _segment_op("segment_sum", _segment.segment_sum, "[3, 30, 300]")
-segment_max = _segment_op("segment_max", _segment.segment_max, "[2, 20, 200]")
-segment_min = _segment_op("segment_min", _segment.segment_min, "[1, 10, 100]")
-segment_prod = _segment_op("segment_prod", _segment.segment_prod, "[2, 200, 20000]")
+segment_sum = _segment_op("segment_sum", ember.math.unsorted_segment_sum, "[3, 30, 300]")
+segment_max = _segment_op("segment_max", ember.math.unsorted_segment_max, "[2, 20, 200]")
+segment_min = _segment_op("segment_min", ember.math.unsorted_segment_min, "[1, 10, 100]")
+segment_prod = _segment_op("segment_prod", ember.math.unsorted_segment_prod, "[2, 200, 20000]")
 
 
 # ---- top-k, logsumexp, cdist ------------------------------------------------------------------
@@ -457,7 +455,7 @@ def _overlap_add(frames: ember.Tensor, stride: int) -> ember.Tensor:
     batch = shape[:-2]
     flat = ember.reshape(frames, [int(np.prod(batch, dtype=np.int64)), count * size])
     ids = (np.arange(count)[:, None] * stride + np.arange(size)[None, :]).reshape(-1)
-    summed = _segment.segment_sum(ember.transpose(flat), ember.constant(ids.astype(np.int32)),
+    summed = ember.math.unsorted_segment_sum(ember.transpose(flat), ember.constant(ids.astype(np.int32)),
                                   out_len)
     return ember.reshape(ember.transpose(summed), list(batch) + [out_len])
 
@@ -537,7 +535,7 @@ def erfc(x: Any) -> ember.Tensor:
     >>> [round(v, 6) for v in keras.ops.erfc([-1.0, 0.0, 1.0]).numpy().tolist()]
     [1.842701, 1.0, 0.157299]
     """
-    return _special.erfc(_f(x))
+    return ember.math.erfc(_f(x))
 
 
 @keras_op
@@ -548,7 +546,7 @@ def erfinv(x: Any) -> ember.Tensor:
     >>> [round(v, 5) for v in keras.ops.erfinv([-0.5, 0.0, 0.3]).numpy().tolist()]
     [-0.47694, 0.0, 0.27246]
     """
-    return _special.erfinv(_f(x))
+    return ember.math.erfinv(_f(x))
 
 
 @keras_op

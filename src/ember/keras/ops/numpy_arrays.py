@@ -680,7 +680,6 @@ def view(x: Any, dtype: Any = None) -> ember.Tensor:
     >>> kops.view(kops.array([1, 2], dtype="int32"), "int16").numpy().tolist()
     [1, 0, 2, 0]
     """
-    from ...ops.bitcast import bitcast
     x = _t(x)
     if dtype is None:
         return ember.identity(x)
@@ -688,7 +687,7 @@ def view(x: Any, dtype: Any = None) -> ember.Tensor:
     old_size = np.dtype(x.dtype.as_numpy_dtype).itemsize
     new_size = np.dtype(new.as_numpy_dtype).itemsize
     if old_size == new_size:
-        return bitcast(x, new)
+        return ember.bitcast(x, new)
     shape = list(_shape(x))
     if not shape:
         raise ValueError(f"keras.ops.view: cannot view a scalar of dtype {x.dtype.name} as "
@@ -698,10 +697,10 @@ def view(x: Any, dtype: Any = None) -> ember.Tensor:
                          f"dtype {x.dtype.name} as {new.name}: the bytes of the last axis "
                          f"({shape[-1] * old_size}) are not a multiple of {new_size}")
     if old_size > new_size:
-        out = bitcast(x, new)
+        out = ember.bitcast(x, new)
         return ember.reshape(out, shape[:-1] + [shape[-1] * (old_size // new_size)])
     ratio = new_size // old_size
-    return bitcast(ember.reshape(x, shape[:-1] + [shape[-1] // ratio, ratio]), new)
+    return ember.bitcast(ember.reshape(x, shape[:-1] + [shape[-1] // ratio, ratio]), new)
 
 
 # ---- diagonals --------------------------------------------------------------------------

@@ -465,7 +465,7 @@ def searchsorted(sorted_sequence: Any, values: Any, side: str = "left") -> ember
                          f"{tuple(seq.shape)}")
     out_type = "int32" if int(seq.shape[0]) <= np.iinfo(np.int32).max else "int64"
     seq, vals = _comparable(seq, vals)
-    return _order.searchsorted(seq, vals, side=side, out_type=out_type)
+    return ember.searchsorted(seq, vals, side=side, out_type=out_type)
 
 
 @keras_op
@@ -490,10 +490,10 @@ def digitize(x: Any, bins: Any) -> ember.Tensor:
             raise ValueError("keras.ops.digitize: bins must be monotonically increasing or "
                              f"decreasing; received bins={ev.tolist()}")
     edges, xs = _comparable(edges, xs)
-    up = _order.searchsorted(edges, xs, side="right")
+    up = ember.searchsorted(edges, xs, side="right")
     if nb < 2:
         return up
-    down = nb - _order.searchsorted(ember.reverse(edges, [0]), xs, side="left")
+    down = nb - ember.searchsorted(ember.reverse(edges, [0]), xs, side="left")
     return ember.where(edges[0] > edges[nb - 1], down, up)
 
 
@@ -513,7 +513,7 @@ def isin(x1: Any, x2: Any, assume_unique: bool = False, invert: bool = False):
         found = ember.zeros(list(a.shape), dtype="bool")
     else:
         srt = ember.sort(flat)
-        pos = _order.searchsorted(srt, a, side="left")
+        pos = ember.searchsorted(srt, a, side="left")
         pos = ember.minimum(pos, m - 1)
         found = ember.equal(ember.gather(srt, pos), a)
     return ember.logical_not(found) if invert else found
@@ -647,7 +647,7 @@ def histogram(x: Any, bins: int = 10, range: Any = None):
     edges = _cast(edges, dtype)
     xs = _cast(x, dtype)
     inside = ember.logical_and(xs >= edges[0], xs <= edges[bins])
-    index = _order.searchsorted(edges, xs, side="right") - 1
+    index = ember.searchsorted(edges, xs, side="right") - 1
     index = ember.where(ember.equal(xs, edges[bins]), ember.fill(list(index.shape), bins - 1),
                         index)
     index = ember.where(inside, index, ember.fill(list(index.shape), -1))
