@@ -247,6 +247,22 @@ def test_activations_fuse_exactly(rng):
     _check(fn, x, _rand(rng, (10,)), exact=True)
 
 
+def test_fused_kernels_bind_literals_in_the_chain_dtype(rng):
+    def fn(x, b):
+        return ember.nn.relu6(ember.nn.relu(x + b) * 2.0)
+    for dtype in ("float32", "float64"):
+        g = _graph(fn, ember.TensorSpec([3, 4], dtype), ember.TensorSpec([4], dtype))
+        (node,) = [n for n in g.nodes if n.kind == "fused"]
+        assert node.meta["dtype"] == np.dtype(dtype)
+        step = fusion.compile_program(node.meta["program"], node.outputs[0], np,
+                                      dtype=node.meta["dtype"])
+        bound = [c.cell_contents for c in step.__closure__]
+        literals = [v for v in bound if isinstance(v, np.ndarray) and v.ndim == 0]
+        assert literals and all(v.dtype == np.dtype(dtype) for v in literals)
+        x, b = _rand(rng, (3, 4)).astype(dtype) * 5, _rand(rng, (4,)).astype(dtype)
+        _check(fn, x, b, exact=True)
+
+
 def test_intermediate_used_twice_is_not_fused_through(rng):
     def fn(x):
         a = ember.exp(x * 0.5)

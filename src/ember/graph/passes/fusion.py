@@ -111,10 +111,13 @@ def kernels() -> dict:
 
 
 # -- code generation -----------------------------------------------------------------------
-def compile_program(program: list, out: int, xp: Any, inplace: int | None = None) -> Callable:
+def compile_program(program: list, out: int, xp: Any, inplace: int | None = None,
+                    dtype: Any = None) -> Callable:
     """A step ``step(slots)`` computing ``program`` (``meta["program"]`` form) into one
     buffer, stored in slot ``out``; with ``inplace``, the buffer is that value's array
-    (an input of the first op, read by nothing else)."""
+    (an input of the first op, read by nothing else). With ``dtype`` (the chain's one
+    float dtype) the kernels' literal numbers are bound as 0-d arrays of it: the same
+    result, and NumPy skips converting a Python number on every call."""
     table = kernels()
     env: dict[str, Any] = {}
     names: dict[Any, str] = {}
@@ -154,7 +157,10 @@ def compile_program(program: list, out: int, xp: Any, inplace: int | None = None
                 elif isinstance(x, str):
                     a.append("t" + x)
                 elif isinstance(x, tuple):
-                    a.append(bind(x[1], "c"))
+                    lit = x[1]
+                    if dtype is not None and type(lit) in (int, float):
+                        lit = _literal(xp, lit, dtype)
+                    a.append(bind(lit, "c"))
                 else:
                     a.append(exprs[x])
             if ufunc == "copyto":
@@ -192,6 +198,19 @@ def compile_program(program: list, out: int, xp: Any, inplace: int | None = None
     return step
 
 
+@functools.cache
+def _literal_cached(xp, value, dtype):
+    return xp.asarray(value, dtype=dtype)
+
+
+def _literal(xp, value, dtype):
+    """One shared read-only 0-d array per (value, dtype)."""
+    arr = _literal_cached(xp, value, np.dtype(dtype))
+    if hasattr(arr, "flags"):
+        arr.flags.writeable = False
+    return arr
+
+
 @contextlib.contextmanager
 def _quiet_nothing(**kwargs):
     yield
@@ -212,7 +231,7 @@ def _slow_path(program: list, xp: Any) -> Callable:
 def _fused_step(node: Node, xp: Any) -> Callable:
     at = node.meta.get("inplace")
     return compile_program(node.meta["program"], node.outputs[0], xp,
-                           None if at is None else node.inputs[at])
+                           None if at is None else node.inputs[at], node.meta.get("dtype"))
 
 
 _plan.STEP_FACTORIES["fused"] = _fused_step
@@ -291,7 +310,8 @@ def run(graph: Graph) -> int:
     for _, members in chains:
         if len(members) < 2:
             continue
-        replace[members[-1]] = _fused_node([nodes[k] for k in members], consts)
+        replace[members[-1]] = _fused_node([nodes[k] for k in members], consts,
+                                           graph.dtypes[nodes[members[-1]].outputs[0]])
         drop.update(members[:-1])
         absorbed += len(members)
     if absorbed:
@@ -299,7 +319,7 @@ def run(graph: Graph) -> int:
     return absorbed
 
 
-def _fused_node(members: list, consts: dict) -> Node:
+def _fused_node(members: list, consts: dict, dtype: Any = None) -> Node:
     program, inputs = [], []
     prev = None
     for node in members:
@@ -315,4 +335,4 @@ def _fused_node(members: list, consts: dict) -> Node:
         prev = node.outputs[0]
     return Node("fused", None, tuple(inputs), members[-1].outputs, {},
                 {"names": [n.op.name for n in members], "program": program,
-                 "nodes": members})
+                 "nodes": members, "dtype": dtype})
