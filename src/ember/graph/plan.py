@@ -63,6 +63,7 @@ def _read_step(node: Node, xp) -> Callable:
 
     def step(s):
         s[o] = var._value
+    step.inline_read = (var, o)     # the driver writes this step out in its own body
     return step
 
 
@@ -151,8 +152,13 @@ def _driver(steps: list, inputs: tuple, outputs: tuple) -> Callable:
         lines.append("    " + ", ".join(f"s[{i}]" for i in inputs) +
                      (", = arrays" if len(inputs) == 1 else " = arrays"))
     for k, (step, free) in enumerate(steps):
-        env[f"f{k}"] = step
-        lines.append(f"    f{k}(s)")
+        read = getattr(step, "inline_read", None)
+        if read is not None:        # a variable read: one line, no call
+            env[f"v{k}"] = read[0]
+            lines.append(f"    s[{read[1]}] = v{k}._value")
+        else:
+            env[f"f{k}"] = step
+            lines.append(f"    f{k}(s)")
         if free:
             lines.append("    " + " = ".join(f"s[{i}]" for i in free) + " = None")
     outs = []
