@@ -119,7 +119,8 @@ TOP.update(names("ember.ops.linalg_extra", "tensor_scatter_nd_max", "tensor_scat
 TOP.update({
     "math": "ember.math:", "nn": "ember.nn:", "linalg": "ember.linalg:",
     "random": "ember.random:", "raw_ops": "ember.raw_ops:", "signal": "ember.signal:",
-    "image": "ember.image:", "errors": "ember.core.errors:", "nest": "ember.core.nest:",
+    "image": "ember.image:",
+    "data": "ember.data:", "errors": "ember.core.errors:", "nest": "ember.core.nest:",
     "bitwise": "ember.ops.bitwise:", "dtypes": "ember.core.dtypes:",
     "sigmoid": f"{_EW}:sigmoid", "tanh": f"{_EW}:tanh",
     "newaxis": "ember.ops.indexing:newaxis",

@@ -197,6 +197,9 @@ def make_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None, shu
     """The adapter for ``x`` (arrays are sliced; anything else is iterated)."""
     if x is None:
         raise ValueError("No input data: pass `x` (arrays, a generator or a PyDataset)")
+    from .dataset_adapter import DatasetAdapter, is_dataset
+    if is_dataset(x):
+        return DatasetAdapter(x, y, sample_weight, steps, class_weight)
     if is_array_like(x):
         return ArrayAdapter(x, y, sample_weight, batch_size, steps, shuffle, class_weight, rng)
     if y is not None:
