@@ -21,7 +21,7 @@ OPS_DIR = Path(__file__).resolve().parents[1] / "ops"
 
 def _collect() -> list[OpCase]:
     cases: dict[str, OpCase] = {}
-    for path in sorted(OPS_DIR.glob("test_*.py")):
+    for path in sorted(OPS_DIR.rglob("test_*.py")):
         spec = importlib.util.spec_from_file_location(f"_ops_{path.stem}", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)

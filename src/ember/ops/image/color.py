@@ -278,7 +278,10 @@ def yiq_to_rgb(images: Any) -> Any:
 # =========================================================================================
 def _check_amount(value: Any, op: str, what: str, low: float | None, high: float | None,
                   message: str) -> None:
-    """Check the value of an eager (or Python) amount against its allowed range."""
+    """Check the value of an eager (or Python) amount against its allowed range (a value
+    traced inside ember.function is not known yet: it is not checked)."""
+    if getattr(value, "_graph", None) is not None:
+        return
     if isinstance(value, (E.Tensor, E.Variable)):
         arr = np.asarray(value.numpy(), dtype=np.float64)
     else:
