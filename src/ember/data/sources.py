@@ -231,16 +231,9 @@ class ZipDataset(Dataset):
 _END = object()
 
 
-def _base_seed(seed) -> list:
-    from ember.ops import random as rnd
-    gs = rnd._state.global_seed
-    if seed is None and gs is None:
-        return None
-    if seed is None:
-        a, b = rnd._op_seed_pair(None, "data.Dataset")
-        return [a & 0xFFFFFFFFFFFFFFFF, b & 0xFFFFFFFFFFFFFFFF]
-    gs = rnd._DEFAULT_GLOBAL_SEED if gs is None else gs
-    return [int(gs) & 0xFFFFFFFFFFFFFFFF, int(seed) & 0xFFFFFFFFFFFFFFFF]
+def _base_seed(seed) -> list | None:
+    from ember.ops.random import pipeline_seed
+    return pipeline_seed(seed, "data.Dataset")
 
 
 class SampleDataset(Dataset):

@@ -250,6 +250,29 @@ def _op_seed_pair(seed: Any, op: str) -> tuple:
     return _mix(gs, (count << 3) | tag, op_seed)
 
 
+def pipeline_seed(seed: Any, op: str) -> list | None:
+    """The two 64-bit words seeding a random input-pipeline stage (``ember.data``'s
+    shuffles and samplers) under TF's seed rules: None when neither the global seed nor
+    ``seed`` is set (a fresh order every run); with only the global seed, a fresh pair per
+    stage in creation order; with ``seed``, the pair (global seed or a default, seed).
+
+    >>> import ember
+    >>> from ember.ops.random import pipeline_seed
+    >>> ember.random.set_seed(None); pipeline_seed(None, "shuffle") is None
+    True
+    >>> pipeline_seed(5, "shuffle")
+    [87654321, 5]
+    """
+    gs = _state.global_seed
+    if seed is None and gs is None:
+        return None
+    if seed is None:
+        a, b = _op_seed_pair(None, op)
+        return [a & 0xFFFFFFFFFFFFFFFF, b & 0xFFFFFFFFFFFFFFFF]
+    gs = _DEFAULT_GLOBAL_SEED if gs is None else gs
+    return [int(gs) & 0xFFFFFFFFFFFFFFFF, int(seed) & 0xFFFFFFFFFFFFFFFF]
+
+
 def _stateless_seed(seed: Any, op: str):
     if _prim_mod.TRACING and hasattr(seed, "_vid"):   # a seed computed inside a graph
         if tuple(seed._value.shape) != (2,) or seed._value.dtype.kind not in "iu":
