@@ -4,8 +4,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
 from ...core.errors import InvalidArgumentError
 from ...core.tensor import Tensor
 from ...core.variable import Variable
@@ -23,12 +21,11 @@ from .common import (
     _merge_shapes,
     _pack,
     _passthrough_outputs,
-    _read_variables,
     _static_shape,
     _structure,
     _truth,
 )
-from .subgraph import _trace_subgraph, _union_captures
+from .subgraph import _record_call, _taped_variables, _trace_subgraph, _union_captures
 
 
 def cond(pred: Any, true_fn: Callable | None = None, false_fn: Callable | None = None,
@@ -156,11 +153,7 @@ def _record_cond(op: _CondOp, pred: Tensor, union: list, outs: list,
                  drawn: list | None = None) -> None:
     """Put the cond node on the active tapes as one multiple-results primitive whose
     gradient is a cond of the branches' gradients (re-run on the numbers ``drawn``)."""
-    variables = [v for v in _read_variables(op.subgraphs) if _prim._is_inexact(v._value)]
-    for tape in _prim.ACTIVE_TAPES:       # as reading them in the branch would have
-        for v in variables:
-            if v.trainable and tape._watch_accessed:
-                tape._watch_variable(v)
+    variables = _taped_variables(op.subgraphs)
     ncap = len(union)
     nout = len(outs)
     overrides = [{}, {}]
@@ -168,7 +161,6 @@ def _record_cond(op: _CondOp, pred: Tensor, union: list, outs: list,
         n0 = len(op.draws[0])
         overrides = [_draw_overrides(op.subgraphs[0], nout, drawn[:n0]),
                      _draw_overrides(op.subgraphs[1], nout, drawn[n0:])]
-    prim = _prim.Primitive("cond", None, multiple_results=True)
 
     def vjp(gs, ys, pred_t, *rest, needs):
         wanted = [k for k in range(len(rest)) if needs[k + 1] and _is_inexact(rest[k])]
@@ -188,13 +180,7 @@ def _record_cond(op: _CondOp, pred: Tensor, union: list, outs: list,
             out[1 + k] = g
         return tuple(out)
 
-    prim.vjp_rule = vjp
-    prim.vjp_takes_needs = True
-    standins = [Tensor(np.broadcast_to(np.zeros((), v._value.dtype), v._value.shape))
-                for v in variables]         # shape and dtype; gradients go to id(var)
-    inputs = (pred, *union, *standins)
-    ids = (id(pred), *map(id, union), *map(id, variables))
-    _prim.record(prim, inputs, {}, tuple(outs), input_ids=ids)
+    _record_call("cond", vjp, (pred, *union), variables, outs)
 
 
 def _branch_gradients(graph: Graph, inputs: list, sources: list, gs: Sequence,

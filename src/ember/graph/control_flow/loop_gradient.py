@@ -23,13 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from ...core.tensor import Tensor
 from ...ops import primitive as _prim
 from ...ops.primitive import primitive
 from ..interpret import run_graph
-from .common import _is_inexact, _read_variables
+from .common import _is_inexact
+from .subgraph import _record_call, _taped_variables
 
 
 @primitive(name="history_row")
@@ -62,15 +61,10 @@ def record_while(op, loop_vars: list, union: list, outs: list, count: Tensor,
     """Put the while node on the active tapes as one multiple-results primitive whose
     gradient is the backward loop over ``histories`` (and the numbers ``drawn`` by the
     body's random nodes, stacked the same way)."""
-    variables = [v for v in _read_variables(op.subgraphs) if _prim._is_inexact(v._value)]
-    for tape in _prim.ACTIVE_TAPES:       # as reading them in the body would have
-        for v in variables:
-            if v.trainable and tape._watch_accessed:
-                tape._watch_variable(v)
+    variables = _taped_variables(op.subgraphs)
     n, ncap = len(loop_vars), len(union)
     body_graph = op.subgraphs[1]
     body_caps = [union[j] for j in op.maps[1]]
-    prim = _prim.Primitive("while_loop", None, multiple_results=True)
 
     # Under nested tapes the gradient itself is differentiated: its backward loop reads
     # the histories, so they are outputs of the taped node too (cotangents flow into them).
@@ -94,13 +88,7 @@ def record_while(op, loop_vars: list, union: list, outs: list, count: Tensor,
             out[n + k] = g
         return tuple(out)
 
-    prim.vjp_rule = vjp
-    prim.vjp_takes_needs = True
-    standins = [Tensor(np.broadcast_to(np.zeros((), v._value.dtype), v._value.shape))
-                for v in variables]         # shape and dtype; gradients go to id(var)
-    inputs = (*loop_vars, *union, *standins)
-    ids = (*map(id, loop_vars), *map(id, union), *map(id, variables))
-    _prim.record(prim, inputs, {}, taped, input_ids=ids)
+    _record_call("while_loop", vjp, (*loop_vars, *union), variables, taped)
 
 
 def _backward_loop(body_graph, body_caps: list, count: Tensor, histories: list,

@@ -82,6 +82,32 @@ def _union_captures(traced: Sequence[_Traced]) -> tuple[list, list]:
     return union, maps
 
 
+def _taped_variables(graphs: Sequence[Graph]) -> list:
+    """The float variables the subgraphs read, now watched by every active tape that
+    watches what it accesses (as reading them in the subgraph would have made them)."""
+    variables = [v for v in _read_variables(graphs) if _prim._is_inexact(v._value)]
+    for tape in _prim.ACTIVE_TAPES:
+        for v in variables:
+            if v.trainable and tape._watch_accessed:
+                tape._watch_variable(v)
+    return variables
+
+
+def _record_call(name: str, vjp: Callable, tensors: Sequence, variables: list,
+                 outs: Sequence) -> None:
+    """Put a control-flow node on the active tapes: one multiple-results primitive over
+    ``tensors`` and the ``variables`` it reads, whose ``vjp(gs, ys, *inputs, needs)``
+    returns a gradient per input (the variables' after the tensors')."""
+    from ...core.tensor import Tensor
+    prim = _prim.Primitive(name, None, multiple_results=True)
+    prim.vjp_rule = vjp
+    prim.vjp_takes_needs = True
+    standins = [Tensor(np.broadcast_to(np.zeros((), v._value.dtype), v._value.shape))
+                for v in variables]         # shape and dtype; gradients go to id(var)
+    ids = (*map(id, tensors), *map(id, variables))
+    _prim.record(prim, (*tensors, *standins), {}, tuple(outs), input_ids=ids)
+
+
 def _tapes_need(inputs: Sequence[Any], graphs: Sequence[Graph]) -> bool:
     """Whether an active tape watches (or will watch) something the subgraphs use."""
     if not _prim.ACTIVE_TAPES:
