@@ -11,7 +11,7 @@ import numpy as np
 from ..saving.atomic import atomic_write
 from ..saving.state_walk import save_state
 from ..saving.weights_h5 import WeightsWriter, require_h5py
-from .batch_counting import batches_since
+from .batch_counting import save_due
 from .callback import Callback
 
 # the root attribute of the backup weights file that holds its own training metadata,
@@ -129,12 +129,7 @@ class BackupAndRestore(Callback):
         """Count trained batches across epochs (``steps_per_execution`` aware)."""
         if self.save_freq == "epoch" or self.save_freq is False:
             return False
-        self._batches_seen_since_last_saving += batches_since(self._last_batch_seen, batch)
-        self._last_batch_seen = batch
-        if self._batches_seen_since_last_saving >= self.save_freq:
-            self._batches_seen_since_last_saving = 0
-            return True
-        return False
+        return save_due(self, batch)
 
     def _save(self, epoch: int, batch: int, steps_done: int) -> None:
         """Write the backup: ``epoch`` is the epoch to resume in, ``steps_done`` how many

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from .batch_counting import batches_since
+from .batch_counting import save_due
 from .monitor_callback import MonitorCallback
 
 
@@ -82,12 +82,7 @@ class ModelCheckpoint(MonitorCallback):
     def _should_save_on_batch(self, batch: int) -> bool:
         if self.save_freq == "epoch":
             return False
-        self._batches_seen_since_last_saving += batches_since(self._last_batch_seen, batch)
-        self._last_batch_seen = batch
-        if self._batches_seen_since_last_saving >= self.save_freq:
-            self._batches_seen_since_last_saving = 0
-            return True
-        return False
+        return save_due(self, batch)
 
     def _warn_once(self, message: str) -> None:
         if not self._warned:

@@ -79,13 +79,14 @@ class Dropout(Layer):
         return config
 
 
-def init_dropout(layer: Layer, rate: float, seed: int | None) -> None:
-    """The constructor part every dropout layer shares: check ``rate``, keep it and the
-    seed, make the seed stream, support masking."""
+def init_dropout(layer: Layer, rate: float, seed: int | None, name: str = "rate") -> None:
+    """The constructor part every dropout and noise layer shares: check the amount (the
+    argument ``name``: ``rate``, or GaussianNoise's ``stddev``) is in [0, 1], keep it as
+    that attribute with the seed, make the seed stream, support masking."""
     if not 0 <= rate <= 1:
-        raise ValueError("Invalid value received for argument `rate`. Expected a float "
-                         f"value between 0 and 1. Received: rate={rate}")
-    layer.rate = rate
+        raise ValueError(f"Invalid value received for argument `{name}`. Expected a float "
+                         f"value between 0 and 1. Received: {name}={rate}")
+    setattr(layer, name, rate)
     layer.seed = seed
     if rate > 0:
         layer.seed_generator = SeedStream(seed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ember
 
 from ...models.layer import Layer
-from .dropout import SeedStream
+from .dropout import init_dropout
 
 
 class GaussianNoise(Layer):
@@ -18,15 +18,7 @@ class GaussianNoise(Layer):
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= stddev <= 1:
-            raise ValueError("Invalid value received for argument `stddev`. Expected a float "
-                             f"value between 0 and 1. Received: stddev={stddev}")
-        self.stddev = stddev
-        self.seed = seed
-        if stddev > 0:
-            self.seed_generator = SeedStream(seed)
-        self.supports_masking = True
-        self.built = True
+        init_dropout(self, stddev, seed, name="stddev")
 
     def call(self, inputs, training=False):
         if training and self.stddev > 0:
