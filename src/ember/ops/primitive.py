@@ -180,6 +180,12 @@ def _xp(vals):
     return _np
 
 
+def is_traced(*values: Any) -> bool:
+    """Whether any of ``values`` is a traced tensor of the graph ``ember.function`` is
+    building now (its value is known only when the graph runs)."""
+    return bool(TRACING) and any(getattr(v, "_graph", None) is not None for v in values)
+
+
 def record(prim: Primitive, inputs: tuple, params: dict, outputs: tuple,
            input_ids: tuple | None = None) -> None:
     """Append a node to every active tape that watches one of ``inputs``."""

@@ -305,7 +305,7 @@ def pipeline_seed(seed: Any, op: str) -> list | None:
 
 
 def _stateless_seed(seed: Any, op: str):
-    if _prim_mod.TRACING and hasattr(seed, "_vid"):   # a seed computed inside a graph
+    if _prim_mod.is_traced(seed):   # a seed computed inside a graph
         if tuple(seed._value.shape) != (2,) or seed._value.dtype.kind not in "iu":
             raise InvalidArgumentError(
                 f"ember.{op}: seed must be a shape [2] integer tensor (e.g. [1, 2]); got "

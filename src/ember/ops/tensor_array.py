@@ -26,11 +26,7 @@ from ..core.shape import TensorShape
 from ..core.tensor import Tensor
 from . import primitive as _prim
 
-
-def _traced(*values: Any) -> bool:
-    """Whether any of ``values`` is a traced tensor (a value of the graph being built)."""
-    return bool(_prim.TRACING) and any(getattr(v, "_graph", None) is not None
-                                       for v in values)
+_traced = _prim.is_traced
 
 
 class TensorArray:

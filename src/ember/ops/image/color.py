@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..primitive import is_traced
 from . import _api as E
 from ._common import at_least_3d, fail, require_floating, shape_of, static_float, tensor
 
@@ -280,7 +281,7 @@ def _check_amount(value: Any, op: str, what: str, low: float | None, high: float
                   message: str) -> None:
     """Check the value of an eager (or Python) amount against its allowed range (a value
     traced inside ember.function is not known yet: it is not checked)."""
-    if getattr(value, "_graph", None) is not None:
+    if is_traced(value):
         return
     if isinstance(value, (E.Tensor, E.Variable)):
         arr = np.asarray(value.numpy(), dtype=np.float64)
