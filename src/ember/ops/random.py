@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 
-from ..core.backend import xp_of
 from ..core.dtypes import from_numpy, to_numpy
 from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
