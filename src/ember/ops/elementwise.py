@@ -51,7 +51,7 @@ def multiply(xp, x, y):
 
 @multiply.vjp
 def _(g, out, x, y):
-    if x.dtype.is_complex or y.dtype.is_complex:    # TF's convention: g * conj(other)
+    if x._value.dtype.kind == "c" or y._value.dtype.kind == "c":  # TF: g * conj(other)
         from .special_functions import conj
         return g * conj(y), g * conj(x)
     return g * y, g * x
@@ -64,7 +64,7 @@ def divide(xp, x, y):
 
 @divide.vjp
 def _(g, out, x, y):
-    if x.dtype.is_complex or y.dtype.is_complex:
+    if x._value.dtype.kind == "c" or y._value.dtype.kind == "c":
         from .special_functions import conj
         return g / conj(y), -g * conj(out) / conj(y)
     return g / y, -g * out / y
