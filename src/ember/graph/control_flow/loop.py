@@ -127,12 +127,13 @@ class _WhileOp(_ControlFlowOp):
     label = "while_loop"
 
     def __init__(self, subgraphs, n: int, has_max: bool, maps, structure, spread,
-                 invariants, record: bool = False, draws: list = ()):
+                 invariants, flat_invariants: list, record: bool = False,
+                 draws: list = ()):
         super().__init__(subgraphs)
         self.n, self.has_max, self.maps = n, has_max, maps
         self.structure, self.spread, self.invariants = structure, spread, invariants
         self.record, self.draws = record, list(draws)
-        self.flat_invariants = [None] * n
+        self.flat_invariants = list(flat_invariants)   # per loop variable, None: fixed
         self.fresh = _passthrough_outputs(subgraphs[1])
 
     def run(self, xp, plans, arrays):
@@ -277,9 +278,8 @@ def _traced_while(cond, body, loop_vars, spread, shape_invariants, maximum_itera
                     "gradient eagerly (outside ember.function).")
     draws = _expose_draws(b.graph, "while_loop") if record else ()
     op = _WhileOp(subgraphs, len(flat), has_max, maps, loop_vars, spread,
-                  shape_invariants, record, draws)
+                  shape_invariants, invariants, record, draws)
     n = len(flat)
-    op.flat_invariants = list(invariants)
     outs = _emit(parent, op, inputs + union, op.output_shapes([_static_shape(t) for t in flat]))
     if record:
         outs, count, rest = outs[:n], outs[n], outs[n + 1:]
