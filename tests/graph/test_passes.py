@@ -464,3 +464,95 @@ def test_no_in_place_into_a_value_the_chain_reads_again(rng):
     (fused,) = [n for n in g.nodes if n.kind == "fused"]
     assert fused.meta.get("inplace") is None
     _check(fn, _rand(rng, (4, 3)), _rand(rng, (3, 5)), exact=True)
+
+
+# -- fused kernels over long rows ----------------------------------------------------------
+def test_fused_bias_and_relu_run_over_long_rows(rng):
+    def fn(x, b):
+        return ember.nn.relu(x + b) * 2.0
+    shape = (8, 26, 26, 32)                         # 173k elements: past long_rows.MIN_SIZE
+    g = _graph(fn, ember.TensorSpec(shape), ember.TensorSpec([32]))
+    (node,) = [n for n in g.nodes if n.kind == "fused"]
+    step = fusion._fused_step(node, np)
+    assert step.source.count("long_rows(") == 2     # the bias add and the relu's maximum
+    x = _rand(rng, shape)
+    x[0, 0, 0, :4] = [np.nan, np.inf, -np.inf, -0.0]
+    _check(fn, x, _rand(rng, (32,)), exact=True)
+    small = _graph(fn, ember.TensorSpec([4, 32]), ember.TensorSpec([32]))
+    (node,) = [n for n in small.nodes if n.kind == "fused"]
+    assert "long_rows" not in fusion._fused_step(node, np).source   # too small to pay
+
+
+def test_long_rows_with_an_unknown_batch_size(rng):
+    def fn(x, b):
+        return ember.nn.relu(b - x)
+    f = ember.function(fn, input_signature=[ember.TensorSpec([None, 64, 32]),
+                                            ember.TensorSpec([64, 32])])
+    b = _rand(rng, (64, 32))
+    for n in (1, 40):                               # below and above long_rows.MIN_SIZE
+        x = _rand(rng, (n, 64, 32))
+        np.testing.assert_array_equal(f(x, b).numpy(), fn(ember.constant(x),
+                                                           ember.constant(b)).numpy())
+
+
+# -- gradient folding ----------------------------------------------------------------------
+def _relu_pool_grad(x, w):
+    with ember.GradientTape() as tape:
+        tape.watch(x)
+        y = ember.nn.max_pool2d(ember.nn.relu(x), 2, 2, "VALID")
+        loss = ember.reduce_sum(y * w)
+    return tape.gradient(loss, x)
+
+
+def test_relu_gradient_folds_into_the_tiled_max_pool_gradient(rng):
+    x = _rand(rng, (2, 7, 6, 3))
+    x[0, :2, :2, 0] = 1.5                           # a tie at a positive maximum
+    x[1, :2, :2, 1] = -1.0                          # all negative: relu ties them at 0
+    w = _rand(rng, (2, 3, 3, 3))
+    w[0, 0, 0, 2] = np.inf
+    g = _graph(_relu_pool_grad, ember.TensorSpec(x.shape), ember.TensorSpec(w.shape))
+    names = _ops(g, ("op",))
+    assert "max_pool_relu_grad" in names and "_relu_grad" not in names
+    assert g.stats["folded"] == 1
+    _check(_relu_pool_grad, x, w, exact=True)
+    x[1, 2, 2, 2] = np.nan                          # NaN maximum: the unfolded route
+    _check(_relu_pool_grad, x, w, exact=True)
+
+
+def test_folding_needs_the_pool_gradient_to_feed_only_the_relu(rng):
+    def fn(x, w):
+        with ember.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            r = ember.nn.relu(x)
+            y = ember.nn.max_pool2d(r, 2, 2, "VALID")
+            loss = ember.reduce_sum(y * w)
+        return tape.gradient(loss, x), tape.gradient(loss, r)   # both read the pool's
+    g = _graph(fn, ember.TensorSpec([1, 4, 4, 2]), ember.TensorSpec([1, 2, 2, 2]))
+    assert g.stats.get("folded", 0) == 0
+    _check(fn, _rand(rng, (1, 4, 4, 2)), _rand(rng, (1, 2, 2, 2)), exact=True)
+
+
+def test_folded_op_gradients_match_the_pair(rng):
+    from ember.ops import pool
+    x = ember.constant(rng.standard_normal((2, 4, 6, 3)))
+    y = pool._max_pool(x, ksize=(2, 2), strides=(2, 2), dilations=(1, 1),
+                       pads=((0, 0), (0, 0)))
+    g = ember.constant(rng.standard_normal(tuple(y.shape)))
+    h = ember.constant(rng.standard_normal(tuple(x.shape)))
+
+    def folded(g):
+        return ember.reduce_sum(pool._max_pool_relu_grad(g, x, y, ksize=(2, 2)) * h)
+
+    def pair(g):
+        a = pool._max_pool_grad(g, x, y, ksize=(2, 2))
+        return ember.reduce_sum(ember.ops.activations._relu_grad(a, x) * h)
+    for fn in (folded, pair):
+        with ember.GradientTape() as tape:
+            tape.watch(g)
+            out = fn(g)
+        if fn is folded:
+            want_out, want_grad = out, tape.gradient(out, g)
+        else:
+            np.testing.assert_allclose(out.numpy(), want_out.numpy(), rtol=1e-12)
+            np.testing.assert_allclose(tape.gradient(out, g).numpy(), want_grad.numpy(),
+                                       rtol=1e-12)

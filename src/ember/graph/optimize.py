@@ -6,13 +6,14 @@ in place and counts what it changed into ``graph.stats`` (printed with the graph
 from __future__ import annotations
 
 from .ir import Graph
-from .passes import constant_folding, cse, dead_code, fusion, memory, simplify
+from .passes import constant_folding, cse, dead_code, folding, fusion, memory, simplify
 
 PIPELINE = (
     ("constant folding", constant_folding.run),
     ("simplified", simplify.run),
     ("common subexpressions", cse.run),
     ("dead code", dead_code.run),
+    ("folded", folding.run),
     ("fused", fusion.run),
     ("in place", memory.run),
 )

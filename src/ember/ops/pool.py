@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidArgumentError
+from .activations import _relu_grad
 from .conv import (
     _channels_first,
     _check_fits,
@@ -334,6 +335,31 @@ def _(gg, dx, g, x, y, ksize=()):
     # linear in g; piecewise constant in x and y
     mask = _max_pool_window_mask(x, y, ksize=ksize)
     return _window_gather(gg, mask, ksize=ksize), None, None
+
+
+# -- relu then a tiled max pool: the relu's gradient on the pooled grid --------------------
+# ``relu_grad(max_pool_grad(g, x, y), x)`` with ``x`` the relu's output: the pool's
+# gradient is nonzero only at each window's maximum, where ``x == y``, so masking by
+# ``x > 0`` afterwards is masking ``g`` by ``y > 0`` before: one pass over the pooled
+# array instead of the input-sized one. The graph optimizer (``passes/folding``) puts this
+# op in place of the pair. A NaN in ``y`` (its window's gradient goes where ``x`` may
+# differ from ``y``) or a sum of ``y`` too large for the check takes the pair's own route.
+@primitive(name="max_pool_relu_grad")
+def _max_pool_relu_grad(xp, g, x, y, ksize=()):
+    """``relu_grad(max_pool_grad(g, x, y), x)`` (tiled windows; see above)."""
+    if bool(xp.isfinite(y.sum())):
+        m = (y > 0).astype(g.dtype)
+        m *= g
+        return _window_scatter_array(xp, m, _window_mask(xp, x, y, ksize), tuple(x.shape),
+                                     ksize)
+    return _relu_grad.primitive.forward(
+        xp, _max_pool_grad.primitive.forward(xp, g, x, y, ksize=ksize), x)
+
+
+@_max_pool_relu_grad.vjp
+def _(gg, dx, g, x, y, ksize=()):
+    mask = _max_pool_window_mask(x, y, ksize=ksize)
+    return _window_gather(_relu_grad(gg, x), mask, ksize=ksize), None, None
 
 
 @primitive(name="max_pool_argmax")

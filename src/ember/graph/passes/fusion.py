@@ -47,8 +47,11 @@ from typing import Any
 
 import numpy as np
 
+from ...ops.long_rows import MIN_SIZE as _LONG_ROWS_MIN
+from ...ops.long_rows import long_rows
 from .. import plan as _plan
 from ..ir import Graph, Node
+from .simplify import dynamic_values
 
 # a micro-op: (ufunc name, args, target, quiet overflow); args are op input indices,
 # "R" (the op's result so far), another name (a temporary: "T", "M") or ("lit", value);
@@ -112,12 +115,15 @@ def kernels() -> dict:
 
 # -- code generation -----------------------------------------------------------------------
 def compile_program(program: list, out: int, xp: Any, inplace: int | None = None,
-                    dtype: Any = None) -> Callable:
+                    dtype: Any = None, shapes: dict | None = None) -> Callable:
     """A step ``step(slots)`` computing ``program`` (``meta["program"]`` form) into one
     buffer, stored in slot ``out``; with ``inplace``, the buffer is that value's array
     (an input of the first op, read by nothing else). With ``dtype`` (the chain's one
     float dtype) the kernels' literal numbers are bound as 0-d arrays of it: the same
-    result, and NumPy skips converting a Python number on every call."""
+    result, and NumPy skips converting a Python number on every call. With ``shapes``
+    (value id -> static shape, ``"out"`` -> the result's), a binary op whose other
+    operand broadcasts along leading axes (a bias) or is a literal of ``maximum`` /
+    ``minimum`` runs through ``ops.long_rows`` (NumPy only)."""
     table = kernels()
     env: dict[str, Any] = {}
     names: dict[Any, str] = {}
@@ -167,7 +173,17 @@ def compile_program(program: list, out: int, xp: Any, inplace: int | None = None
                 body.append(f"{bind(ufunc, 'u')}({a[0]}, {a[1]}, where={a[2]})")
                 continue
             call = f"{bind(ufunc, 'u')}({', '.join(a)}"
-            if target != _R:
+            rows = None if target != _R or xp is not np or shapes is None \
+                else _long_rows_call(ufunc, args, specs, shapes, a)
+            if rows is not None:
+                env["long_rows"] = long_rows
+                big, small, small_first = rows
+                call = (f"long_rows({bind(ufunc, 'u')}, {big}, {small}"
+                        + (", small_first=True" if small_first else ""))
+                call = call if first else call + ", out=b"
+            if rows is not None and not first:
+                line = call + ")"
+            elif target != _R:
                 line = f"{call}, out=t{target})" if target in temps else f"t{target} = {call})"
                 temps.add(target)
             elif first:
@@ -196,6 +212,50 @@ def compile_program(program: list, out: int, xp: Any, inplace: int | None = None
     step = scope["make"](**env)
     step.source = "\n".join(src)
     return step
+
+
+_ROW_UFUNCS = frozenset({"add", "subtract", "multiply", "true_divide", "maximum", "minimum",
+                         "power", "arctan2"})
+_SCALAR_SLOW = frozenset({"maximum", "minimum"})    # no vectorized loop against a scalar
+
+
+def _long_rows_call(ufunc: str, args: tuple, specs: tuple, shapes: dict,
+                    exprs: list) -> tuple | None:
+    """``(big, small, small_first)`` source texts when the binary micro-op ``ufunc(args)``
+    should run through ``long_rows``, else None (decided on the static shapes)."""
+    if ufunc not in _ROW_UFUNCS or len(args) != 2:
+        return None
+    full = shapes.get("out")
+
+    def static(x):         # an operand's static shape, "big" for the chain, None: unknown
+        if x == _R:
+            return "big"
+        if isinstance(x, tuple):
+            return ()
+        if isinstance(x, int):
+            sp = specs[x]
+            if sp[0] == "b":
+                return "big"
+            if sp[0] == "c":
+                return tuple(getattr(sp[1], "shape", ()))
+            shape = shapes.get(sp[1])
+            return "big" if shape == full else shape
+        return None
+
+    kinds = [static(x) for x in args]
+    if kinds.count("big") != 1:
+        return None
+    k = 1 - kinds.index("big")
+    small = kinds[k]
+    if small is None or None in small or (not small and ufunc not in _SCALAR_SLOW):
+        return None
+    if full is not None and None not in full and len(small) <= len(full):
+        size = 1
+        for d in full:
+            size *= d
+        if size < _LONG_ROWS_MIN:
+            return None
+    return exprs[1 - k], exprs[k], k == 0
 
 
 @functools.cache
@@ -231,7 +291,8 @@ def _slow_path(program: list, xp: Any) -> Callable:
 def _fused_step(node: Node, xp: Any) -> Callable:
     at = node.meta.get("inplace")
     return compile_program(node.meta["program"], node.outputs[0], xp,
-                           None if at is None else node.inputs[at], node.meta.get("dtype"))
+                           None if at is None else node.inputs[at], node.meta.get("dtype"),
+                           node.meta.get("shapes"))
 
 
 _plan.STEP_FACTORIES["fused"] = _fused_step
@@ -310,13 +371,25 @@ def run(graph: Graph) -> int:
     for _, members in chains:
         if len(members) < 2:
             continue
-        replace[members[-1]] = _fused_node([nodes[k] for k in members], consts,
-                                           graph.dtypes[nodes[members[-1]].outputs[0]])
+        fused = replace[members[-1]] = _fused_node(
+            [nodes[k] for k in members], consts, graph.dtypes[nodes[members[-1]].outputs[0]])
+        fused.meta["shapes"] = static_shapes(graph, fused)
         drop.update(members[:-1])
         absorbed += len(members)
     if absorbed:
         graph.nodes = [replace.get(k, n) for k, n in enumerate(nodes) if k not in drop]
     return absorbed
+
+
+def static_shapes(graph: Graph, node: Node) -> dict:
+    """The shapes ``compile_program`` reads: each input's and (key ``"out"``) the
+    result's, as traced (None where a dimension may change from call to call)."""
+    dyn = dynamic_values(graph)
+    shapes = {i: (tuple(None for _ in graph.shapes[i]) if i in dyn else graph.shapes[i])
+              for i in node.inputs}
+    o = node.outputs[0]
+    shapes["out"] = tuple(None for _ in graph.shapes[o]) if o in dyn else graph.shapes[o]
+    return shapes
 
 
 def _fused_node(members: list, consts: dict, dtype: Any = None) -> Node:

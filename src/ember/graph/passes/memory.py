@@ -40,7 +40,7 @@ from typing import Any
 
 from .. import plan as _plan
 from ..ir import Graph, Node
-from .fusion import compile_program, kernels
+from .fusion import compile_program, kernels, static_shapes
 
 
 @functools.cache
@@ -113,6 +113,8 @@ def run(graph: Graph) -> int:
             if p.kind == "fused" or (p.kind == "op" and p.op in fresh
                                      and not p.meta.get("multi")):
                 node.meta["inplace"] = at
+                if node.kind == "op":
+                    node.meta["shapes"] = static_shapes(graph, node)
                 count += 1
                 break
     graph.peak_bytes = peak_bytes(graph)
@@ -168,7 +170,8 @@ def _install() -> None:
         if at is None or node.op not in kernels():
             return base(node, xp)
         program = [(node.op, node.params, tuple(("v", i) for i in node.inputs))]
-        return compile_program(program, node.outputs[0], xp, node.inputs[at])
+        return compile_program(program, node.outputs[0], xp, node.inputs[at],
+                               shapes=node.meta.get("shapes"))
 
     op_step.wrapped = base
     factories["op"] = op_step

@@ -1,0 +1,66 @@
+"""Gradient folding: a relu's gradient moves in front of the max pool gradient after it.
+
+``Conv2D(activation="relu")`` followed by ``MaxPooling2D`` traces, in the backward pass,
+
+    a  = max_pool_grad(g, x, y)       # g routed to each window's maximum of x
+    dz = _relu_grad(a, x)             # times (x > 0), x being the relu's output
+
+Both run over the input-sized array. The pool's gradient is nonzero only where
+``x == y``, so the relu's mask may as well be taken from ``y`` and applied to ``g``, on
+the pooled array (a quarter of the size for 2x2 windows): the pair becomes one
+``max_pool_relu_grad(g, x, y)`` node (``ops/pool.py``), with the same values.
+It is done only when ``a`` is read by the relu gradient alone and is not an output.
+
+>>> import ember
+>>> pool = ember.function(lambda x: ember.nn.max_pool2d(ember.nn.relu(x), 2, 2, "VALID"))
+>>> def step(x):
+...     with ember.GradientTape() as tape:
+...         tape.watch(x)
+...         y = ember.reduce_sum(pool(x))
+...     return tape.gradient(y, x)
+>>> g = ember.function(step).get_concrete_function(ember.TensorSpec([1, 4, 4, 1])).graph
+>>> [n.name for n in g.nodes if n.kind == "op" and "grad" in n.name]
+['max_pool_relu_grad']
+"""
+from __future__ import annotations
+
+import functools
+
+from ..ir import Graph, Node
+from .simplify import use_counts
+
+
+@functools.cache
+def _prims() -> tuple:
+    from ...ops import activations, pool
+    return (pool._max_pool_grad.primitive, activations._relu_grad.primitive,
+            pool._max_pool_relu_grad.primitive)
+
+
+def run(graph: Graph) -> int:
+    """Fold each relu gradient into the max pool gradient before it; returns how many."""
+    pool_grad, relu_grad, folded = _prims()
+    made = {n.outputs[0]: n for n in graph.nodes
+            if n.kind == "op" and n.op is pool_grad and len(n.outputs) == 1}
+    if not made:
+        return 0
+    uses = use_counts(graph)
+    outputs = set(graph.output_ids())
+    drop: set[int] = set()
+    count = 0
+    for k, node in enumerate(graph.nodes):
+        if node.kind != "op" or node.op is not relu_grad or node.meta.get("cast_to"):
+            continue
+        a, x = node.inputs
+        pg = made.get(a)
+        if pg is None or uses.get(a) != 1 or a in outputs or pg.inputs[1] != x \
+                or graph.shapes[a] != graph.shapes[node.outputs[0]]:
+            continue
+        g, _, y = pg.inputs
+        graph.nodes[k] = Node("op", folded, (g, x, y), node.outputs,
+                              {"ksize": pg.params["ksize"]})
+        drop.add(id(pg))
+        count += 1
+    if drop:
+        graph.nodes = [n for n in graph.nodes if id(n) not in drop]
+    return count
