@@ -348,48 +348,12 @@ def _(gg, dx, g, x, y, ksize=()):
 def _max_pool_relu_grad(xp, g, x, y, ksize=()):
     """``relu_grad(max_pool_grad(g, x, y), x)`` (tiled windows; see above)."""
     if bool(xp.isfinite(y.sum())):
-        pos = y > 0
-        m = pos.astype(g.dtype)
+        m = (y > 0).astype(g.dtype)
         m *= g
-        if bool(xp.isfinite(m.sum())):
-            dx = _positive_window_scatter(xp, m, x, y, pos, ksize)
-            if dx is not None:
-                return dx
         return _window_scatter_array(xp, m, _window_mask(xp, x, y, ksize), tuple(x.shape),
                                      ksize)
     return _relu_grad.primitive.forward(
         xp, _max_pool_grad.primitive.forward(xp, g, x, y, ksize=ksize), x)
-
-
-def _upsample(a, ksize):
-    """``a`` (N, o1, ..., C) with every window position repeated ``k`` times per axis."""
-    for i, k in enumerate(ksize):
-        if k > 1:
-            a = a.repeat(k, axis=1 + i)
-    return a
-
-
-def _positive_window_scatter(xp, m, x, y, pos, ksize):
-    """``m`` (finite, zero wherever ``y <= 0``) put at the maximum of each window whose
-    maximum ``y`` is positive, zeros elsewhere; None when such a window holds its maximum
-    more than once (the first one must be found: ``_window_mask``).
-
-    Everything runs over whole contiguous arrays (the pooled ones repeated up to the
-    input's size) instead of the strided window taps ``_window_mask`` walks."""
-    out_sp = tuple(y.shape[1:-1])
-    crop = (slice(None),) + tuple(slice(0, o * k) for o, k in zip(out_sp, ksize))
-    xc = x[crop]
-    eq = xc == _upsample(y, ksize)
-    eq &= xc > 0            # windows whose maximum is not positive take nothing
-    if int(xp.count_nonzero(eq)) != int(xp.count_nonzero(pos)):
-        return None         # a tie in a positive window
-    d = _upsample(m, ksize)
-    d *= eq.astype(d.dtype)
-    if d.shape == x.shape:
-        return d
-    dx = xp.zeros(x.shape, d.dtype)
-    dx[crop] = d
-    return dx
 
 
 @_max_pool_relu_grad.vjp
