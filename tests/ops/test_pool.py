@@ -330,3 +330,32 @@ def test_tiled_max_pool_gradient_float64_finite_differences():
         xm[i] -= eps
         fd[i] = (f(xp_) - f(xm)) / (2 * eps)
     np.testing.assert_allclose(dx, fd, rtol=1e-6, atol=1e-6)
+
+
+# -- max_pool_relu_grad: the relu's gradient folded into the tiled max pool's -------------
+@pytest.mark.parametrize("shape,ksize", [((3, 8, 8, 4), (2, 2)), ((2, 7, 9, 3), (2, 2)),
+                                          ((2, 9, 5), (3,)), ((2, 4, 6, 5, 2), (2, 3, 2))])
+@pytest.mark.parametrize("case", ["plain", "positive tie", "inf gradient", "nan input"])
+def test_max_pool_relu_grad_equals_the_pair(shape, ksize, case):
+    from ember.ops import activations, pool
+    rng = np.random.default_rng(0)
+    x = np.maximum(rng.standard_normal(shape).astype(np.float32), 0)
+    n = len(ksize)
+    y = pool._max_pool.primitive.forward(np, x, ksize=ksize, strides=ksize,
+                                         dilations=(1,) * n, pads=((0, 0),) * n)
+    g = rng.standard_normal(y.shape).astype(np.float32)
+    if case == "positive tie":
+        x[(0,) * (n + 1)] = x[(0,) + (1,) * n] = 7.0      # two maxima in one window
+        y = pool._max_pool.primitive.forward(np, x, ksize=ksize, strides=ksize,
+                                             dilations=(1,) * n, pads=((0, 0),) * n)
+    elif case == "inf gradient":
+        g[(0,) * (n + 2)] = np.inf
+    elif case == "nan input":
+        x[(1,) + (0,) * n] = np.nan
+        y = pool._max_pool.primitive.forward(np, x, ksize=ksize, strides=ksize,
+                                             dilations=(1,) * n, pads=((0, 0),) * n)
+    want = activations._relu_grad.primitive.forward(
+        np, pool._max_pool_grad.primitive.forward(np, g, x, y, ksize=ksize), x)
+    with np.errstate(invalid="ignore"):
+        got = pool._max_pool_relu_grad.primitive.forward(np, g, x, y, ksize=ksize)
+    np.testing.assert_array_equal(got, want)
