@@ -223,3 +223,32 @@ def test_shape_errors_name_the_op():
     with pytest.raises(ember.errors.InvalidArgumentError, match="mask"):
         simple_rnn_sequence(ember.zeros((3, 2, 2)), ember.zeros((2, 2)), ember.zeros((2, 2)),
                             mask=np.ones((2, 3), bool))
+
+
+@pytest.mark.parametrize("used", ["hs", "cs", "last h"])
+def test_lstm_gradient_from_some_results_only(used):
+    """Results no gradient reaches are never filled with zeros (``vjp(takes_none)``):
+    the fused kernel agrees with the Ember-op rule and with finite differences."""
+    rng = np.random.default_rng(1)
+    zx, h0, c0, R = _inputs(4, 2, False, False)(rng)
+    zx = ember.constant(zx)
+
+    def loss(zx):
+        hs, cs = lstm_sequence(zx, ember.constant(h0), ember.constant(c0),
+                               ember.constant(R))
+        out = {"hs": hs, "cs": cs, "last h": hs[-1]}[used]
+        return ember.reduce_sum(out * ember.cos(out))
+
+    def grad():
+        with ember.GradientTape() as tape:
+            tape.watch(zx)
+            y = loss(zx)
+        return tape.gradient(y, zx).numpy()
+    fused = grad()
+    with ember.GradientTape():
+        composite = grad()
+    np.testing.assert_allclose(fused, composite, rtol=1e-10, atol=1e-12)
+    e = np.zeros(zx.shape)
+    e[0, 0, 1] = e[-1, -1, -1] = 1e-6
+    fd = (loss(zx + e).numpy() - loss(zx - e).numpy()) / 2e-6
+    np.testing.assert_allclose((fused * e).sum() / 1e-6, fd, rtol=1e-6)

@@ -77,8 +77,11 @@ def backprop(nodes: list, targets: Sequence[Tensor], sources_ids: Sequence[int],
                   for o in outs]
             if all(g is None for g in gs):
                 continue
-            from ..ops.creation import zeros_like
-            g = tuple(zeros_like(o) if gi is None else gi for o, gi in zip(outs, gs))
+            if prim.vjp_takes_none:
+                g = tuple(gs)
+            else:
+                from ..ops.creation import zeros_like
+                g = tuple(zeros_like(o) if gi is None else gi for o, gi in zip(outs, gs))
             y = outs
         else:
             o = id(outs[0])

@@ -56,15 +56,24 @@ class Primitive:
         self.multiple_results = multiple_results
         self.vjp_rule: Callable | None = None
         self.vjp_takes_needs = False
+        self.vjp_takes_none = False
 
-    def vjp(self, rule: Callable) -> Callable:
+    def vjp(self, rule: Callable | None = None, *, takes_none: bool = False) -> Callable:
         """Decorator: set the gradient rule ``rule(g, y, *inputs, **params)``.
 
         It returns one gradient per positional input (a single value for one input);
         ``None`` means no gradient flows to that input. A rule with a keyword-only
         parameter ``needs`` is also told which inputs need a gradient (a tuple of bools),
-        so it can skip work whose result would be thrown away.
+        so it can skip work whose result would be thrown away. With ``takes_none``
+        (``@op.vjp(takes_none=True)``, multiple results only) the rule gets None, instead
+        of an array of zeros, for each result no gradient reached.
         """
+        if rule is None:
+            def set_rule(rule: Callable) -> Callable:
+                self.vjp(rule)
+                self.vjp_takes_none = takes_none
+                return rule
+            return set_rule
         code = rule.__code__
         self.vjp_takes_needs = "needs" in code.co_varnames[
             code.co_argcount:code.co_argcount + code.co_kwonlyargcount]

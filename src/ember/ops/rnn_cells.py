@@ -162,11 +162,15 @@ def _lstm(xp, zx, h0, c0, R, *extras, masked=False, rec_masked=False):
 
 
 @primitive(name="lstm_sequence_grad", multiple_results=True)
-def _lstm_grad(xp, dhs, dcs, dacts, dtcs, h0, c0, R, hs, cs, acts, tcs, *extras,
-               masked=False, rec_masked=False):
-    mask, M = _extras(extras, masked, rec_masked)
-    (dhs, dcs, dacts, dtcs, h0, c0, R, hs, cs, acts, tcs, M), dt = _work(
-        xp, dhs, dcs, dacts, dtcs, h0, c0, R, hs, cs, acts, tcs, M)
+def _lstm_grad(xp, h0, c0, R, hs, cs, acts, tcs, *rest, given=(True,) * 4, masked=False,
+               rec_masked=False):
+    """``rest``: the gradients of ``hs, cs, acts, tcs`` that ``given`` marks as reached
+    (the others are zeros, never made), then the extras."""
+    it = iter(rest)
+    dhs, dcs, dacts, dtcs = (next(it) if has else None for has in given)
+    mask, M = _extras(tuple(it), masked, rec_masked)
+    (h0, c0, R, hs, cs, acts, tcs, dhs, dcs, dacts, dtcs, M), dt = _work(
+        xp, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, dacts, dtcs, M)
     T, B, G = acts.shape
     U = G // 4
     rec = _Recurrence(xp, R, M, 4)
@@ -183,14 +187,14 @@ def _lstm_grad(xp, dhs, dcs, dacts, dtcs, h0, c0, R, hs, cs, acts, tcs, *extras,
     xp.subtract(1, derivs[:, :, 2 * U:3 * U], out=derivs[:, :, 2 * U:3 * U])
     dtanh_c = xp.multiply(tcs, tcs)
     xp.subtract(1, dtanh_c, out=dtanh_c)
-    dacts_zero = not dacts.any()      # the usual case: nothing reads the gate activations
-    dtcs_zero = not dtcs.any()
+    dacts_zero = dacts is None        # the usual case: nothing reads the gate activations
+    dtcs_zero = dtcs is None
     for t in range(T - 1, -1, -1):
         a = acts[t]
         i, f, g, o = a[:, :U], a[:, U:2 * U], a[:, 2 * U:3 * U], a[:, 3 * U:]
         tc = tcs[t]
-        xp.add(dhs[t], dh, out=bh)
-        xp.add(dcs[t], dc, out=bc)
+        _add_or_copy(xp, dhs, t, dh, bh)
+        _add_or_copy(xp, dcs, t, dc, bc)
         if mask is not None:                    # split off what skips a masked step
             keep_h, keep_c = xp.where(mask[t], 0, bh), xp.where(mask[t], 0, bc)
             xp.copyto(bh, 0, where=~mask[t])
@@ -217,14 +221,29 @@ def _lstm_grad(xp, dhs, dcs, dacts, dtcs, h0, c0, R, hs, cs, acts, tcs, *extras,
     return _back(xp, (dZ, dh, dc, dR), dt)
 
 
-@_lstm.vjp
+def _add_or_copy(xp, seq, t, carried, out):
+    """``out = seq[t] + carried``, where a missing ``seq`` (None) holds zeros."""
+    if seq is None:
+        xp.copyto(out, carried)
+    else:
+        xp.add(seq[t], carried, out=out)
+
+
+def _zeros_for_missing(grads: tuple, outs: tuple) -> tuple:
+    from .creation import zeros_like
+    return tuple(zeros_like(o) if g is None else g for g, o in zip(grads, outs))
+
+
+@_lstm.vjp(takes_none=True)
 def _(g, outs, zx, h0, c0, R, *extras, masked=False, rec_masked=False):
-    dhs, dcs, dacts, dtcs = g
     hs, cs, acts, tcs = outs
     none = (None,) * len(extras)
     if not ACTIVE_TAPES:
-        return tuple(_lstm_grad(dhs, dcs, dacts, dtcs, h0, c0, R, hs, cs, acts, tcs,
-                                *extras, masked=masked, rec_masked=rec_masked)) + none
+        given = tuple(d is not None for d in g)
+        return tuple(_lstm_grad(h0, c0, R, hs, cs, acts, tcs,
+                                *[d for d in g if d is not None], *extras, given=given,
+                                masked=masked, rec_masked=rec_masked)) + none
+    dhs, dcs, dacts, dtcs = _zeros_for_missing(g, outs)
     return _lstm_grad_ops(dhs, dcs, dacts, dtcs, h0, c0, R, hs, cs, acts, tcs, extras,
                           masked, rec_masked) + none
 
