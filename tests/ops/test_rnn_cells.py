@@ -252,3 +252,24 @@ def test_lstm_gradient_from_some_results_only(used):
     e[0, 0, 1] = e[-1, -1, -1] = 1e-6
     fd = (loss(zx + e).numpy() - loss(zx - e).numpy()) / 2e-6
     np.testing.assert_allclose((fused * e).sum() / 1e-6, fd, rtol=1e-6)
+
+
+def test_gru_gradient_skips_the_unread_activations():
+    """Only ``hs`` is read: the GRU kernel gets no ``dacts`` (``vjp(takes_none)``) and
+    still agrees with the Ember-op rule."""
+    from ember.ops import rnn_cells
+    rng = np.random.default_rng(2)
+    zx, h0, R, rb = _inputs(3, 1, False, False, bias=True)(rng)
+    zx = ember.constant(zx)
+    assert rnn_cells._gru.primitive.vjp_takes_none
+
+    def grad():
+        with ember.GradientTape() as tape:
+            tape.watch(zx)
+            hs = gru_sequence(zx, ember.constant(h0), ember.constant(R), ember.constant(rb))
+            y = ember.reduce_sum(ember.sin(hs))
+        return tape.gradient(y, zx).numpy()
+    fused = grad()
+    with ember.GradientTape():
+        composite = grad()
+    np.testing.assert_allclose(fused, composite, rtol=1e-10, atol=1e-12)

@@ -330,8 +330,11 @@ def _gru(xp, zx, h0, R, rb, *extras, masked=False, rec_masked=False, reset_after
 
 
 @primitive(name="gru_sequence_grad", multiple_results=True)
-def _gru_grad(xp, dhs, dacts, h0, R, hs, acts, *extras, masked=False, rec_masked=False,
-              reset_after=True):
+def _gru_grad(xp, dhs, h0, R, hs, acts, *rest, has_dacts=True, masked=False,
+              rec_masked=False, reset_after=True):
+    """``rest``: the gradient of ``acts`` when ``has_dacts`` (else zeros, never made),
+    then the extras."""
+    dacts, extras = (rest[0], rest[1:]) if has_dacts else (None, rest)
     mask, M = _extras(extras, masked, rec_masked)
     (dhs, dacts, h0, R, hs, acts, M), dt = _work(xp, dhs, dacts, h0, R, hs, acts, M)
     T, B, _ = acts.shape
@@ -347,28 +350,28 @@ def _gru_grad(xp, dhs, dacts, h0, R, hs, acts, *extras, masked=False, rec_masked
     dIn = xp.empty((T, B, 3 * U if reset_after else 2 * U), acts.dtype)
     dh = xp.zeros((B, U), acts.dtype)
     for t in range(T - 1, -1, -1):
-        a, ga = acts[t], dacts[t]
+        a, ga = acts[t], None if dacts is None else dacts[t]
         z, r, n = a[:, :U], a[:, U:2 * U], a[:, 2 * U:3 * U]
         m = None if mask is None else mask[t]
         dh_t, keep_h = _split_masked(xp, m, dhs[t] + dh)
         h_prev = hs[t - 1] if t else h0
         dx = dZx[t]
         xp.multiply(dh_t, h_prev - n, out=dx[:, :U])
-        dx[:, :U] += ga[:, :U]
+        _add_part(dx[:, :U], ga, 0, U)
         dx[:, :U] *= z * (1 - z)                                # d z_pre
-        dn = dh_t * (1 - z) + ga[:, 2 * U:3 * U]
+        dn = _add_part(dh_t * (1 - z), ga, 2 * U, 3 * U)
         dn *= 1 - n * n                                         # d n_pre
         dx[:, 2 * U:] = dn
         di = dIn[t]
         if reset_after:
             ih = a[:, 3 * U:]
-            dr = dn * ih + ga[:, U:2 * U]
-            di[:, 2 * U:] = dn * r + ga[:, 3 * U:]
+            dr = _add_part(dn * ih, ga, U, 2 * U)
+            di[:, 2 * U:] = _add_part(dn * r, ga, 3 * U, 4 * U)
             dh_rec = None
         else:
             h_h = h_prev if M_h is None else h_prev * M_h
             drh = xp.matmul(dn, R_h.T)
-            dr = drh * h_h + ga[:, U:2 * U]
+            dr = _add_part(drh * h_h, ga, U, 2 * U)
             dh_rec = drh * r if M_h is None else drh * r * M_h
         dr *= r * (1 - r)
         dx[:, U:2 * U] = dr
@@ -392,14 +395,24 @@ def _gru_grad(xp, dhs, dacts, h0, R, hs, acts, *extras, masked=False, rec_masked
     return _back(xp, (dZx, dh, dR, drb), dt)
 
 
-@_gru.vjp
+def _add_part(arr, grads, lo, hi):
+    """``arr += grads[:, lo:hi]`` (in place; nothing when ``grads`` is None)."""
+    if grads is not None:
+        arr += grads[:, lo:hi]
+    return arr
+
+
+@_gru.vjp(takes_none=True)
 def _(g, outs, zx, h0, R, rb, *extras, masked=False, rec_masked=False, reset_after=True):
-    dhs, dacts = g
     hs, acts = outs
     none = (None,) * len(extras)
     if not ACTIVE_TAPES:
-        return tuple(_gru_grad(dhs, dacts, h0, R, hs, acts, *extras, masked=masked,
+        (dhs,), dacts = _zeros_for_missing(g[:1], outs[:1]), g[1]
+        extra_in = () if dacts is None else (dacts,)
+        return tuple(_gru_grad(dhs, h0, R, hs, acts, *extra_in, *extras,
+                               has_dacts=dacts is not None, masked=masked,
                                rec_masked=rec_masked, reset_after=reset_after)) + none
+    dhs, dacts = _zeros_for_missing(g, outs)
     return _gru_grad_ops(dhs, dacts, h0, R, hs, acts, extras, masked, rec_masked,
                          reset_after) + none
 
