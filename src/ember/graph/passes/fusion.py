@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -249,12 +250,8 @@ def _long_rows_call(ufunc: str, args: tuple, specs: tuple, shapes: dict,
     small = kinds[k]
     if small is None or None in small or (not small and ufunc not in _SCALAR_SLOW):
         return None
-    if full is not None and None not in full and len(small) <= len(full):
-        size = 1
-        for d in full:
-            size *= d
-        if size < _LONG_ROWS_MIN:
-            return None
+    if full is not None and None not in full and math.prod(full) < _LONG_ROWS_MIN:
+        return None
     return exprs[1 - k], exprs[k], k == 0
 
 
@@ -368,12 +365,13 @@ def run(graph: Graph) -> int:
     replace: dict[int, Node] = {}
     drop: set[int] = set()
     absorbed = 0
+    dyn = dynamic_values(graph) if any(len(m) > 1 for _, m in chains) else set()
     for _, members in chains:
         if len(members) < 2:
             continue
         fused = replace[members[-1]] = _fused_node(
             [nodes[k] for k in members], consts, graph.dtypes[nodes[members[-1]].outputs[0]])
-        fused.meta["shapes"] = static_shapes(graph, fused)
+        fused.meta["shapes"] = static_shapes(graph, fused, dyn)
         drop.update(members[:-1])
         absorbed += len(members)
     if absorbed:
@@ -381,10 +379,10 @@ def run(graph: Graph) -> int:
     return absorbed
 
 
-def static_shapes(graph: Graph, node: Node) -> dict:
+def static_shapes(graph: Graph, node: Node, dyn: set) -> dict:
     """The shapes ``compile_program`` reads: each input's and (key ``"out"``) the
-    result's, as traced (None where a dimension may change from call to call)."""
-    dyn = dynamic_values(graph)
+    result's, as traced (None where a dimension may change from call to call: ``dyn``,
+    the graph's ``dynamic_values``)."""
     shapes = {i: (tuple(None for _ in graph.shapes[i]) if i in dyn else graph.shapes[i])
               for i in node.inputs}
     o = node.outputs[0]

@@ -41,6 +41,7 @@ from typing import Any
 from .. import plan as _plan
 from ..ir import Graph, Node
 from .fusion import compile_program, kernels, static_shapes
+from .simplify import dynamic_values
 
 
 @functools.cache
@@ -95,6 +96,7 @@ def run(graph: Graph) -> int:
     outputs = set(graph.output_ids())
     shapes, dtypes = graph.shapes, graph.dtypes
     count = 0
+    dyn = None              # the graph's dynamic values, worked out once when needed
     for node in graph.nodes:
         if node.meta.get("inplace") is not None:
             continue
@@ -114,7 +116,9 @@ def run(graph: Graph) -> int:
                                      and not p.meta.get("multi")):
                 node.meta["inplace"] = at
                 if node.kind == "op":
-                    node.meta["shapes"] = static_shapes(graph, node)
+                    if dyn is None:
+                        dyn = dynamic_values(graph)
+                    node.meta["shapes"] = static_shapes(graph, node, dyn)
                 count += 1
                 break
     graph.peak_bytes = peak_bytes(graph)

@@ -917,14 +917,19 @@ def pad_images(images: Any, top_padding: int | None = None, left_padding: int | 
     bottom = target_height - top - height if bottom_padding is None else bottom_padding
     left = target_width - right_padding - width if left_padding is None else left_padding
     right = target_width - left - width if right_padding is None else right_padding
-    for name, v in (("top_padding", top), ("left_padding", left),
-                    ("right_padding", right), ("bottom_padding", bottom)):
-        if v < 0:
-            raise ValueError(f"keras.ops.image.{op}: {name} must be >= 0. Received: "
-                             f"{name}={v} (images of height {height} and width {width})")
+    _non_negative(op, (("top_padding", top), ("left_padding", left),
+                       ("right_padding", right), ("bottom_padding", bottom)), height, width)
     paddings = [[0, 0] for _ in range(x.ndim)]
     paddings[h_axis], paddings[w_axis] = [int(top), int(bottom)], [int(left), int(right)]
     return ember.pad(x, paddings)
+
+
+def _non_negative(op: str, named: tuple, height: int, width: int) -> None:
+    """Raise for the first ``(name, value)`` below 0, naming the images' size."""
+    for name, v in named:
+        if v < 0:
+            raise ValueError(f"keras.ops.image.{op}: {name} must be >= 0. Received: "
+                             f"{name}={v} (images of height {height} and width {width})")
 
 
 @keras_op
@@ -954,11 +959,8 @@ def crop_images(images: Any, top_cropping: int | None = None,
     out_h = height - bottom_cropping - top if target_height is None else target_height
     left = width - target_width - right_cropping if left_cropping is None else left_cropping
     out_w = width - right_cropping - left if target_width is None else target_width
-    for name, v in (("top_cropping", top), ("target_height", out_h),
-                    ("left_cropping", left), ("target_width", out_w)):
-        if v < 0:
-            raise ValueError(f"keras.ops.image.{op}: {name} must be >= 0. Received: "
-                             f"{name}={v} (images of height {height} and width {width})")
+    _non_negative(op, (("top_cropping", top), ("target_height", out_h),
+                       ("left_cropping", left), ("target_width", out_w)), height, width)
     if top + out_h > height or left + out_w > width:
         raise ValueError(f"keras.ops.image.{op}: the crop (top {top}, left {left}, height "
                          f"{out_h}, width {out_w}) does not fit in images of height {height} "

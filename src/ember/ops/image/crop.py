@@ -32,6 +32,25 @@ def _hw(x: Any) -> tuple[int, int]:
     return int(x.shape[1]), int(x.shape[2])
 
 
+def _box(op: str, image: Any, offset_height: Any, offset_width: Any, target_height: Any,
+         target_width: Any) -> tuple:
+    """``(batch, unbatched, top, left, target height, target width)`` of a pixel box."""
+    x, unbatched = batched(_images(image, op))
+    return (x, unbatched, static_int(offset_height, op, "offset_height"),
+            static_int(offset_width, op, "offset_width"),
+            static_int(target_height, op, "target_height"),
+            static_int(target_width, op, "target_width"))
+
+
+def _check_box(op: str, x: Any, unbatched: bool, box: tuple, checks: list) -> None:
+    """Raise the first failed ``(ok, message)`` check, naming the box and the image."""
+    top, left, th, tw = box
+    for ok, message in checks:
+        if not ok:
+            raise fail(op, f"{message}; got offset ({top}, {left}), target ({th}, {tw}) for "
+                           f"an image of shape {shape_of(x)[1 if unbatched else 0:]}")
+
+
 def crop_to_bounding_box(image: Any, offset_height: int, offset_width: int,
                          target_height: int, target_width: int) -> Any:
     """The ``target_height x target_width`` window of ``image`` (one image or a batch)
@@ -43,21 +62,15 @@ def crop_to_bounding_box(image: Any, offset_height: int, offset_width: int,
     [[6, 7], [10, 11]]
     """
     op = "crop_to_bounding_box"
-    x, unbatched = batched(_images(image, op))
-    top = static_int(offset_height, op, "offset_height")
-    left = static_int(offset_width, op, "offset_width")
-    th = static_int(target_height, op, "target_height")
-    tw = static_int(target_width, op, "target_width")
+    x, unbatched, top, left, th, tw = _box(op, image, offset_height, offset_width,
+                                           target_height, target_width)
     height, width = _hw(x)
-    checks = [(left >= 0, "offset_width must be >= 0"),
-              (top >= 0, "offset_height must be >= 0"),
-              (tw > 0, "target_width must be > 0"), (th > 0, "target_height must be > 0"),
-              (width >= tw + left, "width must be >= target + offset"),
-              (height >= th + top, "height must be >= target + offset")]
-    for ok, message in checks:
-        if not ok:
-            raise fail(op, f"{message}; got offset ({top}, {left}), target ({th}, {tw}) for "
-                           f"an image of shape {shape_of(x)[1 if unbatched else 0:]}")
+    _check_box(op, x, unbatched, (top, left, th, tw), [
+        (left >= 0, "offset_width must be >= 0"),
+        (top >= 0, "offset_height must be >= 0"),
+        (tw > 0, "target_width must be > 0"), (th > 0, "target_height must be > 0"),
+        (width >= tw + left, "width must be >= target + offset"),
+        (height >= th + top, "height must be >= target + offset")])
     out = E.slice(x, [0, top, left, 0], [-1, th, tw, -1])
     return unbatch(out, unbatched)
 
@@ -72,21 +85,15 @@ def pad_to_bounding_box(image: Any, offset_height: int, offset_width: int,
     [[0.0, 0.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
     """
     op = "pad_to_bounding_box"
-    x, unbatched = batched(_images(image, op))
-    top = static_int(offset_height, op, "offset_height")
-    left = static_int(offset_width, op, "offset_width")
-    th = static_int(target_height, op, "target_height")
-    tw = static_int(target_width, op, "target_width")
+    x, unbatched, top, left, th, tw = _box(op, image, offset_height, offset_width,
+                                           target_height, target_width)
     height, width = _hw(x)
     bottom, right = th - top - height, tw - left - width
-    checks = [(top >= 0, "offset_height must be >= 0"),
-              (left >= 0, "offset_width must be >= 0"),
-              (right >= 0, "width must be <= target - offset"),
-              (bottom >= 0, "height must be <= target - offset")]
-    for ok, message in checks:
-        if not ok:
-            raise fail(op, f"{message}; got offset ({top}, {left}), target ({th}, {tw}) for "
-                           f"an image of shape {shape_of(x)[1 if unbatched else 0:]}")
+    _check_box(op, x, unbatched, (top, left, th, tw), [
+        (top >= 0, "offset_height must be >= 0"),
+        (left >= 0, "offset_width must be >= 0"),
+        (right >= 0, "width must be <= target - offset"),
+        (bottom >= 0, "height must be <= target - offset")])
     if any(int(d) == 0 for d in x.shape[1:]):
         raise fail(op, f"the inner 3 dims of 'image' must be > 0; got shape {shape_of(x)}")
     out = E.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]])
