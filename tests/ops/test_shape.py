@@ -95,6 +95,25 @@ def _grad(fn, arrays, cot):
     return [g.numpy() for g in tape.gradient(y, ts)]
 
 
+def test_concat_of_transposed_inputs_is_c_ordered():
+    # NumPy would lay the result out like its (transposed) first input; Ember's result is
+    # C-ordered, which later sums and matrix products read without another copy
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(3, 4, 5)).astype(np.float32).transpose(1, 0, 2)
+    b = rng.normal(size=(4, 5, 2)).astype(np.float32).transpose(0, 2, 1)
+    got = tf.concat([tf.constant(a), tf.constant(b)], axis=1).numpy()
+    np.testing.assert_array_equal(got, np.concatenate([a, b], axis=1))
+    assert got.flags.c_contiguous and got.dtype == np.float32
+
+    @tf.function
+    def f(x, y):
+        return tf.concat([tf.transpose(x, [1, 0, 2]), tf.transpose(y, [0, 2, 1])], axis=-2)
+
+    out = f(a.transpose(1, 0, 2).copy(), b.transpose(0, 2, 1).copy()).numpy()
+    np.testing.assert_array_equal(out, got)
+    assert out.flags.c_contiguous
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.data())
 def test_concat_split_random(data):

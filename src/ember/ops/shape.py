@@ -216,7 +216,14 @@ def squeeze(input: Any, axis: Any = None, name=None):  # noqa: A002
 # -- concat / split -------------------------------------------------------------------------
 @primitive(name="concat")
 def _concat(xp, *xs, axis=0):
-    return xp.concatenate(xs, axis=axis)
+    if all(x.flags.c_contiguous for x in xs) or xs[0].dtype.kind not in "biufc":
+        return xp.concatenate(xs, axis=axis)
+    # NumPy lays the result out like its first input, so transposed inputs (attention's
+    # per-head gradients) give a transposed result that later sums and products walk
+    # slowly or copy again; writing into a C-ordered result is the same one copy
+    shape = list(xs[0].shape)
+    shape[axis] = sum(x.shape[axis] for x in xs)
+    return xp.concatenate(xs, axis=axis, out=xp.empty(shape, xp.result_type(*xs)))
 
 
 @_concat.vjp
