@@ -41,13 +41,19 @@ def keras_model(keras, cell_loop: bool = False):
     return model
 
 
-def ember_bench(x, y, cell_loop: bool = False):
+def ember_bench(x, y, cell_loop: bool = False, eager: bool = False):
+    """Ember's train step as ``fit`` runs it (compiled; eager ``train_step`` with
+    ``eager``) and the eager forward call."""
     import ember
     from ember import keras
     model = keras_model(keras, cell_loop)
     batch = (ember.constant(x), ember.constant(y))
-    return {"train step": lambda: model.train_step(batch),
-            "forward": lambda: model(batch[0])}
+    if eager:
+        step = lambda: model.train_step(batch)   # noqa: E731
+    else:
+        train_function = model.make_train_function()
+        step = lambda: train_function((batch,))   # noqa: E731
+    return {"train step": step, "forward": lambda: model(batch[0])}
 
 
 def torch_bench(x, y):
@@ -104,7 +110,8 @@ def main() -> None:
     workloads = ("train step", "forward")
     # Ember and PyTorch take turns; Keras-on-TF is built and run only afterwards, since
     # TensorFlow's idle threads keep spinning and would slow whoever runs next to them
-    fns = {"ember": ember_bench(x, y), "torch": torch_bench(x, y)}
+    fns = {"ember": ember_bench(x, y), "ember-eager": ember_bench(x, y, eager=True),
+           "torch": torch_bench(x, y)}
     if args.cell_loop:
         fns["ember-loop"] = ember_bench(x, y, cell_loop=True)
     results = {k: {} for k, v in fns.items() if v}
@@ -118,7 +125,8 @@ def main() -> None:
     for k in ("torch", "keras-tf"):
         results.setdefault(k, None)
     print_table(f"LSTM({UNITS}) over {STEPS} steps of {FEATURES} features + Dense({CLASSES}), "
-                f"Adam, batch {BATCH} (best of 7 interleaved rounds of {args.steps} steps)",
+                f"Adam, batch {BATCH} (best of 7 interleaved rounds of {args.steps} steps; ember's "
+                f"train step: the compiled step fit runs, ember-eager's: model.train_step)",
                 results)
 
 

@@ -63,13 +63,17 @@ def keras_block(keras):
     return model
 
 
-def ember_step(x, y):
+def ember_step(x, y, eager: bool = False):
+    """Ember's train step as ``fit`` runs it (compiled), or the eager ``train_step``."""
     import ember
     from ember import keras
     keras.utils.set_random_seed(0)
     model = keras_block(keras)
     batch = (ember.constant(x), ember.constant(y))
-    return lambda: model.train_step(batch)
+    if eager:
+        return lambda: model.train_step(batch)
+    train_function = model.make_train_function()
+    return lambda: train_function((batch,))
 
 
 def torch_step(x, y):
@@ -130,7 +134,8 @@ def main() -> None:
                         help="cap every framework's CPU threads (read before NumPy loads)")
     args = parser.parse_args()
     x, y = make_data()
-    fns = {"ember": ember_step(x, y), "torch": torch_step(x, y)}
+    fns = {"ember": ember_step(x, y), "ember-eager": ember_step(x, y, eager=True),
+           "torch": torch_step(x, y)}
     fns = {k: v for k, v in fns.items() if v}
     results = {k: {"train step": t} for k, t in interleaved(fns, args.steps).items()}
     tf_step = keras_tf_step(x, y)   # built last: TensorFlow's idle threads keep spinning
@@ -138,7 +143,8 @@ def main() -> None:
         results["keras-tf"] = {"train step": interleaved({"k": tf_step}, args.steps)["k"]}
     print_table(f"Transformer block train step, batch {BATCH}, seq {SEQ}, width {WIDTH}, "
                 f"{HEADS} heads, ffn {FFN} (best of 7 interleaved rounds of {args.steps} "
-                f"steps{f', {THREADS} thread(s) each' if THREADS else ''})", results)
+                f"steps{f', {THREADS} thread(s) each' if THREADS else ''}; ember: the compiled step "
+                f"fit runs, ember-eager: model.train_step)", results)
 
 
 if __name__ == "__main__":
