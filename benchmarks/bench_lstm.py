@@ -49,10 +49,10 @@ def ember_bench(x, y, cell_loop: bool = False, eager: bool = False):
     model = keras_model(keras, cell_loop)
     batch = (ember.constant(x), ember.constant(y))
     if eager:
-        step = lambda: model.train_step(batch)   # noqa: E731
+        step = lambda: model.train_step(batch)
     else:
         train_function = model.make_train_function()
-        step = lambda: train_function((batch,))   # noqa: E731
+        step = lambda: train_function((batch,))
     return {"train step": step, "forward": lambda: model(batch[0])}
 
 
