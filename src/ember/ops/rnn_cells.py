@@ -31,6 +31,7 @@ from ..core.tensor import Tensor
 from ..core.variable import Variable
 from .elementwise import cast
 from .linalg import matmul
+from .long_rows import long_rows
 from .primitive import ACTIVE_TAPES, primitive
 from .reduction import reduce_sum
 from .shape import concat, reshape, stack, transpose, unstack
@@ -137,15 +138,16 @@ def _lstm(xp, zx, h0, c0, R, *extras, masked=False, rec_masked=False):
     tcs = xp.empty((T, B, U), zx.dtype)         # tanh of each step's new carry
     acts = xp.empty((T, B, G), zx.dtype)
     pre, mul, add = _gate_affine(xp, U, zx.dtype)
-    # the pre-tanh scaling (powers of two: exact) folded into the inputs and the kernel once
-    zx = zx * pre
+    # the pre-tanh scaling (powers of two: exact) applied to the kernel and, written
+    # straight into ``acts``, to the inputs once: no scaled copy of ``zx``
+    long_rows(xp.multiply, zx, pre, out=acts)
     rec = _Recurrence(xp, R * pre, M, 4)
+    rz = xp.empty((B, G), acts.dtype)           # each step's h @ R
     keep = None if mask is None else ~mask
     h, c = h0, c0
     for t in range(T):
         a = acts[t]
-        rec.forward(h, a)
-        a += zx[t]
+        a += rec.forward(h, rz)
         xp.tanh(a, out=a)
         a *= mul
         a += add
@@ -174,17 +176,18 @@ def _lstm_grad(xp, h0, c0, R, hs, cs, acts, tcs, *rest, given=(True,) * 4, maske
     T, B, G = acts.shape
     U = G // 4
     rec = _Recurrence(xp, R, M, 4)
-    dZ = xp.empty_like(acts)
     dh = xp.zeros((B, U), acts.dtype)
     dc = xp.zeros((B, U), acts.dtype)
     bh, bc, tmp = (xp.empty((B, U), acts.dtype) for _ in range(3))
-    # every step's activation derivatives at once (few large ops beat many small ones):
+    da = xp.empty((B, G), acts.dtype)           # each step's gradient of the activations
+    # every step's activation derivatives at once (few large ops beat many small ones),
+    # in the array that then becomes dZ (each step multiplies its row by ``da``):
     # sigmoid' = s (1 - s) for i, f, o; tanh' = 1 - g^2 for g; and tanh'(c) = 1 - tc^2
-    derivs = xp.subtract(1, acts)
-    derivs *= acts
+    dZ = xp.subtract(1, acts)
+    dZ *= acts
     gsl = acts[:, :, 2 * U:3 * U]
-    xp.multiply(gsl, gsl, out=derivs[:, :, 2 * U:3 * U])
-    xp.subtract(1, derivs[:, :, 2 * U:3 * U], out=derivs[:, :, 2 * U:3 * U])
+    xp.multiply(gsl, gsl, out=dZ[:, :, 2 * U:3 * U])
+    xp.subtract(1, dZ[:, :, 2 * U:3 * U], out=dZ[:, :, 2 * U:3 * U])
     dtanh_c = xp.multiply(tcs, tcs)
     xp.subtract(1, dtanh_c, out=dtanh_c)
     dacts_zero = dacts is None        # the usual case: nothing reads the gate activations
@@ -193,25 +196,25 @@ def _lstm_grad(xp, h0, c0, R, hs, cs, acts, tcs, *rest, given=(True,) * 4, maske
         a = acts[t]
         i, f, g, o = a[:, :U], a[:, U:2 * U], a[:, 2 * U:3 * U], a[:, 3 * U:]
         tc = tcs[t]
-        _add_or_copy(xp, dhs, t, dh, bh)
-        _add_or_copy(xp, dcs, t, dc, bc)
+        bh, dh = _add_or_swap(xp, dhs, t, dh, bh)
+        bc, dc = _add_or_swap(xp, dcs, t, dc, bc)
         if mask is not None:                    # split off what skips a masked step
             keep_h, keep_c = xp.where(mask[t], 0, bh), xp.where(mask[t], 0, bc)
             xp.copyto(bh, 0, where=~mask[t])
             xp.copyto(bc, 0, where=~mask[t])
-        dz = dZ[t]
-        xp.multiply(bh, tc, out=dz[:, 3 * U:])                 # d o
+        xp.multiply(bh, tc, out=da[:, 3 * U:])                 # d o
         xp.multiply(bh, o, out=tmp)
         if not dtcs_zero:
             tmp += dtcs[t]                                      # d tanh(c)
         tmp *= dtanh_c[t]
         bc += tmp                                               # d c
-        xp.multiply(bc, g, out=dz[:, :U])                       # d i
-        xp.multiply(bc, cs[t - 1] if t else c0, out=dz[:, U:2 * U])  # d f
-        xp.multiply(bc, i, out=dz[:, 2 * U:3 * U])              # d g
+        xp.multiply(bc, g, out=da[:, :U])                       # d i
+        xp.multiply(bc, cs[t - 1] if t else c0, out=da[:, U:2 * U])  # d f
+        xp.multiply(bc, i, out=da[:, 2 * U:3 * U])              # d g
         if not dacts_zero:
-            dz += dacts[t]
-        dz *= derivs[t]
+            da += dacts[t]
+        dz = dZ[t]
+        dz *= da                                                # derivative x gradient
         dh = rec.backward(dz, dh)
         dc = xp.multiply(bc, f, out=dc)
         if mask is not None:
@@ -221,12 +224,13 @@ def _lstm_grad(xp, h0, c0, R, hs, cs, acts, tcs, *rest, given=(True,) * 4, maske
     return _back(xp, (dZ, dh, dc, dR), dt)
 
 
-def _add_or_copy(xp, seq, t, carried, out):
-    """``out = seq[t] + carried``, where a missing ``seq`` (None) holds zeros."""
+def _add_or_swap(xp, seq, t, carried, spare):
+    """``(seq[t] + carried, a free buffer)``: the sum goes into ``spare``; a missing
+    ``seq`` (None) holds zeros, so ``carried`` itself is the sum and ``spare`` stays free."""
     if seq is None:
-        xp.copyto(out, carried)
-    else:
-        xp.add(seq[t], carried, out=out)
+        return carried, spare
+    xp.add(seq[t], carried, out=spare)
+    return spare, carried
 
 
 def _zeros_for_missing(grads: tuple, outs: tuple) -> tuple:
