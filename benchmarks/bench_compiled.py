@@ -59,8 +59,11 @@ import argparse
 import itertools
 import json
 import os
+import queue
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -216,38 +219,137 @@ def _safe(what: str, fn, errors: dict, *args):
         return None
 
 
-def time_keras(keras, workloads, steps, rounds, predict_calls, errors, tag) -> dict:
-    """Train-step and MLP predict times of real Keras (whichever backend it has)."""
-    out = {"train": {}, "predict": {}}
-    for w in workloads:
-        x, y = make_data(w)
-        step = _safe(f"{tag} {w}", keras_step, errors, w, keras, x, y)
-        if step is not None:
-            res = _safe(f"{tag} {w}", interleaved, errors, {"k": step}, steps, rounds)
-            out["train"][w] = res and res["k"]
-    x1 = bench_mlp.make_data()[2]
-    out["predict"] = _safe(f"{tag} predict", keras_predict, errors, keras, x1,
-                           predict_calls) or {}
-    return out
-
-
 # -- subprocess workers -------------------------------------------------------------------
 def _result(obj) -> None:
     print("RESULT " + json.dumps(obj), flush=True)
 
 
-def worker_keras_jax(args) -> None:
-    os.environ["KERAS_BACKEND"] = "jax"
-    import jax
+_BACKENDS = {"keras-tf": "tensorflow", "keras-jax": "jax"}
+
+
+def worker_keras_serve(args) -> None:
+    """Real Keras on one backend (``args.framework``: keras-tf or keras-jax; Keras takes
+    one backend per process) as a timing server. It builds and warms every workload's
+    step, prints ``READY {...}``, then answers one JSON request per line: ``{"workload": w,
+    "steps": n}`` -> ``TIME s`` (seconds per step of n steps), ``{"predict": calls}`` ->
+    ``RESULT {...}``, ``{"quit": true}`` -> exit. The parent thus times it in turn with
+    Ember and PyTorch, and its threads sleep in another process meanwhile."""
+    backend = _BACKENDS[args.framework]
+    os.environ["KERAS_BACKEND"] = backend
     import keras
-    if keras.backend.backend() != "jax":
-        raise RuntimeError(f"Keras picked backend {keras.backend.backend()!r}, not jax")
+    if keras.backend.backend() != backend:
+        raise RuntimeError(f"Keras picked backend {keras.backend.backend()!r}, not {backend}")
+    if backend == "tensorflow":
+        import tensorflow as lib
+        _tf_threads()
+    else:
+        import jax as lib
     errors: dict = {}
-    out = time_keras(keras, args.workloads, args.steps, args.rounds, args.predict_calls,
-                     errors, "keras-jax")
-    out["errors"] = errors
-    out["version"] = f"Keras {keras.__version__} on JAX {jax.__version__}"
-    _result(out)
+    steps = {}
+    for w in args.workloads:
+        x, y = make_data(w)
+        step = _safe(f"{args.framework} {w}", keras_step, errors, w, keras, x, y)
+        # warm-up (tracing, compiling) here, before the parent starts timing anything
+        if step is not None and _safe(f"{args.framework} {w}", _repeat, errors, step,
+                                      3) is not None:
+            steps[w] = step
+    print("READY " + json.dumps({"version": f"Keras {keras.__version__} on "
+                                            f"{lib.__name__} {lib.__version__}",
+                                 "errors": errors}), flush=True)
+    for line in sys.stdin:
+        req = json.loads(line)
+        if req.get("quit"):
+            return
+        if "predict" in req:
+            errors = {}
+            got = _safe(f"{args.framework} predict", keras_predict, errors, keras,
+                        bench_mlp.make_data()[2], req["predict"]) or {}
+            _result({"predict": got, "errors": errors})
+            continue
+        step = steps.get(req["workload"])
+        t = None if step is None else _safe(f"{args.framework} {req['workload']}", _repeat,
+                                            {}, step, req["steps"])
+        print("TIME " + json.dumps(t), flush=True)
+
+
+def _repeat(step, n: int) -> float:
+    """Seconds per call of ``n`` calls of ``step``."""
+    t = time.perf_counter()
+    for _ in range(n):
+        step()
+    return (time.perf_counter() - t) / n
+
+
+class KerasPeer:
+    """A ``--worker serve`` subprocess for one Keras backend; ``turn(w)`` is a contender
+    for timing.interleaved that times its steps there."""
+
+    def __init__(self, framework: str, workloads: list[str], timeout: float = 600):
+        self.framework = framework
+        self._log = tempfile.TemporaryFile("w+")   # noqa: SIM115 - closed by close()
+        extra = ["--threads", str(THREADS)] if THREADS else []
+        self._proc = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), *extra, "--worker", "serve",
+             "--framework", framework, "--workloads", ",".join(workloads)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True,
+            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", JAX_PLATFORMS="cpu"))
+        self._lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+        self._timeout = timeout
+        self.info: dict = {}
+
+    def _pump(self) -> None:
+        for line in self._proc.stdout:
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def _read(self, prefix: str):
+        """The payload of the next line starting with ``prefix`` (others are skipped)."""
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                line = self._lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                raise RuntimeError(f"{self.framework}: no answer in {self._timeout:.0f} s") \
+                    from None
+            if line is None:
+                self._log.seek(0)
+                tail = (self._log.read().strip().splitlines() or ["(no output)"])[-1]
+                raise RuntimeError(f"{self.framework} exited: {tail}")
+            if line.startswith(prefix + " "):
+                return json.loads(line[len(prefix) + 1:])
+
+    def _ask(self, req: dict, prefix: str):
+        self._proc.stdin.write(json.dumps(req) + "\n")
+        self._proc.stdin.flush()
+        return self._read(prefix)
+
+    def wait_ready(self) -> dict:
+        self.info = self._read("READY")
+        return self.info
+
+    def turn(self, workload: str):
+        peer = self
+
+        class Turn:
+            def timed_steps(self, steps: int) -> float:
+                t = peer._ask({"workload": workload, "steps": steps}, "TIME")
+                if t is None:
+                    raise RuntimeError(f"{peer.framework} {workload} failed")
+                return t
+        return Turn()
+
+    def predict(self, calls: int) -> dict:
+        return self._ask({"predict": calls}, "RESULT")
+
+    def close(self) -> None:
+        try:
+            self._proc.stdin.write(json.dumps({"quit": True}) + "\n")
+            self._proc.stdin.close()
+            self._proc.wait(timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            self._proc.kill()
+        self._log.close()
 
 
 def worker_memory(args) -> None:
@@ -425,7 +527,7 @@ def main() -> None:
                         help="memory subprocesses run at once (peak RSS is per process)")
     parser.add_argument("--threads", type=int, default=None,
                         help="cap every framework's CPU threads (read before NumPy loads)")
-    parser.add_argument("--worker", choices=("keras-jax", "memory"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("serve", "memory"), help=argparse.SUPPRESS)
     parser.add_argument("--framework", help=argparse.SUPPRESS)
     parser.add_argument("--workload", help=argparse.SUPPRESS)
     parser.add_argument("--train-steps", type=int, default=MEMORY_STEPS,
@@ -435,8 +537,8 @@ def main() -> None:
     unknown = set(args.workloads) - set(WORKLOADS)
     if unknown:
         parser.error(f"unknown workloads {sorted(unknown)}; choose from {WORKLOADS}")
-    if args.worker == "keras-jax":
-        return worker_keras_jax(args)
+    if args.worker == "serve":
+        return worker_keras_serve(args)
     if args.worker == "memory":
         return worker_memory(args)
 
@@ -457,7 +559,22 @@ def main() -> None:
           f"{f', {THREADS} thread(s) each' if THREADS else ''}; NumPy float32 GEMM "
           f"(1024^3, best of 10): {gemms[0]:.1f} GFLOP/s")
 
-    # 1+2a. Ember (compiled, eager) and PyTorch, taking turns
+    # 1. train steps: Ember (compiled, eager), PyTorch and the Keras peers (each backend in
+    # its own server process, started and warmed up before any timing) take turns
+    peers = {}
+    for name, skip in (("keras-tf", args.no_tf), ("keras-jax", args.no_jax)):
+        if not skip:
+            peers[name] = KerasPeer(name, args.workloads)
+    if peers:
+        print(f"  building and warming up {', '.join(peers)} (subprocesses) ...", flush=True)
+    for name, peer in list(peers.items()):
+        info = _safe(name, peer.wait_ready, errors)
+        if info is None:
+            peer.close()
+            del peers[name]
+        else:
+            versions.append(info["version"])
+            errors.update(info["errors"])
     train = {c: {} for c in ("ember", "ember-eager", "torch", "keras-tf", "keras-jax")}
     ember_models = {}
     for w in args.workloads:
@@ -474,13 +591,18 @@ def main() -> None:
         for k in list(named):
             if _safe(f"{k} {w}", named[k], errors) is None and f"{k} {w}" in errors:
                 del named[k]
+        for name, peer in peers.items():
+            if f"{name} {w}" not in errors:
+                named[name] = peer.turn(w)
         res = _safe(f"timing {w}", interleaved, errors, named, args.steps,
                     args.rounds) or {}
-        for k in ("ember", "ember-eager", "torch"):
-            train[k][w] = res.get(k)
+        for k, times in train.items():
+            times[w] = res.get(k)
         print(f"  timed {w}: " + ", ".join(f"{k} {v * 1e3:.2f} ms" for k, v in res.items()),
               flush=True)
 
+    # 2. one-sample predict: Ember and PyTorch taking turns; the Keras peers after (they
+    # are 20x-1000x slower, so a busy moment cannot change the verdict)
     pred = {"ember": {}, "torch": {}}
     x, y, x1 = bench_mlp.make_data()
     if "MLP" in ember_models:
@@ -497,48 +619,23 @@ def main() -> None:
                     args.rounds) or {}
         pred["torch"] = {"predict(x1)": res.get("torch")}
         pred["ember"] = {k: res.get(k) for k in named if k != "torch"}
+    for name, peer in peers.items():
+        got = _safe(f"{name} predict", peer.predict, errors, args.predict_calls) \
+            if "MLP" in args.workloads else None
+        if got is not None:
+            pred[name] = got["predict"]
+            errors.update(got["errors"])
+        peer.close()
 
     gemms.append(gemm_gflops())
 
-    # 1+2b. Keras on JAX, in a subprocess, before TensorFlow enters this process
-    if not args.no_jax:
-        print("  timing Keras on JAX (subprocess) ...", flush=True)
-        extra = ["--threads", str(THREADS)] if THREADS else []
-        got = run_worker([*extra, "--worker", "keras-jax", "--steps", str(args.steps), "--rounds",
-                          str(args.rounds), "--predict-calls", str(args.predict_calls),
-                          "--workloads", ",".join(args.workloads)], timeout=420)
-        if "error" in got:
-            errors["keras-jax"] = got["error"]
-            print(f"  Keras on JAX unavailable: {got['error']}")
-        else:
-            train["keras-jax"] = got["train"]
-            pred["keras-jax"] = got["predict"]
-            errors.update(got["errors"])
-            versions.append(got["version"])
-
-    # 3. memory, in fresh subprocesses (before TensorFlow's threads exist here)
+    # 3. memory, in fresh subprocesses, once the peers' servers are gone
     mem = None
     if not args.no_memory:
         print("  measuring memory (subprocesses) ...", flush=True)
         frameworks = ["ember", "torch"] + ([] if args.no_tf else ["keras-tf"]) + \
             ([] if args.no_jax else ["keras-jax"])
         mem = measure_memory(frameworks, args.workloads, args.jobs)
-
-    gemms.append(gemm_gflops())
-
-    # 1+2c. Keras on TensorFlow, in this process, last
-    if not args.no_tf:
-        keras_tf = _safe("keras-tf import", keras_on_tensorflow, errors)
-        if keras_tf is None:
-            errors.setdefault("keras-tf", "Keras on TensorFlow is not installed/configured")
-        else:
-            print("  timing Keras on TensorFlow ...", flush=True)
-            import tensorflow as tf
-            _safe("keras-tf threads", _tf_threads, errors)
-            versions.append(f"Keras {keras_tf.__version__} on TensorFlow {tf.__version__}")
-            got = time_keras(keras_tf, args.workloads, args.steps, args.rounds,
-                             args.predict_calls, errors, "keras-tf")
-            train["keras-tf"], pred["keras-tf"] = got["train"], got["predict"]
 
     print("\n" + "; ".join(versions))
     cols = ["ember", "ember-eager", "torch"] + [p for p in ("keras-tf", "keras-jax")

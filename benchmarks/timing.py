@@ -6,18 +6,28 @@ from typing import Callable
 
 
 def interleaved(named: dict[str, Callable], steps: int, rounds: int = 7,
-                warmup: int = 3, pause: float = 0.02) -> dict[str, float]:
+                warmup: int = 3, pause: float = 0.5) -> dict[str, float]:
     """For each ``name -> fn``, the best over ``rounds`` of the mean seconds per call of
     ``steps`` calls. Contenders take turns round by round, so a noisy machine slows them
-    alike; a short ``pause`` before each turn lets the previous contender's worker
-    threads (OpenMP spin-waiting) go idle so they do not slow the next one."""
+    alike. A ``pause`` before each turn lets the previous contender's worker threads go
+    idle, so they do not slow the next one: OpenBLAS's threads (NumPy's, so Ember's)
+    busy-wait about 0.1 s after their last call, OpenMP's (PyTorch's) up to 0.2 s; with
+    a 0.02 s pause PyTorch's MLP step measured 9.4-14 ms after Ember's turn, 5.5-6.3 ms
+    after a 0.3 s one.
+
+    A contender with a ``timed_steps(steps)`` method (one in another process, warmed up
+    there) runs and times its own turn and returns its seconds per call."""
     best = {k: float("inf") for k in named}
     for fn in named.values():
-        for _ in range(warmup):
-            fn()
+        if not hasattr(fn, "timed_steps"):
+            for _ in range(warmup):
+                fn()
     for _ in range(rounds):
         for k, fn in named.items():
             time.sleep(pause)
+            if hasattr(fn, "timed_steps"):
+                best[k] = min(best[k], fn.timed_steps(steps))
+                continue
             t = time.perf_counter()
             for _ in range(steps):
                 fn()
