@@ -14,13 +14,13 @@ What is measured
      - ember-eager: ``model.train_step((x, y))`` line by line, for reference;
      - torch:       zero_grad / forward / backward / Adam step, as the earlier scripts do;
      - keras-tf:    ``model.train_on_batch(x, y)`` (runs the compiled tf.function that fit
-                    uses), in this process after Ember and PyTorch (TensorFlow's idle
-                    threads keep spinning and would slow whoever runs beside them);
-     - keras-jax:   ``model.train_on_batch(x, y)`` (the jitted step fit uses), in a
-                    subprocess (``--worker keras-jax``), since Keras takes one backend per
-                    process; it runs before TensorFlow is imported here.
-     Ember and PyTorch take turns (timing.interleaved); each number is the best over the
-     rounds of the mean time per step. Per workload the script prints the time, Ember's
+                    uses);
+     - keras-jax:   ``model.train_on_batch(x, y)`` (the jitted step fit uses).
+     Keras takes one backend per process, so each Keras peer runs in a timing server of
+     its own (``--worker serve``), built and warmed up before any timing starts. All five
+     take turns, round by round (timing.interleaved), with a 0.5 s pause before each turn
+     so the previous contender's spinning threads are idle; each number is the best over
+     the rounds of the mean time per step. Per workload the script prints the time, Ember's
      ratio to each peer, whether Ember meets the target (no slower than the fastest peer),
      and the "% of GEMM peak": (FLOPs per step / time) / the float32 GEMM rate that NumPy
      reaches on this machine (1024x1024 float32 matmul, best of 10; measured at the start,
@@ -50,8 +50,9 @@ of contenders that took turns are the steadiest.
         [--workloads MLP,convnet,LSTM,Transformer] [--no-tf] [--no-jax] [--no-memory]
         [--jobs 2] [--threads N]
 
-Internal: ``--worker keras-jax`` and ``--worker memory --framework F --workload W
---train-steps N`` are the subprocesses; they print one JSON line prefixed ``RESULT``.
+Internal: ``--worker serve --framework keras-tf|keras-jax`` (the Keras timing servers) and
+``--worker memory --framework F --workload W --train-steps N`` are the subprocesses; the
+memory workers print one JSON line prefixed ``RESULT``.
 """
 from __future__ import annotations
 
@@ -435,7 +436,7 @@ def _fmt(v, scale, unit, width=12, prec=3):
 def print_train(train: dict, cols: list[str], gemm: float, steps: int, rounds: int) -> None:
     peers = [p for p in PEERS if p in cols]
     print(f"\nTRAIN STEP: ms per step (best of {rounds} rounds of {steps} steps; "
-          f"ember and torch interleaved)")
+          f"all contenders taking turns)")
     head = f"{'workload':<12}{'GFLOP':>7}" + "".join(f"{c:>13}" for c in cols)
     head += "".join(f"{'ember/' + p:>16}" for p in peers) + "   target (<= fastest peer)"
     print(head)
