@@ -199,3 +199,8 @@ def test_one_sample_predict_reuses_the_plan_and_sees_new_weights():
     model.compile(loss="mse")                     # a new predict function: the old plan goes
     np.testing.assert_allclose(model.predict(x, verbose=0), model(x).numpy(), rtol=1e-6)
     assert model.__dict__["_predict_plans"][0] is model.predict_function
+    x4 = np.random.default_rng(1).normal(size=(4, 4)).astype(np.float32)
+    np.testing.assert_allclose(model.predict(x4, verbose=0), model(x4).numpy(), rtol=1e-6)
+    out = model.predict(x4, batch_size=3, verbose=0)   # a known shape, but two batches
+    np.testing.assert_allclose(out, model(x4).numpy(), rtol=1e-6)
+    assert out.shape == (4, 2)

@@ -381,16 +381,20 @@ class Trainer:
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for ``x``, as NumPy arrays, batch by batch."""
+        known = self.__dict__.get("_predict_plans")
+        if known is not None and type(x) is np.ndarray and callbacks is None \
+                and steps is None:
+            # a small array of a shape and dtype that ran before (serving requests): its
+            # plan was kept by the branch below, which checked the size and dtype
+            plan = known[1].get((x.shape, x.dtype))
+            if plan is not None and known[0] is self.predict_function \
+                    and (batch_size is None or x.shape[0] <= batch_size) \
+                    and not _eager_now():
+                return plan([x])[0]
         if callbacks is None and steps is None and type(x) is np.ndarray and x.ndim \
                 and x.shape[0] <= (batch_size or 32) and x.dtype != np.float64:
-            # one small array (serving a request): the shortest path to the graph; a
-            # shape that ran before goes straight to its plan
+            # one small array (serving a request): the shortest path to the graph
             function = self.predict_function or self.make_predict_function()
-            known = self.__dict__.get("_predict_plans")
-            if known is not None and known[0] is function:
-                plan = known[1].get((x.shape, x.dtype))
-                if plan is not None and not _eager_now():
-                    return plan([x])[0]
             arg = ember.constant(x)
             out = function(((arg,),))
             _remember_predict_plan(self, function, arg)
