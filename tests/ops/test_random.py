@@ -319,3 +319,58 @@ def test_philox_for_a_few_blocks_is_the_vectorized_stream_bit_for_bit():
         for start in (0, int(rng.integers(0, 2**63)), 2**64 - 2):   # incl. wrap-around
             small = np.array(rnd._philox_small(key, hi, start, n), dtype=np.uint64)
             np.testing.assert_array_equal(small, rnd._philox_arrays(np, key, hi, start, n))
+
+
+# -- dropout keep masks ------------------------------------------------------------------------
+@pytest.mark.parametrize("rate", [0.5, 0.25, 0.75, 0.125, 0.375, 3 / 16, 2 ** -10, 0.1, 0.3])
+def test_keep_mask_keeps_with_probability_one_minus_rate(rate):
+    from ember.ops.random import stateless_keep_mask
+    m = _np(stateless_keep_mask([400, 1000], seed=[11, 12], rate=rate))
+    assert m.shape == (400, 1000) and m.dtype == np.float32
+    assert set(np.unique(m).tolist()) <= {0.0, 1.0}
+    n, kept = m.size, m.sum()
+    z = (kept - n * (1 - rate)) / np.sqrt(n * rate * (1 - rate))
+    assert abs(z) < 4.5, (rate, kept / n)
+    if rate in (0.5, 0.25):          # neighbours share a Philox word: still independent
+        pair = (m[:, :-1] * m[:, 1:]).mean()
+        assert abs(pair - (1 - rate) ** 2) < 0.01
+
+
+def test_keep_mask_is_a_pure_function_of_the_seed():
+    from ember.ops.random import stateless_keep_mask
+    a = _np(stateless_keep_mask([3, 50], seed=[1, 2], rate=0.5))
+    b = _np(stateless_keep_mask([3, 50], seed=[1, 2], rate=0.5))
+    c = _np(stateless_keep_mask([3, 50], seed=[1, 3], rate=0.5))
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert _np(stateless_keep_mask([7], seed=[1, 2], rate=0.0)).tolist() == [1.0] * 7
+    half = stateless_keep_mask([2, 2], seed=[1, 2], rate=0.25, dtype="float16")
+    assert half.dtype == ember.float16
+    compiled = ember.function(
+        lambda s: stateless_keep_mask([3, 50], seed=s, rate=0.5))(ember.constant([1, 2]))
+    np.testing.assert_array_equal(_np(compiled), a)
+
+
+@pytest.mark.parametrize("rate", [0.1, 0.3, 1 / 3, 0.7])
+def test_keep_mask_of_other_rates_is_the_uniform_comparison(rate):
+    from ember.ops.random import stateless_keep_mask
+    u = _np(R.stateless_uniform([100, 37], seed=[5, 6], dtype="float32"))
+    m = _np(stateless_keep_mask([100, 37], seed=[5, 6], rate=rate))
+    np.testing.assert_array_equal(m, (u >= rate).astype(np.float32))
+
+
+def test_keep_mask_bit_fields_low_bits_first():
+    from ember.ops.random import _bit_fields, _words
+    w = _words(np, (1, 2, 3, 4), 64)
+    for f in (1, 2, 4, 8, 16):
+        want = (w.astype(np.uint32)[:, None] >> np.arange(0, 32, f, dtype=np.uint32)) \
+            & np.uint32((1 << f) - 1)
+        np.testing.assert_array_equal(_bit_fields(np, w, f), want.reshape(-1))
+
+
+def test_keep_mask_errors():
+    from ember.ops.random import stateless_keep_mask
+    with pytest.raises(ValueError, match="stateless_keep_mask: rate must be a number in"):
+        stateless_keep_mask([2], seed=[1, 2], rate=1.0)
+    with pytest.raises(ValueError, match="rate"):
+        stateless_keep_mask([2], seed=[1, 2], rate="0.5")

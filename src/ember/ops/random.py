@@ -188,6 +188,75 @@ def _sample(xp, seed, shape=(), dtype=np.dtype(np.float32), dist="uniform", a=0.
     return out.reshape(shape)
 
 
+# -- dropout masks --------------------------------------------------------------------------
+_FIELD_WIDTHS = (1, 2, 4, 8, 16)
+
+
+def _dyadic_width(rate: float) -> int | None:
+    """The narrowest field width ``f`` (bits) with ``rate * 2**f`` a whole number, or None."""
+    for f in _FIELD_WIDTHS:
+        if float(rate * (1 << f)).is_integer():
+            return f
+    return None
+
+
+@primitive(name="random_keep_mask")
+def _keep_mask(xp, seed, shape=(), rate=0.5, dtype=np.dtype(np.float32)):
+    s = tuple(int(v) for v in seed.tolist())
+    n = 1
+    for d in shape:
+        n *= d
+    f = _dyadic_width(rate)
+    if f is None:
+        # 24 bits per element: exactly ``stateless_uniform(float32) >= rate``, compared as
+        # integers (u = (w >> 8) * 2**-24 against the float32 rate)
+        w = _words(xp, s, n)
+        cut = int(np.ceil(float(np.float32(rate)) * (1 << 24)))
+        keep = (w >> xp.uint64(8)) >= xp.uint64(cut)
+    else:
+        # rate = j / 2**f exactly: an f-bit field v is kept when v >= j, probability
+        # exactly 1 - rate, so each 32-bit word serves 32 / f elements
+        fields = _bit_fields(xp, _words(xp, s, -(-n // (32 // f))), f)
+        keep = fields[:n] >= int(rate * (1 << f))
+    return keep.reshape(shape).astype(dtype)
+
+
+def _bit_fields(xp, words, f: int):
+    """The ``f``-bit fields of 32-bit ``words`` (uint64 array), low bits first: 32 / f
+    small unsigned integers per word, the same on every machine."""
+    # little-endian bytes whatever the machine (CuPy's devices are little-endian)
+    b = words.astype(np.dtype("<u4") if xp is np else xp.uint32).view(xp.uint8)
+    if f == 16:
+        return b.view(np.dtype("<u2") if xp is np else xp.uint16)
+    if f == 8:
+        return b
+    if f == 1:
+        return xp.unpackbits(b, bitorder="little")
+    shifts = xp.arange(0, 8, f, dtype=xp.uint8)
+    return ((b[:, None] >> shifts) & xp.uint8((1 << f) - 1)).reshape(-1)
+
+
+def stateless_keep_mask(shape: Any, seed: Any, rate: float, dtype: Any = "float32") -> Tensor:
+    """A dropout mask, a pure function of ``seed`` (shape [2]): 1 with probability
+    ``1 - rate``, else 0, in ``dtype``.
+
+    Where ``rate`` times a power of two up to 2**16 is a whole number (0.5, 0.25, 0.125,
+    ...), each element takes only that many random bits, so one 32-bit Philox word covers
+    up to 32 elements; other rates take 24 bits, exactly as ``stateless_uniform(shape,
+    seed) >= rate``. The Keras dropout layers draw their masks here.
+
+    >>> import ember
+    >>> m = stateless_keep_mask([10000], seed=[1, 2], rate=0.5)
+    >>> 0.47 < float(ember.reduce_mean(m)) < 0.53
+    True
+    """
+    op = "random.stateless_keep_mask"
+    if not _is_py_number(rate) or not 0.0 <= float(rate) < 1.0:
+        raise ValueError(f"ember.{op}: rate must be a number in [0, 1); got {rate!r}")
+    return _keep_mask(_seed_tensor(_stateless_seed(seed, op)), shape=_shape_tuple(shape, op),
+                      rate=float(rate), dtype=to_numpy(dtype))
+
+
 @primitive(name="random_categorical")
 def _categorical(xp, seed, logits, num_samples=1, dtype=np.dtype(np.int64)):
     s = tuple(int(v) for v in seed.tolist())

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ember
+from ember.ops.random import stateless_keep_mask
 
 
 def large_negative(dtype: Any) -> float:
@@ -79,5 +80,5 @@ def stateless_dropout(x: ember.Tensor, rate: float, seed: ember.Tensor) -> ember
     """Inverted dropout of ``x`` at ``rate`` with a stateless draw seeded by ``seed``."""
     if rate >= 1:
         return ember.zeros_like(x)
-    keep = ember.random.stateless_uniform(tuple(x.shape), seed=seed, dtype="float32") >= rate
-    return x * (ember.cast(keep, x.dtype) * (1.0 / (1.0 - rate)))
+    keep = stateless_keep_mask(tuple(x.shape), seed, rate, x.dtype)
+    return x * (keep * (1.0 / (1.0 - rate)))

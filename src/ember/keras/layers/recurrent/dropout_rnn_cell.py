@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import ember
+from ember.ops.random import stateless_keep_mask
 
 
 class DropoutRNNCell:
@@ -29,9 +30,8 @@ class DropoutRNNCell:
         def one():
             if rate >= 1.0:
                 return ember.zeros(shape, dtype=dtype)
-            u = ember.random.stateless_uniform(shape, seed=self.seed_generator.next(),
-                                               dtype="float32")
-            return ember.cast(u >= rate, dtype) * (1.0 / (1.0 - rate))
+            keep = stateless_keep_mask(shape, self.seed_generator.next(), rate, dtype)
+            return keep * (1.0 / (1.0 - rate))
 
         count = getattr(self, "dropout_mask_count", None)
         return one() if count is None else [one() for _ in range(count)]

@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 
 import ember
+from ember.ops.random import stateless_keep_mask
 
 from ...models.layer import Layer
 from ...utils.random import draw_seed
@@ -104,9 +105,7 @@ def keep_mask(layer: Layer, inputs: Any, noise_shape: tuple | None, kind: str):
             raise ValueError(f"{kind} layer '{layer.name}': noise_shape {noise_shape} must "
                              f"have the rank of the inputs, whose shape is {shape}")
         shape = tuple(s if n is None else n for n, s in zip(noise_shape, shape))
-    uniform = ember.random.stateless_uniform(shape, seed=layer.seed_generator.next(),
-                                             dtype="float32")
-    return ember.cast(uniform >= layer.rate, inputs.dtype)
+    return stateless_keep_mask(shape, layer.seed_generator.next(), layer.rate, inputs.dtype)
 
 
 def _validate_noise_shape(noise_shape: Any) -> tuple | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import ember
+from ember.ops.random import stateless_keep_mask
 
 from ...config import standardize_data_format
 from ..input_spec import InputSpec
@@ -35,9 +36,8 @@ class _SpatialDropout(Dropout):
             return inputs
         if self.rate >= 1:
             return ember.zeros_like(inputs)
-        uniform = ember.random.stateless_uniform(noise_shape, seed=self.seed_generator.next(),
-                                                 dtype="float32")
-        keep = ember.cast(uniform >= self.rate, inputs.dtype)
+        keep = stateless_keep_mask(noise_shape, self.seed_generator.next(), self.rate,
+                                   inputs.dtype)
         return inputs * (keep * (1.0 / (1.0 - self.rate)))
 
     def get_config(self) -> dict:
