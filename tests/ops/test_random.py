@@ -251,6 +251,20 @@ def test_dropout_scaling_and_fraction():
     assert ember.nn.dropout(x, 0.0) is x
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("rate", [0.5, 0.25])
+def test_dropout_at_a_dyadic_rate_draws_few_bits_and_keeps_dtype(rate, dtype):
+    x = ember.ones([N], dtype=dtype)
+    y = _np(ember.nn.dropout(x, rate=rate, seed=1))
+    assert y.dtype == np.dtype(dtype)
+    assert set(np.unique(y).tolist()) <= {0.0, float(np.dtype(dtype).type(1 / (1 - rate)))}
+    assert abs(np.mean(y == 0) - rate) < 0.01
+    R.set_seed(5)
+    first = _np(ember.nn.dropout(x, rate=rate, seed=1))
+    R.set_seed(5)                     # the same seeds: the same mask
+    np.testing.assert_array_equal(_np(ember.nn.dropout(x, rate=rate, seed=1)), first)
+
+
 def test_dropout_gradient_is_the_mask_and_second_order():
     x = ember.constant(np.random.default_rng(0).normal(size=(50,)))
     R.set_seed(3)

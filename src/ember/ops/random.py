@@ -875,6 +875,10 @@ def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: int | None = None,
     if rate == 0.0:
         return x
     udt = np.dtype(np.float64) if xd == np.float64 else np.dtype(np.float32)
+    if _dyadic_width(rate) is not None:     # 0.5, 0.25, ...: a few random bits per element
+        from .elementwise import cast
+        mask = _keep_mask(_seed_tensor(pair), shape=nshape, rate=rate, dtype=udt)
+        return multiply(x, cast(mask * (1.0 / (1.0 - rate)), xd))
     u = _sample(_seed_tensor(pair), shape=nshape, dtype=udt, dist="uniform")
     return multiply(x, _dropout_scale(u, rate=rate, dtype=xd))
 
