@@ -64,3 +64,31 @@ def test_row_block_covers_the_small_operand():
     assert lr._row_block((4, 64), (64,)) is None        # the whole array
     assert lr._row_block((300, 16), (5,)) is None       # does not broadcast
     assert lr._row_block((300, 16), (2, 300, 16)) is None
+
+
+@pytest.mark.parametrize("ufunc", [np.add, np.subtract, np.multiply, np.true_divide,
+                                   np.maximum, np.minimum])
+@pytest.mark.parametrize("case", ["bias", "bias first", "scalar", "same shape",
+                                  "other dtype", "small arrays", "grows"])
+def test_broadcast_binary_is_the_ufunc(ufunc, case):
+    rng = np.random.default_rng(1)
+    big = rng.standard_normal((64, 40, 32)).astype(np.float32)
+    small = rng.standard_normal(32).astype(np.float32)
+    x, y = big, small
+    if case == "bias first":
+        x, y = small, big
+    elif case == "scalar":
+        y = np.float32(0.25)
+    elif case == "same shape":
+        y = big[::-1].copy()
+    elif case == "other dtype":
+        y = small.astype(np.float64)
+    elif case == "small arrays":
+        x = big[:2]
+    elif case == "grows":
+        x, y = big[:, :1], rng.standard_normal((64, 1, 1)).astype(np.float32)
+    with np.errstate(all="ignore"):
+        want = ufunc(x, y)
+        got = lr.broadcast_binary(ufunc, x, y, scalars=ufunc in (np.maximum, np.minimum))
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got, want)

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..core.dtypes import to_numpy
 from ..core.errors import InvalidArgumentError
+from .long_rows import broadcast_binary
 from .primitive import primitive
 from .special import erf_array
 
@@ -26,7 +27,7 @@ def _int_to_float(xp, x):
 # -- arithmetic --------------------------------------------------------------------------
 @primitive
 def add(xp, x, y):
-    return xp.add(x, y)
+    return broadcast_binary(xp.add, x, y)
 
 
 @add.vjp
@@ -36,7 +37,7 @@ def _(g, out, x, y):
 
 @primitive
 def subtract(xp, x, y):
-    return xp.subtract(x, y)
+    return broadcast_binary(xp.subtract, x, y)
 
 
 @subtract.vjp
@@ -46,7 +47,7 @@ def _(g, out, x, y):
 
 @primitive
 def multiply(xp, x, y):
-    return xp.multiply(x, y)
+    return broadcast_binary(xp.multiply, x, y)
 
 
 @multiply.vjp
@@ -59,7 +60,7 @@ def _(g, out, x, y):
 
 @primitive
 def divide(xp, x, y):
-    return xp.true_divide(x, y)
+    return broadcast_binary(xp.true_divide, x, y)
 
 
 @divide.vjp
@@ -385,7 +386,7 @@ def _(g, out, x):
 # -- min / max / clipping / rounding ------------------------------------------------------
 @primitive
 def maximum(xp, x, y):
-    return xp.maximum(x, y)
+    return broadcast_binary(xp.maximum, x, y, scalars=True)
 
 
 @maximum.vjp
@@ -398,7 +399,7 @@ def _(g, out, x, y):
 
 @primitive
 def minimum(xp, x, y):
-    return xp.minimum(x, y)
+    return broadcast_binary(xp.minimum, x, y, scalars=True)
 
 
 @minimum.vjp

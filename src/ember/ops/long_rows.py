@@ -90,3 +90,22 @@ def _call(ufunc, big, small, out, small_first):
         ufunc(small, big, out=out)
     else:
         ufunc(big, small, out=out)
+
+
+def broadcast_binary(ufunc: Any, x: Any, y: Any, scalars: bool = False) -> Any:
+    """``ufunc(x, y)``, through ``long_rows`` when one operand is a big NumPy array and the
+    other a small one broadcast along it (a bias); a 0-d operand only with ``scalars``
+    (NumPy's own scalar loops are fast, except ``maximum``/``minimum``'s).
+
+    >>> import numpy as np
+    >>> x = np.ones((300, 16, 16), np.float32)
+    >>> b = np.arange(16, dtype=np.float32)
+    >>> bool((broadcast_binary(np.subtract, b, x) == b - x).all())
+    True
+    """
+    if type(x) is np.ndarray and x.size >= MIN_SIZE:
+        if getattr(y, "ndim", 0) or scalars:
+            return long_rows(ufunc, x, y)
+    elif type(y) is np.ndarray and y.size >= MIN_SIZE and (getattr(x, "ndim", 0) or scalars):
+        return long_rows(ufunc, y, x, small_first=True)
+    return ufunc(x, y)
