@@ -358,6 +358,9 @@ def test_keep_mask_is_a_pure_function_of_the_seed():
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
     assert _np(stateless_keep_mask([7], seed=[1, 2], rate=0.0)).tolist() == [1.0] * 7
+    for shape in ([0], [3, 0], []):                 # empty and scalar masks
+        for rate in (0.5, 0.1):
+            assert stateless_keep_mask(shape, seed=[1, 2], rate=rate).shape == tuple(shape)
     half = stateless_keep_mask([2, 2], seed=[1, 2], rate=0.25, dtype="float16")
     assert half.dtype == ember.float16
     compiled = ember.function(
