@@ -639,8 +639,8 @@ def main() -> None:
         mem = measure_memory(frameworks, args.workloads, args.jobs)
 
     print("\n" + "; ".join(versions))
-    cols = ["ember", "ember-eager", "torch"] + [p for p in ("keras-tf", "keras-jax")
-                                                if train[p]]
+    cols = ["ember", "ember-eager", "torch"] + [
+        p for p in ("keras-tf", "keras-jax") if any(v is not None for v in train[p].values())]
     gemms.append(gemm_gflops())
     gemm = max(gemms)
     print(f"NumPy float32 GEMM rate (1024^3, best of 10), measured {len(gemms)} times over the "
