@@ -433,6 +433,31 @@ def test_layer_norm_non_contiguous_and_half_inputs():
     np.testing.assert_allclose(h.numpy(), _ln(x.astype(np.float64), 1.0, 0.0), atol=3e-3)
 
 
+def test_layer_norm_gradient_reads_the_saved_statistics_without_changing_them():
+    # the backward uses the forward's normalized input and 1/std; asking a persistent
+    # tape twice, and compiled against eager, must give the same gradients
+    rng = np.random.default_rng(5)
+    x = ember.constant(rng.standard_normal((4, 8, 16)).astype(np.float32))
+    g = ember.Variable(rng.standard_normal(16).astype(np.float32))
+    b = ember.Variable(rng.standard_normal(16).astype(np.float32))
+    w = ember.constant(rng.standard_normal((4, 8, 16)).astype(np.float32))
+
+    def grads(x):
+        with ember.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            y = ember.reduce_sum(layer_norm(x, g, b) * w)
+        first = tape.gradient(y, [x, g, b])
+        second = tape.gradient(y, [x, g, b])
+        return first, second
+
+    first, second = grads(x)
+    for a, c in zip(first, second):
+        np.testing.assert_array_equal(a.numpy(), c.numpy())
+    compiled = ember.function(lambda x: grads(x)[0])(x)
+    for a, c in zip(first, compiled):
+        np.testing.assert_allclose(a.numpy(), c.numpy(), rtol=1e-6, atol=1e-6)
+
+
 def test_layer_norm_matches_composite_gradients():
     rng = np.random.default_rng(4)
     x = ember.constant(rng.standard_normal((2, 3, 16)).astype(np.float32))

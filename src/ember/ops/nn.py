@@ -406,31 +406,36 @@ def _np_sum_to(xp, a, shape):
     return xp.sum(a, axis=axes).reshape(shape)
 
 
-@primitive(name="layer_norm")
+@primitive(name="layer_norm", multiple_results=True)
 def _layer_norm(xp, x, gamma, beta, axes=(-1,), epsilon=1e-3):
+    """``(y, xh, inv)``: the output, and for the gradient the normalized input ``xh`` and
+    ``inv = 1 / sqrt(var + epsilon)`` (kept dims), in the computing dtype."""
     xf, back = _half_to_float(xp, x)
-    y, _ = _ln_normalized(xp, xf, axes, epsilon)
-    y *= gamma
+    xh, inv = _ln_normalized(xp, xf, axes, epsilon)
+    y = xh * gamma
     y += beta
-    return _back(y, back)
+    return _back(y, back), xh, inv
 
 
-@_layer_norm.vjp
-def _(g, y, x, gamma, beta, axes=(-1,), epsilon=1e-3):
-    return _layer_norm_grad(g, x, gamma, axes=axes, epsilon=epsilon,
+@_layer_norm.vjp(takes_none=True)
+def _(g, outs, x, gamma, beta, axes=(-1,), epsilon=1e-3):
+    if g[0] is None:                    # only the saved statistics were read
+        return None, None, None
+    _, xh, inv = outs
+    return _layer_norm_grad(g[0], x, gamma, xh, inv, axes=axes, epsilon=epsilon,
                             beta_shape=tuple(beta.shape))
 
 
 @primitive(name="layer_norm_grad", multiple_results=True)
-def _layer_norm_grad(xp, g, x, gamma, axes=(-1,), epsilon=1e-3, beta_shape=()):
+def _layer_norm_grad(xp, g, x, gamma, xh, inv, axes=(-1,), epsilon=1e-3, beta_shape=()):
     """Gradients of ``layer_norm`` for x, gamma and beta from the output gradient ``g``:
-    ``dx = inv * (dh - mean(dh) - xh * mean(dh * xh))`` with ``dh = g * gamma``."""
-    xf, back = _half_to_float(xp, x)
-    gf = g.astype(xf.dtype, copy=False)
-    xh, inv = _ln_normalized(xp, xf, axes, epsilon)
+    ``dx = inv * (dh - mean(dh) - xh * mean(dh * xh))`` with ``dh = g * gamma``; ``xh``
+    and ``inv`` are the forward's saved statistics (read, never written)."""
+    back = _half_to_float(xp, x)[1]
+    gf = g.astype(xh.dtype, copy=False)
     dh = gf * gamma
-    if dh.dtype != xf.dtype:
-        dh = dh.astype(xf.dtype)
+    if dh.dtype != xh.dtype:
+        dh = dh.astype(xh.dtype)
     if _ln_trailing(dh, axes) and xh.flags.c_contiguous:
         n = xh.size // max(inv.size, 1)
         dh2, xh2 = dh.reshape(-1, n), xh.reshape(-1, n)
@@ -446,15 +451,14 @@ def _layer_norm_grad(xp, g, x, gamma, axes=(-1,), epsilon=1e-3, beta_shape=()):
         dx = dh - a
         dx -= xh * b
     dx *= inv
-    xh *= gf
-    dgamma = _np_sum_to(xp, xh, gamma.shape)
+    dgamma = _np_sum_to(xp, xh * gf, gamma.shape)
     dbeta = _np_sum_to(xp, gf, beta_shape)
     return (_back(dx, back), dgamma.astype(gamma.dtype, copy=False),
             dbeta.astype(gamma.dtype, copy=False))
 
 
 @_layer_norm_grad.vjp
-def _(cot, outs, g, x, gamma, axes=(-1,), epsilon=1e-3, beta_shape=()):
+def _(cot, outs, g, x, gamma, xh_saved, inv_saved, axes=(-1,), epsilon=1e-3, beta_shape=()):
     # written with Ember ops so that it is differentiable again; only second (and higher)
     # order gradients come here, so it recomputes what it needs
     from .reduction import reduce_mean
@@ -483,7 +487,8 @@ def _(cot, outs, g, x, gamma, axes=(-1,), epsilon=1e-3, beta_shape=()):
     x_bar = (s * (xh_bar - reduce_mean(xh_bar, axis=axes, keepdims=True)
                   - xh * reduce_mean(xh_bar * xh, axis=axes, keepdims=True))
              - s_bar * (s * s) * xh * (1.0 / max(n, 1)))
-    return g_bar, x_bar, gamma_bar
+    # the saved statistics are functions of x, already differentiated through above
+    return g_bar, x_bar, gamma_bar, None, None
 
 
 def layer_norm(x: Any, gamma: Any = None, beta: Any = None, axis: Any = -1,
@@ -525,7 +530,7 @@ def layer_norm(x: Any, gamma: Any = None, beta: Any = None, axis: Any = -1,
                     f"ember.layer_norm: {label} of shape {tuple(p._value.shape)} does not "
                     f"broadcast to x's shape {tuple(xv.shape)}")
         params.append(p)
-    return _layer_norm(x, params[0], params[1], axes=axes, epsilon=float(epsilon))
+    return _layer_norm(x, params[0], params[1], axes=axes, epsilon=float(epsilon))[0]
 
 
 _MIN_FUSED_EPSILON = 1.001e-5  # TensorFlow raises smaller epsilons to this (cuDNN's minimum)
