@@ -433,14 +433,20 @@ def test_layer_norm_non_contiguous_and_half_inputs():
     np.testing.assert_allclose(h.numpy(), _ln(x.astype(np.float64), 1.0, 0.0), atol=3e-3)
 
 
+def _ln_inputs(seed, shape, params):
+    """x, gamma, beta (made by ``params``) and a weighting of the output, float32."""
+    rng = np.random.default_rng(seed)
+    x = ember.constant(rng.standard_normal(shape).astype(np.float32))
+    g = params(rng.standard_normal(shape[-1]).astype(np.float32))
+    b = params(rng.standard_normal(shape[-1]).astype(np.float32))
+    w = ember.constant(rng.standard_normal(shape).astype(np.float32))
+    return x, g, b, w
+
+
 def test_layer_norm_gradient_reads_the_saved_statistics_without_changing_them():
     # the backward uses the forward's normalized input and 1/std; asking a persistent
     # tape twice, and compiled against eager, must give the same gradients
-    rng = np.random.default_rng(5)
-    x = ember.constant(rng.standard_normal((4, 8, 16)).astype(np.float32))
-    g = ember.Variable(rng.standard_normal(16).astype(np.float32))
-    b = ember.Variable(rng.standard_normal(16).astype(np.float32))
-    w = ember.constant(rng.standard_normal((4, 8, 16)).astype(np.float32))
+    x, g, b, w = _ln_inputs(5, (4, 8, 16), ember.Variable)
 
     def grads(x):
         with ember.GradientTape(persistent=True) as tape:
@@ -459,11 +465,7 @@ def test_layer_norm_gradient_reads_the_saved_statistics_without_changing_them():
 
 
 def test_layer_norm_matches_composite_gradients():
-    rng = np.random.default_rng(4)
-    x = ember.constant(rng.standard_normal((2, 3, 16)).astype(np.float32))
-    g = ember.constant(rng.standard_normal(16).astype(np.float32))
-    b = ember.constant(rng.standard_normal(16).astype(np.float32))
-    w = ember.constant(rng.standard_normal((2, 3, 16)).astype(np.float32))
+    x, g, b, w = _ln_inputs(4, (2, 3, 16), ember.constant)
 
     def composite(x, g, b):
         m, v = nn.moments(x, [-1], keepdims=True)
