@@ -1,15 +1,12 @@
 """Bitwise ops on integer tensors (``ember.bitwise``); they carry no gradient."""
 from __future__ import annotations
 
-from ..core.errors import InvalidArgumentError
+from .elementwise import require_kind
 from .primitive import primitive
 
 
 def _ints(name, *arrays):
-    for a in arrays:
-        if a.dtype.kind not in "iub":
-            raise InvalidArgumentError(f"ember.bitwise.{name} expects integer tensors; got "
-                                       f"{a.dtype.name} of shape {tuple(a.shape)}")
+    require_kind(f"bitwise.{name}", "iub", "integer", *arrays)
 
 
 def _binary(name: str):

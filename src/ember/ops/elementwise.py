@@ -481,11 +481,17 @@ def greater_equal(xp, x, y):
     return xp.greater_equal(x, y)
 
 
-def _require_bool(name, *arrays):
+def require_kind(name: str, kinds: str, what: str, *arrays) -> None:
+    """Refuse an array whose dtype kind is not in ``kinds``, naming the op ``ember.{name}``
+    and ``what`` it expects (``"bool"``, ``"integer"``)."""
     for a in arrays:
-        if a.dtype.kind != "b":
-            raise InvalidArgumentError(f"ember.{name} expects bool tensors; got "
+        if a.dtype.kind not in kinds:
+            raise InvalidArgumentError(f"ember.{name} expects {what} tensors; got "
                                        f"{a.dtype.name} of shape {tuple(a.shape)}")
+
+
+def _require_bool(name, *arrays):
+    require_kind(name, "b", "bool", *arrays)
 
 
 @primitive

@@ -28,8 +28,7 @@ import math
 
 import numpy as np
 
-from ..core.errors import InvalidArgumentError
-from .elementwise import cast, equal, where, zeros_like_value
+from .elementwise import cast, equal, require_kind, where, zeros_like_value
 from .primitive import primitive
 
 _SERIES_LIMIT = 20.0
@@ -194,10 +193,7 @@ def signbit(xp, x):
 
 
 def _require_integers(name: str, *arrays) -> None:
-    for a in arrays:
-        if a.dtype.kind not in "iu":
-            raise InvalidArgumentError(f"ember.{name} expects integer tensors; got "
-                                       f"{a.dtype.name} of shape {tuple(a.shape)}")
+    require_kind(name, "iu", "integer", *arrays)
 
 
 @primitive
