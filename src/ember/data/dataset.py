@@ -418,8 +418,9 @@ class Dataset:
         >>> int(ember.data.Dataset.range(5).reduce(0, lambda s, x: s + x))
         10
         """
-        state = st.element_to_ember(st.element_to_numpy(initial_state))
-        spec = st.spec_of(st.element_to_numpy(initial_state))
+        initial = st.element_to_numpy(initial_state)
+        state = st.element_to_ember(initial)
+        spec = st.spec_of(initial)
         for element in self._iter_np():
             args = st.element_to_ember(element)
             state = reduce_func(state, args)

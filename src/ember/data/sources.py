@@ -160,6 +160,8 @@ class GeneratorDataset(Dataset):
 
     def _iter_np(self):
         sig, specs = self._sig, st.flatten(self._sig)
+        dtypes = [st.spec_np_dtype(s) for s in specs]       # once, not per element
+        shapes = [st.spec_shape(s) for s in specs]
         args = [st.element_to_ember(st.element_to_numpy(a)) for a in self._args]
         for value in self._generator(*args):
             if isinstance(value, list) and isinstance(sig, tuple):
@@ -171,8 +173,7 @@ class GeneratorDataset(Dataset):
                                 f"output signature {sig}")
             flat = st.flatten(value) if isinstance(sig, (tuple, dict)) else [value]
             out = []
-            for v, spec in zip(flat, specs):
-                dtype = st.spec_np_dtype(spec)
+            for v, spec, dtype, shape in zip(flat, specs, dtypes, shapes):
                 a = np.asarray(v.numpy() if hasattr(v, "numpy") else v)
                 if dtype.kind == "S":
                     a = a.astype(np.bytes_)
@@ -183,7 +184,6 @@ class GeneratorDataset(Dataset):
                         raise TypeError(f"ember.data.Dataset.from_generator: the generator "
                                         f"yielded {v!r}, which cannot be converted to "
                                         f"{spec}") from None
-                shape = st.spec_shape(spec)
                 if shape is not None and (len(shape) != a.ndim or any(
                         d is not None and d != s for d, s in zip(shape, a.shape))):
                     raise InvalidArgumentError(

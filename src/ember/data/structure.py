@@ -54,16 +54,6 @@ def same_structure(a: Any, b: Any) -> bool:
     return True
 
 
-def _normalize_lists(value: Any, top: bool) -> Any:
-    """Lists become tensors (as TF converts them); tuples and dicts stay structure."""
-    if isinstance(value, dict):
-        return {k: _normalize_lists(v, False) for k, v in value.items()}
-    if isinstance(value, tuple):
-        items = [_normalize_lists(v, False) for v in value]
-        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
-    return value
-
-
 def to_numpy(value: Any) -> np.ndarray:
     """One leaf as a NumPy array with TF's dtype rules for Python values
     (floats -> float32, ints -> int32, str -> bytes)."""
@@ -91,7 +81,7 @@ def element_to_numpy(value: Any) -> Any:
     TF's map does) as a nest of NumPy arrays."""
     if isinstance(value, list):
         value = tuple(value)
-    return map_structure(to_numpy, _normalize_lists(value, True))
+    return map_structure(to_numpy, value)   # a list is a leaf: one tensor, as in TF
 
 
 def tensors_to_numpy(value: Any) -> Any:
@@ -146,9 +136,7 @@ def spec_shape(spec) -> tuple | None:
 def spec_np_dtype(spec) -> np.dtype:
     if isinstance(spec, StringSpec):
         return np.dtype(np.bytes_)
-    return np.dtype(ember.dtypes.as_dtype(spec.dtype).as_numpy_dtype) \
-        if hasattr(ember.dtypes.as_dtype(spec.dtype), "as_numpy_dtype") \
-        else np.dtype(ember.dtypes.as_dtype(spec.dtype).name)
+    return np.dtype(ember.dtypes.as_dtype(spec.dtype).as_numpy_dtype)
 
 
 def relax_shape(spec, keep: Callable[[int, int | None], bool]) -> Any:
@@ -167,8 +155,7 @@ def merge_specs(a, b, op: str):
         raise TypeError(f"ember.data.Dataset.{op}: incompatible dataset elements: {a} vs. {b}")
     sa, sb = spec_shape(a), spec_shape(b)
     if sa is None or sb is None or len(sa) != len(sb):
-        return make_spec(None, spec_np_dtype(a)) if not isinstance(a, StringSpec) else \
-            StringSpec(None)
+        return make_spec(None, spec_np_dtype(a))      # a StringSpec for bytes dtypes
     return make_spec(tuple(x if x == y else None for x, y in zip(sa, sb)), spec_np_dtype(a))
 
 

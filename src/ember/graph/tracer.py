@@ -111,10 +111,6 @@ class GraphTensor(Tensor):
     __str__ = __repr__
 
 
-def _is_traced(t: Any) -> bool:
-    return type(t) is GraphTensor
-
-
 class GraphBuilder:
     """Records the ops of one trace into ``self.graph``.
 

@@ -348,9 +348,8 @@ def _(gg, dx, g, x, y, ksize=()):
 def _max_pool_relu_grad(xp, g, x, y, ksize=()):
     """``relu_grad(max_pool_grad(g, x, y), x)`` (tiled windows; see above)."""
     if bool(xp.isfinite(y.sum())):
-        m = _relu_grad.primitive.forward(xp, g, y)
-        return _window_scatter_array(xp, m, _window_mask(xp, x, y, ksize), tuple(x.shape),
-                                     ksize)
+        return _max_pool_grad.primitive.forward(
+            xp, _relu_grad.primitive.forward(xp, g, y), x, y, ksize=ksize)
     return _relu_grad.primitive.forward(
         xp, _max_pool_grad.primitive.forward(xp, g, x, y, ksize=ksize), x)
 

@@ -19,6 +19,7 @@ active GradientTape that watches an input.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 import numpy as np
@@ -69,14 +70,11 @@ class Primitive:
         of an array of zeros, for each result no gradient reached.
         """
         if rule is None:
-            def set_rule(rule: Callable) -> Callable:
-                self.vjp(rule)
-                self.vjp_takes_none = takes_none
-                return rule
-            return set_rule
+            return functools.partial(self.vjp, takes_none=takes_none)
         code = rule.__code__
         self.vjp_takes_needs = "needs" in code.co_varnames[
             code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+        self.vjp_takes_none = takes_none
         self.vjp_rule = rule
         return rule
 

@@ -109,9 +109,8 @@ def _to_int64(v: int) -> int:
 
 def _mix(key: int, c_lo: int, c_hi: int) -> tuple:
     """A seed pair from a 64-bit key and a 128-bit counter (one Philox block)."""
-    w = _philox(np, (key & _M32, (key >> 32) & _M32), (c_hi & _M32, (c_hi >> 32) & _M32),
-                c_lo & _M64, 1)
-    w = [int(v) for v in w]
+    w = _philox_small((key & _M32, (key >> 32) & _M32), (c_hi & _M32, (c_hi >> 32) & _M32),
+                      c_lo & _M64, 1)
     return _to_int64(w[0] | (w[1] << 32)), _to_int64(w[2] | (w[3] << 32))
 
 
@@ -201,7 +200,8 @@ def _dyadic_width(rate: float) -> int | None:
 
 
 @primitive(name="random_keep_mask")
-def _keep_mask(xp, seed, shape=(), rate=0.5, dtype=np.dtype(np.float32)):
+def _keep_mask(xp, seed, shape=(), rate=0.5, dtype=np.dtype(np.float32), scale=None):
+    """1 (or ``scale``, rounded to float32/64 as dropout's scale is) where kept, else 0."""
     s = tuple(int(v) for v in seed.tolist())
     n = 1
     for d in shape:
@@ -218,7 +218,11 @@ def _keep_mask(xp, seed, shape=(), rate=0.5, dtype=np.dtype(np.float32)):
         # exactly 1 - rate, so each 32-bit word serves 32 / f elements
         fields = _bit_fields(xp, _words(xp, s, -(-n // (32 // f))), f)
         keep = fields[:n] >= int(rate * (1 << f))
-    return keep.reshape(shape).astype(dtype)
+    keep = keep.reshape(shape)
+    if scale is None:
+        return keep.astype(dtype)
+    sdt = xp.float64 if dtype == np.float64 else xp.float32
+    return xp.where(keep, xp.asarray(scale, sdt), xp.zeros((), sdt)).astype(dtype)
 
 
 def _bit_fields(xp, words, f: int):
@@ -876,9 +880,8 @@ def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: int | None = None,
         return x
     udt = np.dtype(np.float64) if xd == np.float64 else np.dtype(np.float32)
     if _dyadic_width(rate) is not None:     # 0.5, 0.25, ...: a few random bits per element
-        from .elementwise import cast
-        mask = _keep_mask(_seed_tensor(pair), shape=nshape, rate=rate, dtype=udt)
-        return multiply(x, cast(mask * (1.0 / (1.0 - rate)), xd))
+        return multiply(x, _keep_mask(_seed_tensor(pair), shape=nshape, rate=rate, dtype=xd,
+                                      scale=1.0 / (1.0 - rate)))
     u = _sample(_seed_tensor(pair), shape=nshape, dtype=udt, dist="uniform")
     return multiply(x, _dropout_scale(u, rate=rate, dtype=xd))
 

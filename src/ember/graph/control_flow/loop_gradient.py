@@ -28,6 +28,7 @@ from ...ops import primitive as _prim
 from ...ops.primitive import primitive
 from ..interpret import run_graph
 from .common import _is_inexact
+from .conditional import _draw_overrides
 from .subgraph import _record_call, _taped_variables
 
 
@@ -106,8 +107,7 @@ def _backward_loop(body_graph, body_caps: list, count: Tensor, histories: list,
         dv, acc = list(carry[:nm]), list(carry[nm:])
         row = maximum(i, 0)       # the body is traced on the first values of the loop
         state = [_history_row(h, row) for h in histories]
-        draws = dict(zip(body_graph.outputs[len(state):],
-                         [_history_row(d, row) for d in drawn]))
+        draws = _draw_overrides(body_graph, len(state), [_history_row(d, row) for d in drawn])
         grads = _body_gradients(body_graph, state, body_caps, moving, dv, sources, draws)
         dv = grads[:nm]
         if row_grads is not None:

@@ -45,7 +45,6 @@ def run(graph: Graph) -> int:
     if not made:
         return 0
     uses = use_counts(graph)
-    outputs = set(graph.output_ids())
     drop: set[int] = set()
     count = 0
     for k, node in enumerate(graph.nodes):
@@ -53,7 +52,7 @@ def run(graph: Graph) -> int:
             continue
         a, x = node.inputs
         pg = made.get(a)
-        if pg is None or uses.get(a) != 1 or a in outputs or pg.inputs[1] != x \
+        if pg is None or uses.get(a) != 1 or pg.inputs[1] != x \
                 or graph.shapes[a] != graph.shapes[node.outputs[0]]:
             continue
         g, _, y = pg.inputs

@@ -257,15 +257,15 @@ def _long_rows_call(ufunc: str, args: tuple, specs: tuple, shapes: dict,
 
 @functools.cache
 def _literal_cached(xp, value, dtype):
-    return xp.asarray(value, dtype=dtype)
+    arr = xp.asarray(value, dtype=dtype)
+    if xp is np:            # shared by every kernel: read-only (CuPy arrays have no such flag)
+        arr.flags.writeable = False
+    return arr
 
 
 def _literal(xp, value, dtype):
-    """One shared read-only 0-d array per (value, dtype)."""
-    arr = _literal_cached(xp, value, np.dtype(dtype))
-    if hasattr(arr, "flags"):
-        arr.flags.writeable = False
-    return arr
+    """One shared 0-d array per (value, dtype), read-only on NumPy."""
+    return _literal_cached(xp, value, np.dtype(dtype))
 
 
 @contextlib.contextmanager
