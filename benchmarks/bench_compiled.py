@@ -93,7 +93,7 @@ import bench_convnet
 import bench_lstm
 import bench_mlp
 import bench_transformer
-from timing import gemm_gflops, interleaved, keras_on_tensorflow, max_rss_mb
+from timing import ember_train_step, gemm_gflops, interleaved, keras_on_tensorflow, max_rss_mb
 
 WORKLOADS = ("MLP", "convnet", "LSTM", "Transformer")
 EMBER, PEERS = "ember", ("torch", "keras-tf", "keras-jax")
@@ -185,15 +185,11 @@ def torch_step(workload: str, x, y):
 
 def ember_steps(workload: str, x, y):
     """Ember's compiled train step (what fit runs) and, on a second model, the eager one."""
-    import ember
     from ember import keras
-    batch = (ember.constant(x), ember.constant(y))
     model = keras_model(workload, keras)
-    train_function = model.make_train_function()
-    batches = (batch,)
-    eager = keras_model(workload, keras)
-    return {"ember": lambda: train_function(batches),
-            "ember-eager": lambda: eager.train_step(batch)}, model
+    return {"ember": ember_train_step(model, x, y),
+            "ember-eager": ember_train_step(keras_model(workload, keras), x, y, eager=True)
+            }, model
 
 
 def keras_step(workload: str, keras, x, y):
@@ -293,7 +289,7 @@ class KerasPeer:
             [sys.executable, os.path.abspath(__file__), *extra, "--worker", "serve",
              "--framework", framework, "--workloads", ",".join(workloads)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True,
-            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", JAX_PLATFORMS="cpu"))
+            env=_worker_env())
         self._lines: queue.Queue = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
         self._timeout = timeout
@@ -359,13 +355,8 @@ def worker_memory(args) -> None:
     w, n = args.workload, args.train_steps
     x, y = make_data(w)
     if args.framework == "ember":
-        import ember
         from ember import keras
-        batch = ((ember.constant(x), ember.constant(y)),)
-        model = keras_model(w, keras)
-        fn = model.make_train_function()
-        def step():
-            return fn(batch)
+        step = ember_train_step(keras_model(w, keras), x, y)
     elif args.framework == "torch":
         step = torch_step(w, x, y)
     elif args.framework == "keras-tf":
@@ -389,13 +380,16 @@ def worker_memory(args) -> None:
     _result({"maxrss_mb": max_rss_mb()})
 
 
+def _worker_env(extra: dict | None = None) -> dict:
+    """The environment of this script's worker subprocesses (quiet TF, JAX on the CPU)."""
+    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", JAX_PLATFORMS="cpu", **(extra or {}))
+
+
 def run_worker(argv: list[str], env: dict | None = None, timeout: float = 600):
     """Run this script as a worker; its RESULT object, or ``{"error": ...}``."""
-    full_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", JAX_PLATFORMS="cpu",
-                    **(env or {}))
     try:
         proc = subprocess.run([sys.executable, os.path.abspath(__file__), *argv],
-                              capture_output=True, text=True, env=full_env, timeout=timeout,
+                              capture_output=True, text=True, env=_worker_env(env), timeout=timeout,
                               check=False)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}

@@ -13,7 +13,7 @@ import argparse
 
 import numpy as np
 
-from timing import interleaved, keras_on_tensorflow, print_table
+from timing import ember_train_step, interleaved, keras_on_tensorflow, print_table
 
 BATCH = 128
 
@@ -41,14 +41,8 @@ def keras_model(keras):
 
 def ember_step(x, y, eager: bool = False):
     """Ember's train step as ``fit`` runs it (compiled), or the eager ``train_step``."""
-    import ember
     from ember import keras
-    model = keras_model(keras)
-    batch = (ember.constant(x), ember.constant(y))
-    if eager:
-        return lambda: model.train_step(batch)
-    train_function = model.make_train_function()
-    return lambda: train_function((batch,))
+    return ember_train_step(keras_model(keras), x, y, eager)
 
 
 def torch_step(x, y):

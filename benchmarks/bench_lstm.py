@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from timing import interleaved, keras_on_tensorflow, print_table
+from timing import ember_train_step, interleaved, keras_on_tensorflow, print_table
 
 BATCH, STEPS, FEATURES, UNITS, CLASSES = 64, 50, 32, 128, 10
 
@@ -47,13 +47,8 @@ def ember_bench(x, y, cell_loop: bool = False, eager: bool = False):
     import ember
     from ember import keras
     model = keras_model(keras, cell_loop)
-    batch = (ember.constant(x), ember.constant(y))
-    if eager:
-        step = lambda: model.train_step(batch)
-    else:
-        train_function = model.make_train_function()
-        step = lambda: train_function((batch,))
-    return {"train step": step, "forward": lambda: model(batch[0])}
+    xt = ember.constant(x)
+    return {"train step": ember_train_step(model, x, y, eager), "forward": lambda: model(xt)}
 
 
 def torch_bench(x, y):

@@ -13,7 +13,7 @@ import argparse
 
 import numpy as np
 
-from timing import interleaved, keras_on_tensorflow, print_table
+from timing import ember_train_step, interleaved, keras_on_tensorflow, print_table
 
 BATCH, SIZES = 128, (784, 512, 256, 10)
 
@@ -42,14 +42,7 @@ def ember_bench(x, y, x1, steps, eager: bool = False):
     ``eager``), one-sample ``predict`` and the eager call on one sample."""
     from ember import keras
     model = keras_model(keras)
-    import ember
-    batch = (ember.constant(x), ember.constant(y))
-    if eager:
-        step = lambda: model.train_step(batch)
-    else:
-        train_function = model.make_train_function()
-        step = lambda: train_function((batch,))
-    return {"train step": step,
+    return {"train step": ember_train_step(model, x, y, eager),
             "predict(1 sample)": lambda: model.predict(x1, verbose=0),
             "model(1 sample)": lambda: model(x1)}
 

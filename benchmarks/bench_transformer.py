@@ -34,7 +34,7 @@ def _early_threads() -> int | None:
 THREADS = _early_threads()
 
 import numpy as np
-from timing import interleaved, keras_on_tensorflow, print_table
+from timing import ember_train_step, interleaved, keras_on_tensorflow, print_table
 
 BATCH, SEQ, WIDTH, HEADS, FFN, CLASSES = 32, 64, 128, 4, 512, 10
 
@@ -65,15 +65,9 @@ def keras_block(keras):
 
 def ember_step(x, y, eager: bool = False):
     """Ember's train step as ``fit`` runs it (compiled), or the eager ``train_step``."""
-    import ember
     from ember import keras
     keras.utils.set_random_seed(0)
-    model = keras_block(keras)
-    batch = (ember.constant(x), ember.constant(y))
-    if eager:
-        return lambda: model.train_step(batch)
-    train_function = model.make_train_function()
-    return lambda: train_function((batch,))
+    return ember_train_step(keras_block(keras), x, y, eager)
 
 
 def torch_step(x, y):
@@ -143,8 +137,8 @@ def main() -> None:
         results["keras-tf"] = {"train step": interleaved({"k": tf_step}, args.steps)["k"]}
     print_table(f"Transformer block train step, batch {BATCH}, seq {SEQ}, width {WIDTH}, "
                 f"{HEADS} heads, ffn {FFN} (best of 7 interleaved rounds of {args.steps} "
-                f"steps{f', {THREADS} thread(s) each' if THREADS else ''}; ember: the compiled step "
-                f"fit runs, ember-eager: model.train_step)", results)
+                f"steps{f', {THREADS} thread(s) each' if THREADS else ''}; ember: the compiled "
+                f"step fit runs, ember-eager: model.train_step)", results)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,17 @@ def interleaved(named: dict[str, Callable], steps: int, rounds: int = 7,
     return best
 
 
+def ember_train_step(model, x, y, eager: bool = False) -> Callable:
+    """Ember ``model``'s train step on the NumPy batch ``(x, y)``: the compiled step that
+    ``fit`` runs, or with ``eager`` the plain Python ``train_step``."""
+    import ember
+    batch = (ember.constant(x), ember.constant(y))
+    if eager:
+        return lambda: model.train_step(batch)
+    train_function = model.make_train_function()
+    return lambda: train_function((batch,))
+
+
 def print_table(title: str, results: dict[str, dict[str, float] | None],
                 ours: str = "ember") -> None:
     """Rows per workload: each framework's time and ``ours``' ratio to every peer."""
