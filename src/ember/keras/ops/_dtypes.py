@@ -44,3 +44,20 @@ def result_type(*dtypes: Any) -> str:
     common = frozenset.intersection(*(_upper(n) for n in names))
     join = next(d for d in common if common <= _upper(d))
     return {"int": "int32", "float": "float32"}.get(join, join)
+
+
+def float_dtype(x: Any) -> str:
+    """``result_type(x.dtype, float)``, Keras's dtype for float ops of tensor ``x``: ints
+    and bool give float32, float and complex dtypes are kept."""
+    return result_type(x.dtype.name, float)
+
+
+def sum_dtype(x: Any) -> str:
+    """Keras's accumulator for sums and products of tensor ``x``: bool, int8 and int16
+    widen to int32, uint8 and uint16 to uint32; other dtypes are kept."""
+    name = x.dtype.name
+    if name in ("bool", "int8", "int16"):
+        return "int32"
+    if name in ("uint8", "uint16"):
+        return "uint32"
+    return name

@@ -33,6 +33,7 @@ import ember
 from ..models.keras_tensor import any_symbolic
 from ._dispatch import keras_op
 from ._dispatch import t as _t
+from ._dtypes import sum_dtype
 
 __all__ = [
     "append", "array", "array_split", "cross", "diagflat", "diagonal", "diff", "dsplit",
@@ -307,20 +308,7 @@ def meshgrid(*x: Any, indexing: str = "xy") -> list:
     if indexing not in ("xy", "ij"):
         raise ValueError("keras.ops.meshgrid: valid values for `indexing` are 'xy' and "
                          f"'ij'; received indexing={indexing!r}")
-    vs = [_flat(_t(v)) for v in x]
-    n = len(vs)
-    sizes = [_shape(v)[0] for v in vs]
-    if indexing == "xy" and n >= 2:
-        sizes[0], sizes[1] = sizes[1], sizes[0]
-    out = []
-    for i, v in enumerate(vs):
-        pos = i
-        if indexing == "xy" and n >= 2 and i < 2:
-            pos = 1 - i
-        shape = [1] * n
-        shape[pos] = -1
-        out.append(ember.broadcast_to(ember.reshape(v, shape), sizes))
-    return out
+    return ember.meshgrid(*[_t(v) for v in x], indexing=indexing)
 
 
 @keras_op
@@ -745,12 +733,7 @@ def trace(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> ember.Tens
     5
     """
     d = _diagonal(_t(x), offset, axis1, axis2, "trace")
-    name = d.dtype.name
-    if name in ("bool", "int8", "int16"):
-        d = ember.cast(d, "int32")
-    elif name in ("uint8", "uint16"):
-        d = ember.cast(d, "uint32")
-    return ember.reduce_sum(d, axis=-1)
+    return ember.reduce_sum(_t(d, sum_dtype(d)), axis=-1)
 
 
 @keras_op

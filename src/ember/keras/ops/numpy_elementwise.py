@@ -23,6 +23,7 @@ from ember.ops import special_functions as _sf
 
 from ._dispatch import keras_op
 from ._dispatch import t as _t
+from ._dtypes import float_dtype as _float_dtype
 from ._dtypes import result_type
 
 __all__ = [
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 # ---- Keras's dtype promotion ------------------------------------------------------------
-_WEAK = {"b": "bool", "i": int, "u": int, "f": float}
+_WEAK = {"i": int, "f": float}  # the weak dtypes of Python scalars (int32, float32)
 _FLOAT = ("float32", True)  # Keras's ``float`` argument of result_type: a weak float
 
 
@@ -50,8 +51,6 @@ def _kind(dtype: str) -> str:
 
 def _result_type(*specs: tuple) -> str:
     """Keras's ``result_type`` of ``(dtype, weak)`` pairs, keeping 64-bit dtypes."""
-    if all(w for _, w in specs):  # only Python scalars: their default dtypes
-        return result_type(*[d for d, _ in specs])
     return result_type(*[_WEAK.get(_kind(d), d) if w else d for d, w in specs])
 
 
@@ -77,16 +76,9 @@ def _promote(*xs: Any, weak_scalars: bool = False, floating: bool = False) -> st
     return _result_type(*specs, _FLOAT) if floating else _result_type(*specs)
 
 
-def _float_dtype(x: ember.Tensor) -> str:
-    """Keras's dtype for float ops (arccos, log2, sinc ...): int64 gives float32, other
-    integers and bool float32, float and complex dtypes are kept."""
-    name = x.dtype.name
-    return "float32" if name == "int64" else _result_type((name, False), _FLOAT)
-
-
 def _wide_float_dtype(dtype: str, keep_bool: bool = False) -> str:
-    """Keras's rule for cbrt, hypot, heaviside, i0: 64-bit integers give float64, smaller
-    integers float32 (and bool, unless ``keep_bool``); floats are kept."""
+    """Keras's rule for cbrt, hypot, heaviside, i0, deg2rad, rad2deg: 64-bit integers give
+    float64, smaller integers float32 (and bool, unless ``keep_bool``); floats are kept."""
     if dtype in ("int64", "uint64"):
         return "float64"
     if _kind(dtype) in "iu" or (dtype == "bool" and not keep_bool):
@@ -117,17 +109,16 @@ def _ints_only(name: str, dtype: str, *xs: Any) -> None:
                         f"(which promote to {dtype})")
 
 
-def _cast(x: Any, dtype: str) -> ember.Tensor:
-    return _t(x, dtype)
-
-
 # ---- unary float functions --------------------------------------------------------------
-def _float_unary(name: str, fn, example: str):
+def _float_unary(name: str, fn, example: str, no_complex: bool = False):
     def op(x: Any) -> ember.Tensor:
         x = _t(x)
-        return fn(_cast(x, _float_dtype(x)))
+        if no_complex:
+            _no_complex(name, x)
+        return fn(_t(x, _float_dtype(x)))
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = (f"Elementwise ``{name}``; integers and bool give float32. "
+    op.__doc__ = (f"Elementwise ``{name}``; integers and bool give float32"
+                  f"{' (complex is refused)' if no_complex else ''}. "
                   f"``keras.ops.{name}{example}``.")
     return keras_op(op)
 
@@ -160,7 +151,7 @@ def angle(x: Any) -> ember.Tensor:
     ``keras.ops.angle([1 + 1j, -2.0 + 0j])`` → ``[0.7853982, 3.1415927]`` (float32).
     """
     x = _t(x)
-    x = _cast(x, _float_dtype(x))
+    x = _t(x, _float_dtype(x))
     if _is_complex(x):
         return ember.atan2(_sf.imag(x), _sf.real(x))
     turned = ember.where(_sf.signbit(x), _full_like(x, math.pi), _full_like(x, 0.0))
@@ -175,17 +166,14 @@ def cbrt(x: Any) -> ember.Tensor:
     """
     x = _t(x)
     _no_complex("cbrt", x)
-    return _sf.cbrt(_cast(x, _wide_float_dtype(x.dtype.name)))
+    return _sf.cbrt(_t(x, _wide_float_dtype(x.dtype.name)))
 
 
 def _angle_units(name: str, factor: float, example: str):
     def op(x: Any) -> ember.Tensor:
         x = _t(x)
         _no_complex(name, x)
-        dtype = x.dtype.name
-        dtype = "float64" if dtype in ("int64", "uint64", "float64") else (
-            dtype if dtype in ("float16", "bfloat16") else "float32")
-        return _cast(x, dtype) * factor
+        return _t(x, _wide_float_dtype(x.dtype.name)) * factor
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"Convert angles ({'degrees to radians' if factor < 1 else 'radians to degrees'})."
                   f" ``keras.ops.{name}{example}``.")
@@ -196,29 +184,8 @@ deg2rad = _angle_units("deg2rad", math.pi / 180.0, "([180.0])`` → ``[3.1415927
 rad2deg = _angle_units("rad2deg", 180.0 / math.pi, "([3.1415927])`` → ``[180.0]")
 
 
-@keras_op
-def exp2(x: Any) -> ember.Tensor:
-    """``2 ** x`` elementwise (integers and bool give float32).
-
-    ``keras.ops.exp2([3, -1])`` → ``[8.0, 0.5]``.
-    """
-    x = _t(x)
-    if not (x.dtype.is_floating or _is_complex(x)):
-        x = _cast(x, "float32")
-    return _sf.exp2(x)
-
-
-@keras_op
-def fabs(x: Any) -> ember.Tensor:
-    """Absolute values as floats (integers and bool give float32; complex is refused).
-
-    ``keras.ops.fabs([-1, 2])`` → ``[1.0, 2.0]``.
-    """
-    x = _t(x)
-    _no_complex("fabs", x)
-    if not x.dtype.is_floating:
-        x = _cast(x, "float32")
-    return ember.abs(x)
+exp2 = _float_unary("exp2", _sf.exp2, "([3, -1])`` → ``[8.0, 0.5]")
+fabs = _float_unary("fabs", ember.abs, "([-1, 2])`` → ``[1.0, 2.0]", no_complex=True)
 
 
 @keras_op
@@ -228,19 +195,10 @@ def i0(x: Any) -> ember.Tensor:
     """
     x = _t(x)
     _no_complex("i0", x)
-    return _sf.bessel_i0(_cast(x, _wide_float_dtype(x.dtype.name)))
+    return _sf.bessel_i0(_t(x, _wide_float_dtype(x.dtype.name)))
 
 
-@keras_op
-def reciprocal(x: Any) -> ember.Tensor:
-    """``1 / x`` elementwise (integers and bool give float32).
-
-    ``keras.ops.reciprocal([2.0, 4.0])`` → ``[0.5, 0.25]``.
-    """
-    x = _t(x)
-    if not (x.dtype.is_floating or _is_complex(x)):
-        x = _cast(x, "float32")
-    return ember.reciprocal(x)
+reciprocal = _float_unary("reciprocal", ember.reciprocal, "([2.0, 4.0])`` → ``[0.5, 0.25]")
 
 
 @keras_op
@@ -372,7 +330,7 @@ def isclose(x1: Any, x2: Any, rtol: float = 1e-5, atol: float = 1e-8,
         dtype = "float64"  # compare integers exactly, as NumPy does
     else:
         dtype = _promote(a, b, floating=True)
-    a, b = _cast(a, dtype), _cast(b, dtype)
+    a, b = _t(a, dtype), _t(b, dtype)
     finite = ember.logical_and(ember.is_finite(a), ember.is_finite(b))
     fa = ember.where(finite, a, ember.zeros_like(a))
     fb = ember.where(finite, b, ember.zeros_like(b))
@@ -435,7 +393,7 @@ def arctan2(x1: Any, x2: Any) -> ember.Tensor:
     ``keras.ops.arctan2([1.0, -1.0], [0.0, 0.0])`` → ``[1.5707964, -1.5707964]``.
     """
     dtype = _promote(x1, x2, floating=True)
-    return ember.atan2(_cast(x1, dtype), _cast(x2, dtype))
+    return ember.atan2(_t(x1, dtype), _t(x2, dtype))
 
 
 @keras_op
@@ -445,7 +403,7 @@ def divide_no_nan(x1: Any, x2: Any) -> ember.Tensor:
     ``keras.ops.divide_no_nan([1.0, 1.0], [0.0, 2.0])`` → ``[0.0, 0.5]``.
     """
     dtype = _promote(x1, x2, weak_scalars=True, floating=True)
-    return ember.divide_no_nan(_cast(x1, dtype), _cast(x2, dtype))
+    return ember.divide_no_nan(_t(x1, dtype), _t(x2, dtype))
 
 
 @keras_op
@@ -457,13 +415,13 @@ def floor_divide(x1: Any, x2: Any) -> ember.Tensor:
     dtype = _promote(x1, x2, weak_scalars=True)
     if dtype == "bool":
         dtype = "int8"  # as NumPy promotes bool // bool
-    return ember.floordiv(_cast(x1, dtype), _cast(x2, dtype))
+    return ember.floordiv(_t(x1, dtype), _t(x2, dtype))
 
 
 def _nan_aware(name: str, ember_fn, doc: str):
     def op(x1: Any, x2: Any) -> ember.Tensor:
         dtype = _promote(x1, x2, weak_scalars=True)
-        a, b = _cast(x1, dtype), _cast(x2, dtype)
+        a, b = _t(x1, dtype), _t(x2, dtype)
         out = ember_fn(a, b)
         if not a.dtype.is_inexact:
             return out
@@ -492,7 +450,7 @@ def mod(x1: Any, x2: Any) -> ember.Tensor:
     ``keras.ops.mod([7, -7], 3)`` → ``[1, 2]``.
     """
     dtype = _int_or_float_dtype(x1, x2)
-    return ember.floormod(_cast(x1, dtype), _cast(x2, dtype))
+    return ember.floormod(_t(x1, dtype), _t(x2, dtype))
 
 
 @keras_op
@@ -502,7 +460,7 @@ def fmod(x1: Any, x2: Any) -> ember.Tensor:
     ``keras.ops.fmod([7, -7], 3)`` → ``[1, -1]``.
     """
     dtype = _int_or_float_dtype(x1, x2)
-    a, b = _cast(x1, dtype), _cast(x2, dtype)
+    a, b = _t(x1, dtype), _t(x2, dtype)
     if a.dtype.is_floating:
         # |x1| mod |x2| is the exact truncated remainder of the magnitudes
         return ember.sign(a) * ember.floormod(ember.abs(a), ember.abs(b))
@@ -521,7 +479,7 @@ def gcd(x1: Any, x2: Any) -> ember.Tensor:
     """
     dtype = _promote(x1, x2)
     _ints_only("gcd", dtype, x1, x2)
-    return _sf.gcd(_cast(x1, dtype), _cast(x2, dtype))
+    return _sf.gcd(_t(x1, dtype), _t(x2, dtype))
 
 
 @keras_op
@@ -532,7 +490,7 @@ def lcm(x1: Any, x2: Any) -> ember.Tensor:
     """
     dtype = _promote(x1, x2)
     _ints_only("lcm", dtype, x1, x2)
-    return _sf.lcm(_cast(x1, dtype), _cast(x2, dtype))
+    return _sf.lcm(_t(x1, dtype), _t(x2, dtype))
 
 
 @keras_op
@@ -543,12 +501,12 @@ def heaviside(x1: Any, x2: Any) -> ember.Tensor:
     """
     dtype = _wide_float_dtype(_promote(x1, x2), keep_bool=True)
     work = "float32" if dtype == "bool" else dtype
-    a, b = _cast(x1, work), _cast(x2, work)
+    a, b = _t(x1, work), _t(x2, work)
     _no_complex("heaviside", a)
     a = a + ember.zeros_like(b)  # the broadcast shape
     out = ember.where(ember.greater(a, 0), _full_like(a, 1.0), b + ember.zeros_like(a))
     out = ember.where(ember.less(a, 0), _full_like(a, 0.0), out)
-    return _cast(ember.where(ember.is_nan(a), a, out), dtype)
+    return _t(ember.where(ember.is_nan(a), a, out), dtype)
 
 
 @keras_op
@@ -559,7 +517,7 @@ def hypot(x1: Any, x2: Any) -> ember.Tensor:
     """
     dtype = _wide_float_dtype(_promote(x1, x2), keep_bool=True)
     work = "float32" if dtype == "bool" else dtype
-    a, b = _cast(x1, work), _cast(x2, work)
+    a, b = _t(x1, work), _t(x2, work)
     _no_complex("hypot", a, b)
     a, b = ember.abs(a), ember.abs(b)
     a_bigger = ember.greater_equal(a, b)
@@ -569,7 +527,7 @@ def hypot(x1: Any, x2: Any) -> ember.Tensor:
     out = hi * ember.sqrt(1.0 + ratio * ratio)
     out = ember.where(ember.logical_or(ember.is_inf(a), ember.is_inf(b)),
                       _full_like(out, math.inf), out)
-    return _cast(out, dtype)
+    return _t(out, dtype)
 
 
 @keras_op
@@ -583,20 +541,20 @@ def ldexp(x1: Any, x2: Any) -> ember.Tensor:
         raise TypeError("keras.ops.ldexp: the exponent `x2` must be an integer tensor, "
                         f"received dtype={exponent.dtype.name}")
     dtype = _promote(x1, exponent, floating=True)
-    mantissa = _cast(x1, dtype)
+    mantissa = _t(x1, dtype)
     _no_complex("ldexp", mantissa)
     wide = "float64"
-    k = _cast(exponent, "int64" if exponent.dtype.name in ("int64", "uint64") else "int32")
+    k = _t(exponent, "int64" if exponent.dtype.name in ("int64", "uint64") else "int32")
     half = ember.floordiv(k, 2)  # two factors, so 2**k overflows only when the result does
-    out = (_cast(mantissa, wide) * _sf.exp2(_cast(half, wide))
-           * _sf.exp2(_cast(k - half, wide)))
-    return _cast(out, dtype)
+    out = (_t(mantissa, wide) * _sf.exp2(_t(half, wide))
+           * _sf.exp2(_t(k - half, wide)))
+    return _t(out, dtype)
 
 
 def _log_add(name: str, base2: bool, doc: str):
     def op(x1: Any, x2: Any) -> ember.Tensor:
         dtype = _promote(x1, x2, floating=True)
-        a, b = _cast(x1, dtype), _cast(x2, dtype)
+        a, b = _t(x1, dtype), _t(x2, dtype)
         _no_complex(name, a)
         a_bigger = ember.greater_equal(a, b)
         hi, lo = ember.where(a_bigger, a, b), ember.where(a_bigger, b, a)
@@ -635,4 +593,4 @@ def nextafter(x1: Any, x2: Any) -> ember.Tensor:
     ``keras.ops.nextafter([1.0, 1.0], [2.0, 0.0])`` → ``[1.0000001, 0.99999994]``.
     """
     dtype = _promote(x1, x2, floating=True)
-    return _sf.nextafter(_cast(x1, dtype), _cast(x2, dtype))
+    return _sf.nextafter(_t(x1, dtype), _t(x2, dtype))

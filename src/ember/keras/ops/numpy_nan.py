@@ -20,15 +20,10 @@ import ember
 
 from ._dispatch import keras_op
 from ._dispatch import t as _t
-from .numpy_stats import (
-    _cast,
-    _check_nonempty,
-    _float_dtype,
-    _norm_axes,
-    _one_axis,
-    _quantiles,
-    _result_type,
-)
+from ._dtypes import float_dtype as _float_dtype
+from ._dtypes import result_type as _result_type
+from ._dtypes import sum_dtype as _sum_dtype
+from .numpy_stats import _check_nonempty, _norm_axes, _one_axis, _quantiles
 
 __all__ = [
     "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmean", "nanmedian",
@@ -54,16 +49,6 @@ def _red(axis: Any, axes: tuple):
     return None if axis is None else list(axes)
 
 
-def _sum_dtype(x: ember.Tensor) -> str:
-    """Keras's accumulator for sums and products: small ints widen to (u)int32."""
-    name = x.dtype.name
-    if name in ("bool", "int8", "int16"):
-        return "int32"
-    if name in ("uint8", "uint16"):
-        return "uint32"
-    return name
-
-
 # ---- sums and products ------------------------------------------------------------------
 @keras_op
 def nansum(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:
@@ -76,7 +61,7 @@ def nansum(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:
     x = _t(x)
     axes = _norm_axes("nansum", axis, x.ndim)
     x = _filled(x, _mask(x), 0.0)
-    return ember.reduce_sum(_cast(x, _sum_dtype(x)), axis=_red(axis, axes), keepdims=keepdims)
+    return ember.reduce_sum(_t(x, _sum_dtype(x)), axis=_red(axis, axes), keepdims=keepdims)
 
 
 @keras_op
@@ -91,7 +76,7 @@ def nanprod(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:
     x = _t(x)
     axes = _norm_axes("nanprod", axis, x.ndim)
     x = _filled(x, _mask(x), 1.0)
-    return ember.reduce_prod(_cast(x, _sum_dtype(x)), axis=_red(axis, axes),
+    return ember.reduce_prod(_t(x, _sum_dtype(x)), axis=_red(axis, axes),
                              keepdims=keepdims)
 
 
@@ -100,7 +85,7 @@ def _cumulative(name: str, x: Any, axis: Any, dtype: Any, fill: float, fn) -> em
     out_dtype = ember.as_dtype(dtype).name if dtype is not None else x.dtype.name
     if out_dtype == "bool":
         out_dtype = "int32"
-    x = _cast(_filled(x, _mask(x), fill), out_dtype)
+    x = _t(_filled(x, _mask(x), fill), out_dtype)
     if axis is None:
         x, axis = ember.reshape(x, [-1]), 0
     return fn(x, axis=_one_axis(name, axis, x.ndim))
@@ -131,11 +116,11 @@ def nancumprod(x: Any, axis: Any = None, dtype: Any = None) -> ember.Tensor:
 
 
 # ---- means and spreads --------------------------------------------------------------------
-def _nan_moments(name: str, x: Any, axis: Any, keepdims: bool):
-    """(mean, variance) of the non-NaN values over ``axis``, in float32 at least."""
+def _nan_var(name: str, x: Any, axis: Any, keepdims: bool):
+    """The population variance of the non-NaN values over ``axis``, in float32 at least."""
     x = _t(x)
     axes = _norm_axes(name, axis, x.ndim)
-    x = _cast(x, _result_type(x.dtype.name, "float32"))
+    x = _t(x, _result_type(x.dtype.name, "float32"))
     valid = _mask(x)
     red = _red(axis, axes)
     count = ember.reduce_sum(ember.cast(valid, x.dtype), axis=red, keepdims=True)
@@ -144,9 +129,8 @@ def _nan_moments(name: str, x: Any, axis: Any, keepdims: bool):
     dev = _filled(filled - mean, valid, 0.0)
     var = ember.reduce_sum(dev * dev, axis=red, keepdims=True) / count
     if not keepdims:
-        mean = ember.reduce_sum(mean, axis=red) if red is None else ember.squeeze(mean, red)
         var = ember.reduce_sum(var, axis=red) if red is None else ember.squeeze(var, red)
-    return mean, var
+    return var
 
 
 @keras_op
@@ -161,7 +145,7 @@ def nanmean(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:
     x = _t(x)
     dtype = _float_dtype(x)
     axes = _norm_axes("nanmean", axis, x.ndim)
-    x = _cast(x, dtype)
+    x = _t(x, dtype)
     valid = _mask(x)
     red = _red(axis, axes)
     total = ember.reduce_sum(_filled(x, valid, 0.0), axis=red, keepdims=keepdims)
@@ -181,7 +165,7 @@ def nanvar(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:
     1.0
     """
     x = _t(x)
-    return _cast(_nan_moments("nanvar", x, axis, keepdims)[1], _float_dtype(x))
+    return _t(_nan_var("nanvar", x, axis, keepdims), _float_dtype(x))
 
 
 @keras_op
@@ -194,7 +178,7 @@ def nanstd(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:
     1.0
     """
     x = _t(x)
-    return _cast(ember.sqrt(_nan_moments("nanstd", x, axis, keepdims)[1]), _float_dtype(x))
+    return _t(ember.sqrt(_nan_var("nanstd", x, axis, keepdims)), _float_dtype(x))
 
 
 # ---- extrema ------------------------------------------------------------------------------

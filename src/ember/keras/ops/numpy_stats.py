@@ -26,6 +26,7 @@ from ember.ops import order_statistics as _order
 
 from ._dispatch import keras_op
 from ._dispatch import t as _t
+from ._dtypes import float_dtype as _float_dtype
 from ._dtypes import result_type
 
 __all__ = [
@@ -37,17 +38,8 @@ __all__ = [
 _result_type = result_type     # Keras's promotion of dtypes and weak int/float
 
 
-def _float_dtype(x: ember.Tensor) -> str:
-    """``result_type(x.dtype, float)``: ints and bool give float32, floats are kept."""
-    return _result_type(x.dtype.name, float)
-
-
 def _is_float(x: ember.Tensor) -> bool:
     return x.dtype.is_floating
-
-
-def _cast(x: ember.Tensor, dtype: str) -> ember.Tensor:
-    return x if x.dtype.name == dtype else ember.cast(x, dtype)
 
 
 def _concrete(v: Any) -> np.ndarray | None:
@@ -66,7 +58,7 @@ def _comparable(a: ember.Tensor, b: ember.Tensor):
     common = np.promote_types(a.dtype.name, b.dtype.name).name
     if common == "bool":
         common = "int8"
-    return _cast(a, common), _cast(b, common)
+    return _t(a, common), _t(b, common)
 
 
 def _norm_axes(name: str, axis: Any, ndim: int) -> tuple:
@@ -131,7 +123,7 @@ def _quantiles(name: str, x: Any, q: Any, axis: Any, method: str, keepdims: bool
                          f"received method={method!r}")
     x = _t(x)
     dtype = _float_dtype(x)
-    x = _cast(x, dtype)
+    x = _t(x, dtype)
     qv = _concrete(q)
     if qv is not None:
         bad = ~((qv >= 0) & (qv <= scale))
@@ -188,7 +180,7 @@ def _quantiles(name: str, x: Any, q: Any, axis: Any, method: str, keepdims: bool
         result = below
     else:
         above = pick(hi)
-        g = ember.broadcast_to(_cast(gamma, dtype), shape)
+        g = ember.broadcast_to(_t(gamma, dtype), shape)
         diff = above - below
         # NumPy's two-sided lerp: exact at both ends, the same rounding as NumPy
         lerp = ember.where(g >= 0.5, above - diff * (1.0 - g), below + diff * g)
@@ -264,10 +256,10 @@ def average(x: Any, axis: Any = None, weights: Any = None) -> ember.Tensor:
     if weights is None:
         dtype = _float_dtype(x)
         axes = _norm_axes("average", axis, x.ndim)
-        return ember.reduce_mean(_cast(x, dtype), axis=None if axis is None else list(axes))
+        return ember.reduce_mean(_t(x, dtype), axis=None if axis is None else list(axes))
     w = _t(weights)
     dtype = _result_type(x.dtype.name, float, w.dtype.name)
-    x, w = _cast(x, dtype), _cast(w, dtype)
+    x, w = _t(x, dtype), _t(w, dtype)
     axes_in_order = None
     if axis is not None:
         axes = _norm_axes("average", axis, x.ndim)
@@ -342,7 +334,7 @@ def trapezoid(y: Any, x: Any = None, dx: float = 1.0, axis: int = -1) -> ember.T
                          "received a scalar")
     a = _one_axis("trapezoid", axis, y.ndim)
     dtype = _float_dtype(y)
-    y = _cast(y, dtype)
+    y = _t(y, dtype)
     n = int(y.shape[a])
 
     def part(t, start, stop):  # t[..., start:stop, ...] along the integration axis
@@ -351,9 +343,9 @@ def trapezoid(y: Any, x: Any = None, dx: float = 1.0, axis: int = -1) -> ember.T
         return t[tuple(key)]
 
     if x is None:
-        d = _cast(_t(dx), dtype)
+        d = _t(_t(dx), dtype)
     else:
-        xs = _cast(_t(x), dtype)
+        xs = _t(_t(x), dtype)
         if xs.ndim == 1:
             if int(xs.shape[0]) != n:
                 raise ValueError(f"keras.ops.trapezoid: x has {int(xs.shape[0])} sample "
@@ -390,7 +382,7 @@ def corrcoef(x: Any) -> ember.Tensor:
     dtype = "float64" if name in ("int64", "float64") else (
         name if name in ("float16", "bfloat16") else "float32")
     work = "float32" if dtype in ("float16", "bfloat16") else dtype
-    m = _cast(x, work)
+    m = _t(x, work)
     if m.ndim == 1:
         m = ember.reshape(m, [1, -1])
     centered = m - ember.reduce_mean(m, axis=1, keepdims=True)
@@ -400,7 +392,7 @@ def corrcoef(x: Any) -> ember.Tensor:
     c = ember.clip_by_value(c, -1.0, 1.0)
     if x.ndim == 1:
         c = ember.reshape(c, [])
-    return _cast(c, dtype)
+    return _t(c, dtype)
 
 
 @keras_op
@@ -430,7 +422,7 @@ def correlate(x1: Any, x2: Any, mode: str = "valid") -> ember.Tensor:
     dtype = _result_type(a.dtype.name, v.dtype.name)
     dtype = "float64" if dtype == "int64" else (
         dtype if dtype in ("bfloat16", "float16", "float64") else "float32")
-    a, v = _cast(a, dtype), _cast(v, dtype)
+    a, v = _t(a, dtype), _t(v, dtype)
     # every overlap of x2 with x1: a one-channel convolution (which is a correlation) of
     # x1, padded by n - 1 zeros each side, with x2 as the filter
     padded = ember.reshape(ember.pad(a, [[n - 1, n - 1]]), [1, m + 2 * n - 2, 1])
@@ -543,7 +535,7 @@ def argpartition(x: Any, kth: Any, axis: int = -1) -> ember.Tensor:
         if not -n <= int(k) < n:
             raise ValueError(f"keras.ops.argpartition: kth={int(k)} is out of bounds for "
                              f"an axis of size {n}")
-    return _cast(ember.argsort(x, axis=a, stable=True), "int32")
+    return _t(ember.argsort(x, axis=a, stable=True), "int32")
 
 
 # ---- counting -----------------------------------------------------------------------------
@@ -585,7 +577,7 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0, sparse: bool = Fal
     if tuple(w.shape) != tuple(x.shape):
         raise ValueError(f"keras.ops.bincount: weights must have x's shape "
                          f"{tuple(x.shape)}; received {tuple(w.shape)}")
-    w = _cast(w, _result_type(x.dtype.name, w.dtype.name))
+    w = _t(w, _result_type(x.dtype.name, w.dtype.name))
     return _order.bincount_static(x, w, length)
 
 
@@ -631,7 +623,7 @@ def histogram(x: Any, bins: int = 10, range: Any = None):
     elif int(x.shape[0]) == 0:
         first, last = ember.constant(0.0, work), ember.constant(1.0, work)
     else:
-        wide = _cast(x, work)
+        wide = _t(x, work)
         first, last = ember.reduce_min(wide), ember.reduce_max(wide)
     xv = _concrete(first), _concrete(last)
     if xv[0] is not None and not (np.isfinite(xv[0]) and np.isfinite(xv[1])):
@@ -644,8 +636,8 @@ def histogram(x: Any, bins: int = 10, range: Any = None):
     steps = ember.constant(np.arange(bins + 1, dtype=work))
     edges = first + steps * ((last - first) / ember.constant(float(bins), work))
     edges = ember.concat([edges[:bins], ember.reshape(last, [1])], axis=0)
-    edges = _cast(edges, dtype)
-    xs = _cast(x, dtype)
+    edges = _t(edges, dtype)
+    xs = _t(x, dtype)
     inside = ember.logical_and(xs >= edges[0], xs <= edges[bins])
     index = ember.searchsorted(edges, xs, side="right") - 1
     index = ember.where(ember.equal(xs, edges[bins]), ember.fill(list(index.shape), bins - 1),
@@ -699,7 +691,7 @@ def unique(x: Any, sorted: bool = True, return_index: bool = False,
             order = ember.gather(order, ember.argsort(column, stable=True))
         ordered = ember.gather(rows, order)
         change = ember.reduce_any(ember.not_equal(ordered[1:], ordered[:-1]), axis=1)
-    order = _cast(order, "int32")
+    order = _t(order, "int32")
     first = ember.concat([ember.constant([n > 0]), change], axis=0)[:n]
     group = ember.cumsum(ember.cast(first, "int32")) - 1          # group of each sorted item
     if size is None:
