@@ -22,6 +22,13 @@ def test_cosine_and_triangular_windows_match_numpy(name, M):
     np.testing.assert_allclose(got.numpy(), want, rtol=0, atol=1e-7)
 
 
+@pytest.mark.parametrize("name", ["bartlett", "blackman", "hamming", "hanning"])
+def test_a_float_length_is_used_exactly(name):
+    # 10.1 through float32 would be 10.100000381...: a window off by an ulp
+    got = getattr(kops, name)(10.1).numpy()
+    np.testing.assert_array_equal(got, getattr(np, name)(10.1).astype("float32"))
+
+
 @pytest.mark.parametrize("beta", [0.0, 0.5, 5.0, 14.0, 29.9, 30.0, 30.1, 86.0, 250.0, 700.0,
                                   -3.0])
 @pytest.mark.parametrize("M", [1, 2, 7, 64])

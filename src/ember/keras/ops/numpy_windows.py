@@ -28,7 +28,8 @@ def _length(x: Any, op: str) -> float:
     if isinstance(x, KerasTensor):
         raise TypeError(f"keras.ops.{op}: {op.capitalize()} operation does not support "
                         f"symbolic tensors; received input x = {x} of type {type(x)}")
-    v = _t(x)
+    # a Python float is taken as it is (through float32 it would lose digits: 7.3)
+    v = ember.constant(x, dtype="float64") if isinstance(x, float) else _t(x)
     if int(ember.size(v)) != 1 or v.ndim > 1:
         raise ValueError(f"keras.ops.{op}: the window length must be a scalar (or a "
                          f"one-element 1-D tensor); received shape {tuple(v.shape)}")
