@@ -96,6 +96,17 @@ def float_t(x: Any) -> ember.Tensor:
     return x if x.dtype.is_floating else ember.cast(x, "float32")
 
 
+def float_result(*tensors: ember.Tensor) -> str:
+    """Keras's result dtype of floating-point inputs: their one float dtype, else float64
+    if any is float64, else float32 (integers alone give float32)."""
+    names = {x.dtype.name for x in tensors if x.dtype.is_floating}
+    if not names:
+        return "float32"
+    if len(names) == 1:
+        return names.pop()
+    return "float64" if "float64" in names else "float32"
+
+
 def axes(axis: Any) -> Any:
     """NumPy ``axis`` (None, int, list/tuple) as Ember's reduction ``axis``."""
     if axis is None or isinstance(axis, int):

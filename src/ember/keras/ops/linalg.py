@@ -55,16 +55,6 @@ def _eps(x: ember.Tensor) -> float:
         return float(ml_dtypes.finfo(d).eps)
 
 
-def _broadcast_batch(a: ember.Tensor, b: ember.Tensor):
-    """``a`` [..., M, M] and ``b`` [..., M, K] with one broadcast batch shape."""
-    batch = tuple(np.broadcast_shapes(tuple(a.shape[:-2]), tuple(b.shape[:-2])))
-    if tuple(a.shape[:-2]) != batch:
-        a = ember.broadcast_to(a, batch + tuple(a.shape[-2:]))
-    if tuple(b.shape[:-2]) != batch:
-        b = ember.broadcast_to(b, batch + tuple(b.shape[-2:]))
-    return a, b
-
-
 def _system(a: Any, b: Any, name: str):
     """Checked ``(a, b, vector_rhs)`` for ``a x = b`` with ``b`` [..., M] or [..., M, K]."""
     a, b = _common_float(_t(a), _t(b))
@@ -81,7 +71,6 @@ def _system(a: Any, b: Any, name: str):
                          f"a.shape={tuple(a.shape)}, b.shape={tuple(b.shape)}")
     if vector:
         b = ember.expand_dims(b, -1)
-    a, b = _broadcast_batch(a, b)
     return a, b, vector
 
 

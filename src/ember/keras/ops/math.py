@@ -76,10 +76,6 @@ def _segment_args(data: Any, segment_ids: Any, num_segments: Any, op: str):
         if num_segments < 0:
             raise ValueError(f"keras.ops.{op}: `num_segments` must be >= 0. Received: "
                              f"num_segments={num_segments}")
-        top = int(ember.reduce_max(ids).numpy()) if _shape(ids)[0] else -1
-        if top >= num_segments:
-            raise ValueError(f"keras.ops.{op}: segment id {top} is out of range for "
-                             f"num_segments={num_segments}")
     return data, ids, num_segments
 
 
@@ -223,14 +219,6 @@ def cdist(x: Any, y: Any) -> ember.Tensor:
 
 
 # ---- framing -------------------------------------------------------------------------------------
-def _frame(x: ember.Tensor, length: int, stride: int) -> ember.Tensor:
-    """``x[..., i * stride + j]`` for the full frames ``i`` and ``j < length``."""
-    n = _shape(x)[-1]
-    count = max(0, (n - length) // stride + 1)
-    index = (np.arange(count)[:, None] * stride + np.arange(length)[None, :]).astype(np.int32)
-    return ember.gather(x, ember.constant(index), axis=x.ndim - 1)
-
-
 @keras_op
 def extract_sequences(x: Any, sequence_length: int, sequence_stride: int) -> ember.Tensor:
     """Frames of ``sequence_length`` along the last axis, every ``sequence_stride`` samples.
@@ -248,7 +236,7 @@ def extract_sequences(x: Any, sequence_length: int, sequence_stride: int) -> emb
     if x.ndim < 1:
         raise ValueError(f"keras.ops.extract_sequences: Input should have rank >= 1. "
                          f"Received: input.shape = {_shape(x)}")
-    return _frame(x, length, stride)
+    return ember.signal.frame(x, length, stride)
 
 
 # ---- Fourier transforms ------------------------------------------------------------------------
@@ -443,21 +431,8 @@ def stft(x: Any, sequence_length: int, sequence_stride: int, fft_length: int,
         raise ValueError(f"keras.ops.stft: the signal ({_shape(x)[-1]} samples"
                          f"{' after padding' if center else ''}) is shorter than "
                          f"fft_length={n_fft}")
-    frames = _frame(x, n_fft, stride) * ember.constant(win.astype(x.dtype.name))
+    frames = ember.signal.frame(x, n_fft, stride) * ember.constant(win.astype(x.dtype.name))
     return _spectral.rfft_pair(frames, n_fft)
-
-
-def _overlap_add(frames: ember.Tensor, stride: int) -> ember.Tensor:
-    """Sum frames ``(..., count, size)`` placed every ``stride`` samples: ``(..., out)``."""
-    shape = _shape(frames)
-    count, size = shape[-2], shape[-1]
-    out_len = size + stride * (count - 1)
-    batch = shape[:-2]
-    flat = ember.reshape(frames, [int(np.prod(batch, dtype=np.int64)), count * size])
-    ids = (np.arange(count)[:, None] * stride + np.arange(size)[None, :]).reshape(-1)
-    summed = ember.math.unsorted_segment_sum(ember.transpose(flat), ember.constant(ids.astype(np.int32)),
-                                  out_len)
-    return ember.reshape(ember.transpose(summed), list(batch) + [out_len])
 
 
 @keras_op
@@ -486,7 +461,7 @@ def istft(x: Any, sequence_length: int, sequence_stride: int, fft_length: int,
     count = _shape(real)[-2]
     frames = _spectral.irfft_pair(real, imag, n_fft)
     dtype = real.dtype.name
-    signal = _overlap_add(frames * ember.constant(win.astype(dtype)), stride)
+    signal = ember.signal.overlap_and_add(frames * ember.constant(win.astype(dtype)), stride)
     expected = n_fft + stride * (count - 1)
     norm = np.zeros(expected)
     positions = np.arange(count)[:, None] * stride + np.arange(n_fft)[None, :]

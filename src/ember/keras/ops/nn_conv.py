@@ -21,6 +21,8 @@ import numpy as np
 import ember
 
 from .. import config as _config
+from ..layers.convolutional.conv_args import transpose_output_size
+from ._dispatch import float_result as _float_result
 from ._dispatch import keras_op
 from ._dispatch import t as _t
 
@@ -83,13 +85,7 @@ def _spatial_rank(x: ember.Tensor, op: str, what: str = "inputs") -> int:
 def _floats(*values: Any) -> tuple:
     """The operands in one floating dtype (integers give float32)."""
     values = [_t(v) for v in values]
-    names = {v.dtype.name for v in values if v.dtype.is_floating}
-    if not names:
-        dtype = "float32"
-    elif len(names) == 1:
-        dtype = names.pop()
-    else:
-        dtype = "float64" if "float64" in names else "float32"
+    dtype = _float_result(*values)
     return tuple(ember.cast(v, dtype) for v in values)
 
 
@@ -389,7 +385,8 @@ def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
         eff = (k - 1) * d + 1
         left, right = _transpose_pads(k, s, d, padding,
                                       None if output_padding is None else output_padding[i])
-        out = (size - 1) * s + 1 + left + right - (eff - 1)
+        out = transpose_output_size(size, k, s, d, padding,
+                                    None if output_padding is None else output_padding[i])
         if out < 1:
             raise ValueError(f"keras.ops.{op}: the output would be empty (spatial axis {i}: "
                              f"size {size}, kernel {k}, strides {s}, padding '{padding}', "

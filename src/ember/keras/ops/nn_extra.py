@@ -18,6 +18,7 @@ import numpy as np
 import ember
 
 from .. import config as _config
+from ._dispatch import float_result as _float_result
 from ._dispatch import float_t as _f
 from ._dispatch import keras_op
 from ._dispatch import t as _t
@@ -58,16 +59,6 @@ def _axis_of(x: ember.Tensor, axis: int, name: str) -> int:
         raise ValueError(f"keras.ops.{name}: axis {axis!r} is out of bounds for an input of "
                          f"shape {tuple(x.shape)} (rank {x.ndim})")
     return int(axis) % x.ndim
-
-
-def _float_result(*tensors: ember.Tensor) -> str:
-    """Keras's result dtype of floating-point inputs (integers alone give float32)."""
-    names = {t.dtype.name for t in tensors if t.dtype.is_floating}
-    if not names:
-        return "float32"
-    if len(names) == 1:
-        return names.pop()
-    return "float64" if "float64" in names else "float32"
 
 
 # =========================================================================================
@@ -133,9 +124,7 @@ def log_sigmoid(x: Any) -> ember.Tensor:
     >>> round(float(nn_extra.log_sigmoid(0.0)), 6)
     -0.693147
     """
-    x = _f(x)
-    # min(x, 0) - log1p(exp(-|x|)): exp of non-positive numbers only
-    return ember.minimum(x, ember.zeros_like(x)) - ember.math.log1p(ember.exp(-ember.abs(x)))
+    return ember.nn.log_sigmoid(_f(x))
 
 
 @keras_op
@@ -320,13 +309,8 @@ def batch_normalization(x: Any, mean: Any, variance: Any, axis: int, offset: Any
                              f"length {x.shape[ax]} (the size of axis {axis} of `x` of shape "
                              f"{tuple(x.shape)}). Received: {what}.shape={tuple(v.shape)}")
         params[what] = ember.reshape(v, shape)
-    inv = ember.math.rsqrt(params["variance"] + _c(epsilon, x))
-    if params["scale"] is not None:
-        inv = inv * params["scale"]
-    res = -params["mean"] * inv
-    if params["offset"] is not None:
-        res = res + params["offset"]
-    return x * inv + res
+    return ember.nn.batch_normalization(x, params["mean"], params["variance"],
+                                        params["offset"], params["scale"], _c(epsilon, x))
 
 
 def _norm_axes(x: ember.Tensor, axis: Any, name: str) -> list:
@@ -365,22 +349,35 @@ def layer_normalization(x: Any, gamma: Any = None, beta: Any = None, axis: Any =
         gamma = _norm_param(gamma, x, shape, "layer_normalization", "gamma")
     if beta is not None:
         beta = _norm_param(beta, x, shape, "layer_normalization", "beta")
-    mean = ember.reduce_mean(x, axis=axes, keepdims=True)
     if rms_scaling:
+        mean = ember.reduce_mean(x, axis=axes, keepdims=True)
         var = ember.reduce_mean(ember.square(x - mean), axis=axes, keepdims=True)
         out = x * ember.math.rsqrt(var + _c(eps, x))
         if gamma is not None:
             out = out * gamma
     else:
-        var = ember.reduce_mean(ember.square(x - mean), axis=axes, keepdims=True)
-        inv = ember.math.rsqrt(var + _c(eps, x))
-        if gamma is not None:
-            inv = inv * gamma
-        res = -mean * inv
-        if beta is not None:
-            res = res + beta
-        out = x * inv + res
+        out = _fused_layer_norm(x, gamma, beta, axes, eps)
     return ember.cast(out, out_dtype)
+
+
+def _fused_layer_norm(x: ember.Tensor, gamma: Any, beta: Any, axes: list,
+                      eps: float) -> ember.Tensor:
+    """``ember.raw_ops.layer_norm``, also where Keras allows what it refuses: no axes (the
+    mean is ``x`` itself: normalize over a new axis of size 1 instead) and ``gamma`` or
+    ``beta`` that broadcast ``x`` to a larger shape (``x`` is broadcast first)."""
+    target = tuple(x.shape)
+    for p in (gamma, beta):
+        if p is not None:
+            target = tuple(ember.broadcast_static_shape(target, p.shape))
+    if target != tuple(x.shape):
+        axes = [a + len(target) - x.ndim for a in axes]
+        x = ember.broadcast_to(x, target)
+    if axes:
+        return ember.raw_ops.layer_norm(x, gamma, beta, axis=axes, epsilon=eps)
+    gamma, beta = (None if p is None else ember.expand_dims(p, -1) for p in (gamma, beta))
+    out = ember.raw_ops.layer_norm(ember.expand_dims(x, -1), gamma, beta, axis=-1,
+                                   epsilon=eps)
+    return ember.squeeze(out, -1)
 
 
 @keras_op

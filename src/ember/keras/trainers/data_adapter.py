@@ -99,6 +99,18 @@ def class_weights_to_sample_weights(y, class_weight: dict) -> np.ndarray:
     return weights
 
 
+def convert_batch(batch: Any, class_weight: dict | None = None) -> tuple:
+    """One ``x``, ``(x, y)`` or ``(x, y, sample_weight)`` batch as packed tensors, with
+    ``class_weight`` (when given and the batch has targets) folded into the sample
+    weights."""
+    x, y, sw = unpack_x_y_sample_weight(batch)
+    if class_weight is not None and y is not None:
+        cw = class_weights_to_sample_weights(ember.nest.flatten(y)[0], class_weight)
+        sw = cw if sw is None else _to_numpy(sw) * cw
+    return pack_x_y_sample_weight(_map(to_tensor, x), _map(to_tensor, y),
+                                  _map(to_tensor, sw))
+
+
 _END = object()
 
 
@@ -180,13 +192,7 @@ class IteratorAdapter:
         if self.steps is not None and count >= self.steps:
             return
         for batch in self._batches(start):
-            x, y, sw = unpack_x_y_sample_weight(batch)
-            if self.class_weight is not None and y is not None:
-                cw = class_weights_to_sample_weights(ember.nest.flatten(y)[0],
-                                                     self.class_weight)
-                sw = cw if sw is None else _to_numpy(sw) * cw
-            yield pack_x_y_sample_weight(_map(to_tensor, x), _map(to_tensor, y),
-                                         _map(to_tensor, sw))
+            yield convert_batch(batch, self.class_weight)
             count += 1
             if self.steps is not None and count >= self.steps:
                 return

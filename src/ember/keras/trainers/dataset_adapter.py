@@ -13,14 +13,7 @@ from typing import Any
 import ember
 import ember.data
 
-from .data_adapter import (
-    _map,
-    _to_numpy,
-    class_weights_to_sample_weights,
-    pack_x_y_sample_weight,
-    to_tensor,
-    unpack_x_y_sample_weight,
-)
+from .data_adapter import convert_batch
 
 _END = object()
 
@@ -56,14 +49,6 @@ class DatasetAdapter:
             (card if card >= 0 else None)
         self._iterator: Iterator | None = None
 
-    def _convert(self, batch):
-        x, y, sw = unpack_x_y_sample_weight(batch)
-        if self.class_weight is not None and y is not None:
-            cw = class_weights_to_sample_weights(ember.nest.flatten(y)[0], self.class_weight)
-            sw = cw if sw is None else _to_numpy(sw) * cw
-        return pack_x_y_sample_weight(_map(to_tensor, x), _map(to_tensor, y),
-                                      _map(to_tensor, sw))
-
     def __iter__(self):
         return self.batches()
 
@@ -75,7 +60,7 @@ class DatasetAdapter:
                 if next(stream, _END) is _END:
                     return
             for batch in stream:
-                yield self._convert(batch)
+                yield convert_batch(batch, self.class_weight)
             return
         if self._iterator is None:
             self._iterator = self.dataset.as_numpy_iterator()
@@ -87,4 +72,4 @@ class DatasetAdapter:
                               "that your dataset can generate at least `steps_per_epoch * "
                               "epochs` batches (you may need `.repeat()`).", stacklevel=2)
                 return
-            yield self._convert(batch)
+            yield convert_batch(batch, self.class_weight)
