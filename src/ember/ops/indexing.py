@@ -95,6 +95,22 @@ def _index_add(xp, out, key, vals) -> None:
         cupyx.scatter_add(out, key, vals)
 
 
+def _ufunc_at(xp, name: str, out, key, vals):
+    """``out`` after ``xp.<name>.at(out, key, vals)`` (repeated indices combine); where
+    the array module has no such ``ufunc.at`` (a CuPy without the kernel), the
+    reduction runs on the host and the result is moved back (a new array)."""
+    try:
+        getattr(xp, name).at(out, key, vals)
+    except (AttributeError, NotImplementedError, TypeError):
+        if xp is np:
+            raise
+        host = _host(out)
+        host_key = tuple(_host(k) for k in key) if isinstance(key, tuple) else _host(key)
+        getattr(np, name).at(host, host_key, _host(vals))
+        return _on(xp, host)
+    return out
+
+
 def _check_int_indices(op: str, arr) -> None:
     if arr.dtype.kind not in "iu":
         raise TypeError(f"ember.{op}: indices must be an integer tensor; got "

@@ -17,18 +17,20 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidArgumentError
-from .indexing import _as_array_arg, _check_int_indices, _check_nd, _dtype, _nd_key, _shape
+from .indexing import (
+    _as_array_arg,
+    _check_int_indices,
+    _check_nd,
+    _dtype,
+    _host,
+    _nd_key,
+    _on,
+    _shape,
+    _ufunc_at,
+)
 from .primitive import primitive
 
 __all__ = ["eig", "tensor_scatter_nd_max", "tensor_scatter_nd_min", "tensor_scatter_nd_mul"]
-
-
-def _to_host(xp, a):
-    return a if xp is np else xp.asnumpy(a)
-
-
-def _from_host(xp, a):
-    return a if xp is np else xp.asarray(a)
 
 
 # -- eig ----------------------------------------------------------------------------------
@@ -46,11 +48,11 @@ def _eig(xp, a):
         ctype = a.dtype
     else:
         ctype = np.complex128 if a.dtype == np.float64 else np.complex64
-    host = _to_host(xp, a)
+    host = _host(a)
     if host.dtype.kind == "f" and host.dtype.itemsize < 4 or host.dtype.kind == "V":
         host = host.astype(np.float32)
     w, v = np.linalg.eig(host)
-    return _from_host(xp, w.astype(ctype)), _from_host(xp, v.astype(ctype))
+    return _on(xp, w.astype(ctype)), _on(xp, v.astype(ctype))
 
 
 @_eig.vjp
@@ -87,17 +89,7 @@ def _scatter_reduce(xp, tensor, indices, updates, reduction="max"):
     out = tensor.copy()
     key = _nd_key(xp, tensor.shape, indices, 0, op)
     updates = updates.astype(out.dtype, copy=False)
-    ufunc = getattr(xp, _UFUNCS[reduction])
-    try:
-        ufunc.at(out, key, updates)
-    except (AttributeError, NotImplementedError, TypeError):
-        if xp is np:
-            raise
-        host = _to_host(xp, out)   # a CuPy without this ufunc.at: reduce on the host
-        getattr(np, _UFUNCS[reduction]).at(
-            host, tuple(_to_host(xp, k) for k in key), _to_host(xp, updates))
-        out = _from_host(xp, host)
-    return out
+    return _ufunc_at(xp, _UFUNCS[reduction], out, key, updates)
 
 
 @_scatter_reduce.vjp

@@ -32,6 +32,7 @@ from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
 from .creation import ones_like, zeros_like
 from .elementwise import cast, divide, equal, maximum, multiply, subtract, where
+from .indexing import _host, _ufunc_at
 from .primitive import primitive
 
 __all__ = ["segment_gather", "segment_max", "segment_min", "segment_prod", "segment_sum"]
@@ -71,18 +72,7 @@ def _scatter_reduce(xp, kind, data, ids, num_segments):
                   dtype=data.dtype)
     keep = ids >= 0
     rows, vals = ids[keep].astype(xp.int64), data[keep]
-    ufunc = getattr(xp, _UFUNCS[kind])
-    try:
-        ufunc.at(out, rows, vals)
-    except (AttributeError, NotImplementedError, TypeError):  # an array module without it
-        host = np.asarray(out.get() if hasattr(out, "get") else out)
-        getattr(np, _UFUNCS[kind]).at(host, _host(rows), _host(vals))
-        out = xp.asarray(host)
-    return out
-
-
-def _host(a):
-    return np.asarray(a.get() if hasattr(a, "get") else a)
+    return _ufunc_at(xp, _UFUNCS[kind], out, rows, vals)
 
 
 @primitive(name="segment_sum")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from .elementwise import exp
+from .elementwise import _int_to_float, exp
 from .primitive import primitive
 from .special import erf_array, erfc_positive
 
@@ -28,11 +28,6 @@ __all__ = ["erfc", "erfinv"]
 _SQRT_PI_OVER_2 = math.sqrt(math.pi) / 2.0
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _WINITZKI_A = 0.147
-
-
-def _out_dtype(xp, x):
-    """Integers and bools give float32; floats keep their dtype."""
-    return xp.float32 if x.dtype.kind in "iub" else x.dtype
 
 
 def erfc_array(xp, x):
@@ -67,7 +62,7 @@ def erfinv_array(xp, y):
 @primitive
 def erfinv(xp, x):
     """Inverse of erf, elementwise: ``erf(erfinv(y)) == y`` for ``y`` in (-1, 1)."""
-    dtype = _out_dtype(xp, x)
+    dtype = _int_to_float(xp, x).dtype
     return erfinv_array(xp, x.astype(xp.float64)).astype(dtype, copy=False)
 
 
@@ -80,7 +75,7 @@ def _(g, y, x):
 @primitive
 def erfc(xp, x):
     """``1 - erf(x)``, computed without cancellation for large ``x``."""
-    dtype = _out_dtype(xp, x)
+    dtype = _int_to_float(xp, x).dtype
     return erfc_array(xp, x.astype(xp.float64)).astype(dtype, copy=False)
 
 

@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from .elementwise import cast, equal, require_kind, where, zeros_like_value
+from .elementwise import _int_to_float, cast, equal, require_kind, where, zeros_like_value
 from .primitive import primitive
 
 _SERIES_LIMIT = 20.0
@@ -81,11 +81,6 @@ def _bessel_abs(xp, a, n: int):
     return xp.where(small, near, far)
 
 
-def _float_input(xp, x):
-    """Integer and bool inputs are evaluated as float32 (Ember's rule for float ops)."""
-    return x.astype(xp.float32) if x.dtype.kind in "iub" else x
-
-
 @primitive
 def bessel_i0(xp, x):
     """The modified Bessel function of the first kind, order 0 (even in ``x``).
@@ -94,7 +89,7 @@ def bessel_i0(xp, x):
     >>> ember.ops.special_functions.bessel_i0(ember.constant([0.0, 2.0])).numpy()
     array([1.       , 2.2795851], dtype=float32)
     """
-    x = _float_input(xp, x)
+    x = _int_to_float(xp, x)
     with _quiet(xp):
         out = _bessel_abs(xp, xp.abs(x.astype(xp.float64)), 0)
         return out.astype(x.dtype)
@@ -113,7 +108,7 @@ def bessel_i1(xp, x):
     >>> ember.ops.special_functions.bessel_i1(ember.constant([-1.0, 0.0])).numpy()
     array([-0.5651591,  0.       ], dtype=float32)
     """
-    x = _float_input(xp, x)
+    x = _int_to_float(xp, x)
     with _quiet(xp):
         x64 = x.astype(xp.float64)
         out = xp.sign(x64) * _bessel_abs(xp, xp.abs(x64), 1)
@@ -137,7 +132,7 @@ _LN10 = math.log(10.0)
 @primitive
 def log2(xp, x):
     """Base-2 logarithm, exact on powers of two. ``log2([8.0])`` is ``[3.0]``."""
-    return xp.log2(_float_input(xp, x))
+    return xp.log2(_int_to_float(xp, x))
 
 
 @log2.vjp
@@ -148,7 +143,7 @@ def _(g, y, x):
 @primitive
 def log10(xp, x):
     """Base-10 logarithm. ``log10([1000.0])`` is ``[3.0]``."""
-    return xp.log10(_float_input(xp, x))
+    return xp.log10(_int_to_float(xp, x))
 
 
 @log10.vjp
@@ -159,7 +154,7 @@ def _(g, y, x):
 @primitive
 def exp2(xp, x):
     """``2 ** x``, exact for integer ``x``. ``exp2([3.0])`` is ``[8.0]``."""
-    return xp.exp2(_float_input(xp, x))
+    return xp.exp2(_int_to_float(xp, x))
 
 
 @exp2.vjp
@@ -170,7 +165,7 @@ def _(g, y, x):
 @primitive
 def cbrt(xp, x):
     """The real cube root (negative for negative ``x``). ``cbrt([-8.0])`` is ``[-2.0]``."""
-    return xp.cbrt(_float_input(xp, x))
+    return xp.cbrt(_int_to_float(xp, x))
 
 
 @cbrt.vjp

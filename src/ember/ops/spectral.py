@@ -104,7 +104,7 @@ def ifft_pair(re: Any, im: Any, axes: tuple = (-1,)):
     axes = tuple(axes)
     r, i = dft(re, im, axes=axes, inverse=True)
     n = _axis_size(r, axes)
-    if n == 1:
+    if n <= 1:
         return r, i
     return r * (1.0 / n), i * (1.0 / n)
 
@@ -153,14 +153,17 @@ def _(g, y, re, im, n=2, weighted=False):
     return tuple(_rfft(g, weighted=not weighted))
 
 
-def _fit_last(x: Any, size: int):
-    """Crop or zero-pad the last axis of ``x`` to ``size`` (differentiably)."""
-    have = int(x.shape[-1])
+def fit_axis(x: Any, axis: int, size: int):
+    """Crop or zero-pad ``x`` along ``axis`` (negative) to ``size`` (differentiably)."""
+    shape = tuple(int(d) for d in x.shape)
+    have = shape[axis]
     if have == size:
         return x
     if have > size:
-        return x[..., :size]
-    pads = [[0, 0]] * (len(x.shape) - 1) + [[0, size - have]]
+        key = (Ellipsis, slice(0, size)) + (slice(None),) * (-axis - 1)
+        return x[key]
+    pads = [[0, 0] for _ in shape]
+    pads[axis] = [0, size - have]
     return pad(x, pads)
 
 
@@ -171,7 +174,7 @@ def rfft_pair(x: Any, fft_length: int | None = None):
     n = int(x.shape[-1]) if fft_length is None else int(fft_length)
     if n < 1:
         raise InvalidArgumentError(f"ember.rfft: fft_length must be >= 1; got {n}")
-    return tuple(_rfft(_fit_last(x, n)))
+    return tuple(_rfft(fit_axis(x, -1, n)))
 
 
 def irfft_pair(re: Any, im: Any, fft_length: int | None = None):
@@ -185,7 +188,7 @@ def irfft_pair(re: Any, im: Any, fft_length: int | None = None):
             f"{'fft_length' if fft_length is not None else 'an input of last dimension'} "
             f"{fft_length if fft_length is not None else re.shape[-1]})")
     m = n // 2 + 1
-    return _irfft(_fit_last(re, m), _fit_last(im, m), n=n)
+    return _irfft(fit_axis(re, -1, m), fit_axis(im, -1, m), n=n)
 
 
 # -- complex tensors <-> (real, imaginary) pairs --------------------------------------------------

@@ -25,9 +25,12 @@ import numpy as np
 
 import ember
 
+from ...ops.image import resize as _rs
+from ...ops.image import sampling as _geo
+from ...ops.image._common import as_work, batched, work_dtype
+from ...ops.image.color import _hsv_to_rgb_parts
+from ...ops.image.quality import sobel_stack
 from ..config import standardize_data_format
-from . import image_geometry as _geo
-from . import image_resize as _rs
 from ._dispatch import keras_op
 from ._dispatch import t as _t
 
@@ -77,13 +80,6 @@ def _choice(value: Any, allowed: Sequence[str], what: str, op: str) -> None:
                          f"Expected one of {tuple(allowed)}. Received: {what}={value!r}")
 
 
-def _batched(x: ember.Tensor, rank: int) -> tuple[ember.Tensor, bool]:
-    """A batch of one for an unbatched input (``rank`` is the batched rank)."""
-    if x.ndim == rank:
-        return x, False
-    return ember.expand_dims(x, 0), True
-
-
 def _to_last(x: ember.Tensor, data_format: str) -> ember.Tensor:
     """A channels-first batch as channels-last (channels-last as it is)."""
     if data_format == "channels_last":
@@ -95,16 +91,6 @@ def _from_last(x: ember.Tensor, data_format: str) -> ember.Tensor:
     if data_format == "channels_last":
         return x
     return ember.transpose(x, [0, x.ndim - 1] + list(range(1, x.ndim - 1)))
-
-
-def _work_dtype(x: ember.Tensor) -> str:
-    """float32/float64 keep theirs; half floats and integers are computed in float32."""
-    return x.dtype.name if x.dtype.name in ("float32", "float64") else "float32"
-
-
-def _float(x: ember.Tensor) -> ember.Tensor:
-    work = _work_dtype(x)
-    return x if x.dtype.name == work else ember.cast(x, work)
 
 
 def _int_pair(value: Any, what: str, op: str, n: int = 2) -> tuple:
@@ -158,7 +144,7 @@ def rgb_to_grayscale(images: Any, data_format: str | None = None) -> ember.Tenso
                          f"images.shape={tuple(x.shape)}")
     if channels == 1:
         return ember.identity(x)
-    work = _float(x)
+    work = as_work(x)
     weights = ember.constant(np.array([0.2989, 0.5870, 0.1140], dtype=work.dtype.name))
     gray = ember.expand_dims(ember.tensordot(work, weights, axes=[[axis], [0]]), axis)
     return gray if gray.dtype == x.dtype else ember.cast(gray, x.dtype)
@@ -195,7 +181,7 @@ def rgb_to_hsv(images: Any, data_format: str | None = None) -> ember.Tensor:
     axis = _three_channels(x, data_format, "rgb_to_hsv")
     dtype = x.dtype
     eps = _EPS.get(dtype.name, 2.0 ** -23)
-    x = _float(x)
+    x = as_work(x)
     x = ember.where(ember.abs(x) < eps, ember.zeros_like(x), x)
     red, green, blue = ember.unstack(x, 3, axis=axis)
     value = ember.maximum(ember.maximum(red, green), blue)
@@ -226,14 +212,9 @@ def hsv_to_rgb(images: Any, data_format: str | None = None) -> ember.Tensor:
     x = _float_images(images, "hsv_to_rgb")
     axis = _three_channels(x, data_format, "hsv_to_rgb")
     dtype = x.dtype
-    hue, saturation, value = ember.unstack(_float(x), 3, axis=axis)
-    dh = ember.math.floormod(hue, 1.0) * 6.0
-    dr = ember.clip_by_value(ember.abs(dh - 3.0) - 1.0, 0.0, 1.0)
-    dg = ember.clip_by_value(2.0 - ember.abs(dh - 2.0), 0.0, 1.0)
-    db = ember.clip_by_value(2.0 - ember.abs(dh - 4.0), 0.0, 1.0)
-    grey = 1.0 - saturation
-    out = ember.stack([value * (grey + saturation * dr), value * (grey + saturation * dg),
-                       value * (grey + saturation * db)], axis=axis)
+    hue, saturation, value = ember.unstack(as_work(x), 3, axis=axis)
+    out = ember.stack(_hsv_to_rgb_parts(ember.math.floormod(hue, 1.0), saturation, value),
+                      axis=axis)
     return out if out.dtype == dtype else ember.cast(out, dtype)
 
 
@@ -361,8 +342,7 @@ def scale_and_translate(images: Any, output_shape: Any, scale: Any, translation:
             raise ValueError(f"keras.ops.image.{op}: `output_shape` may only change the "
                              f"`spatial_dims`; axis {d} is {int(x.shape[d])} in the input "
                              f"and {shape[d]} in output_shape={tuple(output_shape)}")
-    fdtype = "float64" if "float64" in (scale.dtype.name, translation.dtype.name) else \
-        "float32"
+    fdtype = work_dtype(scale, translation)
     scale, translation = ember.cast(scale, fdtype), ember.cast(translation, fdtype)
     return _rs.scale_and_translate(x, shape, dims, scale, translation, method,
                                    bool(antialias))
@@ -411,7 +391,7 @@ def map_coordinates(inputs: Any, coordinates: Any, order: int, fill_mode: str = 
     if x.ndim == 0:
         raise ValueError(f"keras.ops.image.{op}: `inputs` must have at least one axis. "
                          f"Received a scalar")
-    work = _geo.compute_dtype(x, coords)
+    work = work_dtype(x, coords)
     coords = ember.cast(coords, work)
     values = ember.reshape(ember.cast(x, work), (-1, 1))
     axes = ember.unstack(coords, x.ndim, axis=0)
@@ -456,7 +436,7 @@ def affine_transform(images: Any, transform: Any, interpolation: str = "bilinear
     if int(transform.shape[-1]) != 8:
         raise ValueError(f"keras.ops.image.{op}: Invalid transform shape: each transform has "
                          f"8 values. Received: transform.shape={tuple(transform.shape)}")
-    x, unbatched = _batched(x, 4)
+    x, unbatched = batched(x)
     x = _to_last(x, data_format)
     batch, height, width, channels = (int(d) for d in x.shape)
     if transform.ndim == 1:
@@ -464,7 +444,7 @@ def affine_transform(images: Any, transform: Any, interpolation: str = "bilinear
     if int(transform.shape[0]) not in (1, batch):
         raise ValueError(f"keras.ops.image.{op}: got {int(transform.shape[0])} transforms for "
                          f"a batch of {batch} images; expected 1 or {batch}")
-    work = _geo.compute_dtype(x)
+    work = work_dtype(x)
     src_y, src_x = _geo.affine_source_coordinates(ember.cast(transform, work), height,
                                                   width, channels)
     src_y, src_x = ember.cast(src_y, work), ember.cast(src_x, work)
@@ -514,7 +494,7 @@ def perspective_transform(images: Any, start_points: Any, end_points: Any,
         raise ValueError(f"keras.ops.image.{op}: start_points and end_points must have the "
                          f"same shape. Received start_points.shape={tuple(start.shape)}, "
                          f"end_points.shape={tuple(end.shape)}")
-    x, unbatched = _batched(x, 4)
+    x, unbatched = batched(x)
     x = _to_last(x, data_format)
     batch, height, width, channels = (int(d) for d in x.shape)
     if start.ndim == 2:
@@ -522,7 +502,7 @@ def perspective_transform(images: Any, start_points: Any, end_points: Any,
     if int(start.shape[0]) not in (1, batch):
         raise ValueError(f"keras.ops.image.{op}: got {int(start.shape[0])} sets of points "
                          f"for a batch of {batch} images; expected 1 or {batch}")
-    pdtype = "float64" if "float64" in (start.dtype.name, end.dtype.name) else "float32"
+    pdtype = work_dtype(start, end)
     start, end = ember.cast(start, pdtype), ember.cast(end, pdtype)
     h = _solve_homography(start, end, op)
     a = [ember.reshape(v, (-1, 1, 1)) for v in ember.unstack(h, 8, axis=1)]
@@ -532,7 +512,7 @@ def perspective_transform(images: Any, start_points: Any, end_points: Any,
     src_x = (a[0] * xs + a[1] * ys + a[2]) / denom
     src_y = (a[3] * xs + a[4] * ys + a[5]) / denom
     b_idx = ember.constant(np.arange(batch, dtype=np.int32).reshape(batch, 1, 1))
-    work = _geo.compute_dtype(x)
+    work = work_dtype(x)
     values = ember.reshape(ember.cast(x, work), (-1, channels))
     out = _geo.sample(values, (batch, height, width), [b_idx, src_y, src_x],
                       _ORDER[interpolation], "constant", fill_value)
@@ -602,8 +582,8 @@ def gaussian_blur(images: Any, kernel_size: Any = (3, 3), sigma: Any = (1.0, 1.0
     x = _images(images, op)
     size = _int_pair(kernel_size, "kernel_size", op)
     sigmas = _static_floats(sigma, "sigma", op)
-    x, unbatched = _batched(x, 4)
-    work = _to_last(_float(x), data_format)
+    x, unbatched = batched(x)
+    work = _to_last(as_work(x), data_format)
     out = _blur(work, _gaussian_1d(size[1], sigmas[1]), _gaussian_1d(size[0], sigmas[0]))
     out = _geo.to_dtype(_from_last(out, data_format), x.dtype)
     return ember.squeeze(out, 0) if unbatched else out
@@ -628,25 +608,7 @@ def sobel_edges(images: Any, data_format: str | None = None) -> ember.Tensor:
     h_axis, w_axis = (1, 2) if data_format == "channels_last" else (2, 3)
     dtype = x.dtype
     work = x if dtype.name not in ("float16", "bfloat16") else ember.cast(x, "float32")
-    pads = [[0, 0]] * 4
-    pads[h_axis] = pads[w_axis] = [1, 1]
-    p = ember.pad(work, pads, mode="SYMMETRIC")
-    height, width = int(x.shape[h_axis]), int(x.shape[w_axis])
-
-    def window(dh: int, dw: int) -> ember.Tensor:
-        begin, extent = [0] * 4, [-1] * 4
-        begin[h_axis], begin[w_axis] = dh, dw
-        extent[h_axis], extent[w_axis] = height, width
-        return ember.slice(p, begin, extent)
-
-    def smooth(a: ember.Tensor, b: ember.Tensor, c: ember.Tensor) -> ember.Tensor:
-        return a + b + b + c
-
-    dy = smooth(window(2, 0), window(2, 1), window(2, 2)) - \
-        smooth(window(0, 0), window(0, 1), window(0, 2))
-    dx = smooth(window(0, 2), window(1, 2), window(2, 2)) - \
-        smooth(window(0, 0), window(1, 0), window(2, 0))
-    out = ember.stack([dy, dx], axis=-1)
+    out = sobel_stack(work, h_axis, w_axis, "SYMMETRIC")
     return out if out.dtype == dtype else ember.cast(out, dtype)
 
 
@@ -676,10 +638,10 @@ def ssim(image1: Any, image2: Any, max_val: float = 1.0, filter_size: int = 11,
         raise ValueError(f"keras.ops.image.{op}: `filter_size` must be a positive int. "
                          f"Received: filter_size={filter_size!r}")
     original = a.dtype
-    work = _work_dtype(a)
+    work = work_dtype(a)
     a, b = ember.cast(a, work), ember.cast(b, work)
-    a, unbatched = _batched(a, 4)
-    b, _ = _batched(b, 4)
+    a, unbatched = batched(a)
+    b, _ = batched(b)
     a, b = _to_last(a, data_format), _to_last(b, data_format)
     batch, height, width, channels = (int(d) for d in a.shape)
     if height < filter_size or width < filter_size:
@@ -761,10 +723,10 @@ def elastic_transform(images: Any, alpha: float = 20.0, sigma: float = 5.0,
     _choice(fill_mode, _geo.FILL_MODES, "fill_mode", op)
     x = _images(images, op)
     sigma = _static_floats(sigma, "sigma", op, n=1)[0]
-    x, unbatched = _batched(x, 4)
+    x, unbatched = batched(x)
     x = _to_last(x, data_format)
     batch, height, width, channels = (int(d) for d in x.shape)
-    work = _geo.compute_dtype(x)
+    work = work_dtype(x)
     ksize = int(6 * sigma) | 1
     kernel = _gaussian_1d(ksize, sigma)
     noise = ember.random.stateless_normal((batch, height, width, 2), seed=_seed(seed),
@@ -809,19 +771,9 @@ def _patches(x: Any, size: tuple, strides: Any, dilation_rate: Any, padding: str
     if mode not in ("valid", "same"):
         raise ValueError(f"keras.ops.image.{op}: Invalid padding {padding!r}; expected "
                          "'valid' or 'same'")
-    x, unbatched = _batched(x, rank + 2)
+    x, unbatched = batched(x, rank + 2)
     x = _to_last(x, data_format)
-    spatial = [int(d) for d in x.shape[1:-1]]
-    channels = int(x.shape[-1])
-    pads, outs = _geo.patch_geometry(spatial, size, strides, dilation, mode)
-    if any(p != (0, 0) for p in pads):
-        x = ember.pad(x, [[0, 0]] + [list(p) for p in pads] + [[0, 0]])
-    padded = [n + lo + hi for n, (lo, hi) in zip(spatial, pads)]
-    idx = _geo.patch_indices(padded, outs, size, strides, dilation)
-    flat = ember.reshape(x, (int(x.shape[0]), -1, channels))
-    out = ember.gather(flat, ember.constant(idx), axis=1)       # (N, *outs, K, C)
-    out = ember.reshape(out, [int(x.shape[0])] + outs + [idx.shape[-1] * channels])
-    out = _from_last(out, data_format)
+    out = _from_last(_geo.gather_patches(x, size, strides, dilation, mode), data_format)
     return ember.squeeze(out, 0) if unbatched else out
 
 

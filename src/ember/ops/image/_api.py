@@ -25,5 +25,5 @@ from ..linalg import matmul, solve, tensordot
 from ..pool import avg_pool
 from ..reduction import (reduce_any, reduce_max, reduce_mean, reduce_min, reduce_prod,
                          reduce_std, reduce_sum)
-from ..shape import (concat, expand_dims, pad, reshape, reverse, squeeze, stack, tile,
-                     transpose, unstack)
+from ..shape import (broadcast_to, concat, expand_dims, pad, reshape, reverse, squeeze, stack,
+                     tile, transpose, unstack)

@@ -53,9 +53,10 @@ def at_least_3d(x: Any, op: str, what: str = "image") -> Any:
     return x
 
 
-def batched(x: Any) -> tuple[Any, bool]:
-    """A rank-4 batch: ``(x, False)`` for a batch, ``(x[None], True)`` for one image."""
-    if len(x.shape) == 4:
+def batched(x: Any, rank: int = 4) -> tuple[Any, bool]:
+    """A batch of ``rank`` (4: images): ``(x, False)`` for a batch, ``(x[None], True)``
+    for one image."""
+    if len(x.shape) == rank:
         return x, False
     return E.expand_dims(x, 0), True
 
@@ -98,12 +99,19 @@ def static_ints(value: Any, n: int, op: str, what: str) -> tuple:
     return tuple(int(v) for v in arr.tolist())
 
 
-def work_dtype(x: Any) -> str:
-    """float64 stays float64; everything else is computed in float32."""
-    return "float64" if x.dtype.name == "float64" else "float32"
+def work_dtype(*tensors: Any) -> str:
+    """The dtype to compute in: float64 when any input is float64, else float32 (half
+    floats and integers are computed in float32).
+
+    >>> import ember
+    >>> work_dtype(ember.constant([1], "uint8"), ember.constant([1.0], "float16"))
+    'float32'
+    """
+    return "float64" if any(t.dtype.name == "float64" for t in tensors) else "float32"
 
 
 def as_work(x: Any, dtype: str | None = None) -> Any:
+    """``x`` cast to ``dtype`` (default: its ``work_dtype``) unless it already has it."""
     dtype = dtype or work_dtype(x)
     return x if x.dtype.name == dtype else E.cast(x, dtype)
 

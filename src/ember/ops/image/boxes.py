@@ -82,7 +82,7 @@ def _nms(xp, boxes, scores, max_output_size=0, iou_threshold=0.5,
 
 @primitive(name="non_max_suppression_overlaps", multiple_results=True)
 def _nms_overlaps(xp, overlaps, scores, max_output_size=0, iou_threshold=0.5,
-                  score_threshold=-np.inf, soft_nms_sigma=0.0):
+                  score_threshold=-np.inf):
     o = overlaps.astype(xp.float32)
     return _greedy(xp, lambda i: o[:, i], scores, max_output_size, iou_threshold,
                    score_threshold, 0.0)

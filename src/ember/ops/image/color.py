@@ -17,7 +17,7 @@ import numpy as np
 
 from ..primitive import is_traced
 from . import _api as E
-from ._common import at_least_3d, fail, require_floating, shape_of, static_float, tensor
+from ._common import as_work, at_least_3d, fail, require_floating, shape_of, static_float, tensor
 
 __all__ = [
     "adjust_brightness",
@@ -414,6 +414,5 @@ def per_image_standardization(image: Any) -> Any:
     [-1.3416, -0.4472, 0.4472, 1.3416]
     """
     x = at_least_3d(image, "per_image_standardization")
-    work = "float64" if x.dtype.name == "float64" else "float32"
-    out = _standardize(E.cast(x, work) if x.dtype.name != work else x)
+    out = _standardize(as_work(x))
     return E.cast(out, "float32") if out.dtype.name != "float32" else out

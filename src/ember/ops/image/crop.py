@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _api as E
 from ._common import (at_least_3d, batched, fail, shape_of, static_float, static_int,
-                      static_ints, tensor, unbatch)
+                      static_ints, tensor, unbatch, work_dtype)
 from ._common import images as _images
 
 __all__ = [
@@ -150,8 +150,8 @@ def central_crop(image: Any, central_fraction: float) -> Any:
 # crop_and_resize
 # =========================================================================================
 def _crop_and_resize(image: Any, boxes: Any, box_indices: Any, crop_size: Any,
-                     method: str, extrapolation_value: float, out_dtype: Any,
-                     op: str = "crop_and_resize") -> Any:
+                     method: str, extrapolation_value: float, out_dtype: Any) -> Any:
+    op = "crop_and_resize"
     x = _images(image, op, ranks=(4,))
     boxes = tensor(boxes)
     idx = tensor(box_indices)
@@ -175,7 +175,7 @@ def _crop_and_resize(image: Any, boxes: Any, box_indices: Any, crop_size: Any,
     if idx_np.size and (idx_np.min() < 0 or idx_np.max() >= batch):
         raise fail(op, f"box_indices has values outside [0, batch_size = {batch}): "
                        f"{idx_np.tolist()}")
-    work = "float64" if "float64" in (x.dtype.name, boxes.dtype.name) else "float32"
+    work = work_dtype(x, boxes)
     b = E.cast(boxes, work)
     y1, x1, y2, x2 = E.unstack(b, 4, axis=1)
 

@@ -11,7 +11,7 @@ from typing import Any
 from . import _api as E
 from ._common import fail, shape_of, static_int, static_ints
 from ._common import images as _images
-from .sampling import patch_geometry, patch_indices
+from .sampling import gather_patches, patch_geometry
 
 __all__ = ["extract_patches", "flip_left_right", "flip_up_down", "rot90", "transpose"]
 
@@ -111,14 +111,7 @@ def extract_patches(images: Any, sizes: Any, strides: Any, rates: Any, padding: 
     if mode not in ("VALID", "SAME"):
         raise fail(op, f"padding must be 'VALID' or 'SAME'; got {padding!r}")
     batch, height, width, channels = shape_of(x)
-    pads, outs = patch_geometry((height, width), size, stride, rate, mode.lower())
-    if any(p != (0, 0) for p in pads):
-        x = E.pad(x, [[0, 0], list(pads[0]), list(pads[1]), [0, 0]])
-    padded = (height + sum(pads[0]), width + sum(pads[1]))
-    if outs[0] <= 0 or outs[1] <= 0:
-        return E.zeros((batch, max(outs[0], 0), max(outs[1], 0),
-                        size[0] * size[1] * channels), x.dtype)
-    idx = patch_indices(padded, outs, size, stride, rate)
-    flat = E.reshape(x, (batch, -1, channels))
-    out = E.gather(flat, E.constant(idx), axis=1)                 # (batch, r, c, K, C)
-    return E.reshape(out, (batch, outs[0], outs[1], idx.shape[-1] * channels))
+    _, outs = patch_geometry((height, width), size, stride, rate, mode.lower())
+    if outs[0] == 0 or outs[1] == 0:
+        return E.zeros((batch, outs[0], outs[1], size[0] * size[1] * channels), x.dtype)
+    return gather_patches(x, size, stride, rate, mode.lower())

@@ -71,10 +71,29 @@ def sobel_edges(image: Any) -> Any:
     if height < 2 or width < 2:
         raise fail(op, f"the images must be at least 2 x 2 (their borders are reflected); "
                        f"got shape {shape_of(x)}")
-    p = E.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
+    return sobel_stack(x, 1, 2, "REFLECT")
+
+
+def sobel_stack(x: Any, h_axis: int, w_axis: int, mode: str) -> Any:
+    """The Sobel responses ``[dy, dx]`` of a rank-4 ``x`` over its ``h_axis`` and
+    ``w_axis``, the borders padded by ``mode`` (``"REFLECT"`` or ``"SYMMETRIC"``),
+    stacked on a new last axis.
+
+    >>> import ember
+    >>> x = ember.reshape(ember.tile(ember.range(4.0), [3]), (1, 3, 4, 1))
+    >>> sobel_stack(x, 1, 2, "SYMMETRIC")[0, 1, :, 0, 1].numpy().tolist()
+    [4.0, 8.0, 8.0, 4.0]
+    """
+    pads = [[0, 0]] * 4
+    pads[h_axis] = pads[w_axis] = [1, 1]
+    p = E.pad(x, pads, mode=mode)
+    height, width = int(x.shape[h_axis]), int(x.shape[w_axis])
 
     def window(dh: int, dw: int) -> Any:
-        return p[:, dh:dh + height, dw:dw + width]
+        begin, extent = [0] * 4, [-1] * 4
+        begin[h_axis], begin[w_axis] = dh, dw
+        extent[h_axis], extent[w_axis] = height, width
+        return E.slice(p, begin, extent)
 
     def smooth(a: Any, b: Any, c: Any) -> Any:
         return a + b + b + c
@@ -119,9 +138,9 @@ def _pair(a: Any, b: Any, op: str) -> tuple[Any, Any]:
                        f"three axes must match and the batch axes broadcast)") from None
     shape = tuple(lead) + sa[-3:]
     if sa != shape:
-        a = a * E.ones_like(E.zeros(shape, a.dtype))
+        a = E.broadcast_to(a, shape)
     if sb != shape:
-        b = b * E.ones_like(E.zeros(shape, b.dtype))
+        b = E.broadcast_to(b, shape)
     return a, b
 
 

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from . import _api as E
-from ._common import batched, fail, shape_of, static_ints, unbatch
+from ._common import as_work, batched, fail, shape_of, static_ints, unbatch, work_dtype
 from ._common import images as _images
 
 __all__ = ["ResizeMethod", "resize", "resize_with_pad"]
@@ -298,11 +298,6 @@ def _finish_integers(out: Any, source: Any, dtype: Any) -> Any:
     return E.cast(E.clip_by_value(E.round(out), low, high), dtype)
 
 
-def _keras_work(dtype: Any) -> str:
-    return dtype.name if dtype.is_floating and dtype.name in ("float32", "float64") else \
-        "float32"
-
-
 def resample(images: Any, out_sizes: dict, interpolation: str, antialias: bool) -> Any:
     """Keras's resize: ``images`` with each axis in ``out_sizes`` (``{axis: size}``)
     resampled by ``interpolation``; unchanged sizes are left alone, as in Keras.
@@ -324,8 +319,8 @@ def resample(images: Any, out_sizes: dict, interpolation: str, antialias: bool) 
             out = E.gather(out, E.constant(idx), axis=a)
         return out
     dtype = images.dtype
-    work = _keras_work(dtype)
-    out = E.cast(images, work) if work != dtype.name else images
+    work = work_dtype(images)
+    out = as_work(images, work)
     for a in axes:
         w = weights(interpolation, int(images.shape[a]), out_sizes[a], antialias)
         out = apply_axis(out, a, w.astype(work))
@@ -353,8 +348,8 @@ def scale_and_translate(images: Any, output_shape: Sequence[int],
     """
     kernel = KERNELS[method]
     dtype = images.dtype
-    work = _keras_work(dtype)
-    out = E.cast(images, work) if work != dtype.name else images
+    work = work_dtype(images)
+    out = as_work(images, work)
     for i, d in enumerate(spatial_dims):
         d = d % len(images.shape)
         w = _weight_matrix(int(images.shape[d]), int(output_shape[d]), scale[i],
@@ -399,8 +394,8 @@ def _resample_hw(x: Any, out_h: int, out_w: int, method: str, antialias: bool,
         if out_w != width:
             out = E.gather(out, E.constant(tf_nearest_indices(width, out_w)), axis=2)
         return out if out is not x else E.identity(x)
-    work = "float64" if x.dtype.name == "float64" else "float32"
-    out = x if x.dtype.name == work else E.cast(x, work)
+    work = work_dtype(x)
+    out = as_work(x, work)
     out = apply_axis(out, 1, tf_weights(method, height, out_h, antialias).astype(work))
     out = apply_axis(out, 2, tf_weights(method, width, out_w, antialias).astype(work))
     if out_dtype is not None and out.dtype.name != E.as_dtype(out_dtype).name:

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from ..conv import _out_spatial, _resolve_padding
 from . import _api as E
 
 FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
@@ -166,17 +167,6 @@ def to_dtype(x: E.Tensor, dtype: Any) -> E.Tensor:
     return E.cast(x, dtype)
 
 
-def compute_dtype(*tensors: E.Tensor) -> str:
-    """float64 when any input is float64, else float32 (half floats and integers are
-    interpolated in float32).
-
-    >>> import ember
-    >>> compute_dtype(ember.constant([1], "uint8"), ember.constant([1.0], "float16"))
-    'float32'
-    """
-    return "float64" if any(t.dtype.name == "float64" for t in tensors) else "float32"
-
-
 # -- projective transforms -----------------------------------------------------------------
 def affine_source_coordinates(transform: E.Tensor, height: int, width: int,
                               channels: int) -> tuple[E.Tensor, E.Tensor]:
@@ -238,18 +228,10 @@ def patch_geometry(in_sizes: Sequence[int], size: Sequence[int], strides: Sequen
     >>> patch_geometry((5,), (2,), (1,), (1,), "same")
     ([(0, 1)], [5])
     """
-    pads, outs = [], []
-    for n, k, s, d in zip(in_sizes, size, strides, dilation):
-        span = (k - 1) * d + 1
-        if padding == "same":
-            out = -(-n // s)
-            total = max((out - 1) * s + span - n, 0)
-            pads.append((total // 2, total - total // 2))
-        else:
-            out = (n - span) // s + 1 if n >= span else 0
-            pads.append((0, 0))
-        outs.append(out)
-    return pads, outs
+    pads = _resolve_padding(padding, in_sizes, size, strides, dilation, False,
+                            "extract_patches")
+    outs = [max(o, 0) for o in _out_spatial(in_sizes, size, strides, dilation, pads)]
+    return list(pads), outs
 
 
 def patch_indices(padded_sizes: Sequence[int], out_sizes: Sequence[int],
@@ -273,3 +255,26 @@ def patch_indices(padded_sizes: Sequence[int], out_sizes: Sequence[int],
         step *= padded_sizes[axis]
     index_dtype = np.int64 if step >= 2 ** 31 else np.int32
     return flat.reshape(tuple(out_sizes) + (-1,)).astype(index_dtype)
+
+
+def gather_patches(x: E.Tensor, size: Sequence[int], strides: Sequence[int],
+                   dilation: Sequence[int], padding: str) -> E.Tensor:
+    """The patches of a channels-last batch ``(batch, *spatial, channels)``: ``(batch,
+    *out_sizes, prod(size) * channels)``, each patch flattened in ``(*size, channel)``
+    order (``padding``: ``"valid"`` or ``"same"``, zeros; see ``patch_geometry``).
+
+    >>> import ember
+    >>> x = ember.reshape(ember.range(8.0), (1, 2, 4, 1))
+    >>> gather_patches(x, (2, 2), (2, 2), (1, 1), "valid")[0, 0].numpy().tolist()
+    [[0.0, 1.0, 4.0, 5.0], [2.0, 3.0, 6.0, 7.0]]
+    """
+    shape = [int(d) for d in x.shape]
+    batch, spatial, channels = shape[0], shape[1:-1], shape[-1]
+    pads, outs = patch_geometry(spatial, size, strides, dilation, padding)
+    if any(p != (0, 0) for p in pads):
+        x = E.pad(x, [[0, 0]] + [list(p) for p in pads] + [[0, 0]])
+    padded = [n + lo + hi for n, (lo, hi) in zip(spatial, pads)]
+    idx = patch_indices(padded, outs, size, strides, dilation)
+    flat = E.reshape(x, (batch, -1, channels))
+    out = E.gather(flat, E.constant(idx), axis=1)                 # (batch, *outs, K, C)
+    return E.reshape(out, [batch] + outs + [idx.shape[-1] * channels])

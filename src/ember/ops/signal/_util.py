@@ -10,7 +10,6 @@ from ...core.errors import InvalidArgumentError
 from ...core.tensor import Tensor
 from ..creation import convert_to_tensor
 from ..elementwise import cast
-from ..shape import pad
 from ..spectral import complex_parts
 
 
@@ -70,20 +69,6 @@ def check_rank(x: Tensor, rank: int, op: str, what: str = "input") -> None:
                                    f"{describe(x)}")
 
 
-def fit_axis(x: Tensor, axis: int, size: int) -> Tensor:
-    """Crop or zero-pad ``x`` along ``axis`` (negative) to ``size`` (differentiably)."""
-    shape = shape_of(x)
-    have = shape[axis]
-    if have == size:
-        return x
-    if have > size:
-        key = (Ellipsis, slice(0, size)) + (slice(None),) * (-axis - 1)
-        return x[key]
-    pads = [[0, 0] for _ in shape]
-    pads[axis] = [0, size - have]
-    return pad(x, pads)
-
-
 def real_input(x: Any, op: str) -> Tensor:
     """A float32/float64 tensor (integers and half floats become float32)."""
     t = tensor(x, op)
@@ -126,11 +111,3 @@ def float_dtype(dtype: Any, op: str) -> np.dtype:
         raise ValueError(f"ember.signal.{op}: dtype must be a floating point type; got "
                          f"{d.name}")
     return d._np
-
-
-def scale(x: Tensor, factor: float) -> Tensor:
-    """``x * factor`` with ``factor`` as a constant of ``x``'s dtype (a Python float on
-    the tape would be recorded in float32 and round float64 gradients)."""
-    if factor == 1.0:
-        return x
-    return x * Tensor(np.asarray(factor, dtype=x._value.dtype))

@@ -18,8 +18,8 @@ import numpy as np
 from ...core.errors import InvalidArgumentError
 from ...core.tensor import Tensor
 from ..shape import concat, transpose
-from ..spectral import irfft_pair, rfft_pair
-from ._util import describe, fit_axis, real_input, scale, shape_of, static_int
+from ..spectral import fit_axis, irfft_pair, rfft_pair
+from ._util import describe, real_input, shape_of, static_int
 
 __all__ = ["dct", "idct"]
 
@@ -56,7 +56,7 @@ def _dct_last(x: Tensor, kind: int, norm: str | None) -> Tensor:
     # kind 4: the odd outputs of the type-II DCT of the signal zero-padded to 2n
     out = _dct_last(fit_axis(x, -1, 2 * n), 2, None)[..., 1::2]
     if norm == "ortho":
-        out = scale(out, math.sqrt(0.5) / math.sqrt(n))
+        out = out * (math.sqrt(0.5) / math.sqrt(n))
     return out
 
 

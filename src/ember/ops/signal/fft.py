@@ -27,14 +27,19 @@ from typing import Any
 from ...core.tensor import Tensor
 from ..primitive import primitive
 from ..shape import roll
-from ..spectral import complex_from_parts, dft, fft_pair, irfft_pair, rfft_pair
+from ..spectral import (
+    complex_from_parts,
+    fft_pair,
+    fit_axis,
+    ifft_pair,
+    irfft_pair,
+    rfft_pair,
+)
 from ._util import (
     check_rank,
     complex_input,
     fft_lengths,
-    fit_axis,
     real_input,
-    scale,
     shape_of,
     tensor,
 )
@@ -55,19 +60,6 @@ __all__ = [
     "rfft2d",
     "rfft3d",
 ]
-
-
-def ifft_pair(re: Tensor, im: Tensor, axes: tuple):
-    """The inverse DFT (with ``1/n``) of a pair, its scale a constant of the input's
-    dtype so that float64 gradients stay exact."""
-    r, i = dft(re, im, axes=axes, inverse=True)
-    shape = shape_of(r)
-    n = 1
-    for a in axes:
-        n *= shape[a]
-    if n <= 1:
-        return r, i
-    return scale(r, 1.0 / n), scale(i, 1.0 / n)
 
 
 # -- complex to complex ---------------------------------------------------------------------

@@ -22,7 +22,7 @@ import numpy as np
 from ...core.errors import InvalidArgumentError
 from ...core.tensor import Tensor
 from ..creation import constant
-from ._util import describe, float_dtype, real_input, scale, shape_of, static_int
+from ._util import describe, float_dtype, real_input, shape_of, static_int
 from .dct import dct
 
 __all__ = ["linear_to_mel_weight_matrix", "mfccs_from_log_mel_spectrograms"]
@@ -112,4 +112,4 @@ def mfccs_from_log_mel_spectrograms(log_mel_spectrograms: Any,
     if not shape or shape[-1] <= 0:
         raise InvalidArgumentError(f"ember.signal.{op}: num_mel_bins (the last dimension) "
                                    f"must be positive; got {describe(x)}")
-    return scale(dct(x, type=2), 1.0 / math.sqrt(2.0 * shape[-1]))
+    return dct(x, type=2) * (1.0 / math.sqrt(2.0 * shape[-1]))

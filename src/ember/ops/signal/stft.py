@@ -21,7 +21,8 @@ from ...core.tensor import Tensor
 from ..elementwise import divide_no_nan, negative, square
 from ..reduction import reduce_sum
 from ..shape import concat, pad, reshape, reverse, split, tile
-from ._util import check_rank, describe, fit_axis, real_input, scale, shape_of, static_int, tensor
+from ..spectral import fit_axis
+from ._util import check_rank, describe, real_input, shape_of, static_int, tensor
 from .dct import dct
 from .fft import irfft, rfft
 from .framing import frame, overlap_and_add
@@ -33,6 +34,17 @@ __all__ = ["inverse_mdct", "inverse_stft", "inverse_stft_window_fn", "mdct", "st
 def _enclosing_power_of_two(n: int) -> int:
     """The smallest power of 2 that is >= ``n``."""
     return 1 << max(0, n - 1).bit_length()
+
+
+def _frame_lengths(frame_length: Any, frame_step: Any, fft_length: Any,
+                   op: str) -> tuple[int, int, int]:
+    """``(frame_length, frame_step, fft_length)`` as positive Python ints (``fft_length``
+    defaults to the smallest power of 2 >= ``frame_length``)."""
+    length = static_int(frame_length, op, "frame_length", minimum=1)
+    step = static_int(frame_step, op, "frame_step", minimum=1)
+    n_fft = (_enclosing_power_of_two(length) if fft_length is None
+             else static_int(fft_length, op, "fft_length", minimum=1))
+    return length, step, n_fft
 
 
 def _window(window_fn: Callable | None, length: int, dtype, op: str):
@@ -59,10 +71,7 @@ def stft(signals: Any, frame_length: Any, frame_step: Any, fft_length: Any = Non
     """
     x = real_input(signals, "stft")
     check_rank(x, 1, "stft", "signals")
-    length = static_int(frame_length, "stft", "frame_length", minimum=1)
-    step = static_int(frame_step, "stft", "frame_step", minimum=1)
-    n_fft = (_enclosing_power_of_two(length) if fft_length is None
-             else static_int(fft_length, "stft", "fft_length", minimum=1))
+    length, step, n_fft = _frame_lengths(frame_length, frame_step, fft_length, "stft")
     frames = frame(x, length, step, pad_end=pad_end)
     w = _window(window_fn, length, frames.dtype, "stft")
     if w is not None:
@@ -112,10 +121,8 @@ def inverse_stft(stfts: Any, frame_length: Any, frame_step: Any, fft_length: Any
     """
     stfts = tensor(stfts, "inverse_stft")
     check_rank(stfts, 2, "inverse_stft", "stfts")
-    length = static_int(frame_length, "inverse_stft", "frame_length", minimum=1)
-    step = static_int(frame_step, "inverse_stft", "frame_step", minimum=1)
-    n_fft = (_enclosing_power_of_two(length) if fft_length is None
-             else static_int(fft_length, "inverse_stft", "fft_length", minimum=1))
+    length, step, n_fft = _frame_lengths(frame_length, frame_step, fft_length,
+                                         "inverse_stft")
     frames = fit_axis(irfft(stfts, [n_fft]), -1, length)
     w = _window(window_fn, length, frames.dtype, "inverse_stft")
     if w is not None:
@@ -142,7 +149,7 @@ def mdct(signals: Any, frame_length: Any, window_fn: Callable | None = vorbis_wi
                          f"got {length}")
     frames = frame(x, length, length // 2, pad_end=pad_end)
     w = _window(window_fn, length, frames.dtype, "mdct")
-    frames = scale(frames, 1.0 / math.sqrt(2.0)) if w is None else frames * w
+    frames = frames * (1.0 / math.sqrt(2.0)) if w is None else frames * w
     a, b, c, d = split(frames, 4, axis=-1)
     first = negative(reverse(c, [-1])) - d
     second = a - reverse(b, [-1])
@@ -167,7 +174,7 @@ def inverse_mdct(mdcts: Any, window_fn: Callable | None = vorbis_window,
                                    f"(frame_length // 2) must be even and >= 2; got "
                                    f"{describe(x)}")
     if norm is None:
-        y = scale(dct(x, type=4), 0.5 / half)
+        y = dct(x, type=4) * (0.5 / half)
     elif norm == "ortho":
         y = dct(x, type=4, norm="ortho")
     else:
@@ -177,5 +184,5 @@ def inverse_mdct(mdcts: Any, window_fn: Callable | None = vorbis_window,
     frames = concat([b, negative(reverse(b, [-1])), negative(reverse(a, [-1])),
                      negative(a)], axis=-1)
     w = _window(window_fn, 2 * half, frames.dtype, "inverse_mdct")
-    frames = scale(frames, 1.0 / math.sqrt(2.0)) if w is None else frames * w
+    frames = frames * (1.0 / math.sqrt(2.0)) if w is None else frames * w
     return overlap_and_add(frames, half)
