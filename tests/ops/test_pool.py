@@ -359,3 +359,50 @@ def test_max_pool_relu_grad_equals_the_pair(shape, ksize, case):
     with np.errstate(invalid="ignore"):
         got = pool._max_pool_relu_grad.primitive.forward(np, g, x, y, ksize=ksize)
     np.testing.assert_array_equal(got, want)
+
+
+# -- the unique-maximum scatter: the fast route of both tiled max-pool gradients -----------
+def _first_max_route(g, x, y, ksize):
+    from ember.ops import pool
+    mask = pool._window_mask(np, x, y, ksize)
+    return pool._window_scatter_array(np, g, mask, x.shape, ksize)
+
+
+@pytest.mark.parametrize("shape,ksize", [((4, 26, 26, 3), (2, 2)), ((3, 11, 11, 5), (2, 2)),
+                                          ((2, 9, 9, 2), (3, 3)), ((2, 10, 7, 3), (2, 3)),
+                                          ((3, 8, 4), (2,)), ((2, 5, 7, 5, 2), (2, 3, 2))])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("case", ["distinct", "ties", "zero channel", "inf gradient"])
+def test_tiled_max_pool_gradients_equal_the_first_maximum_mask(shape, ksize, dtype, case):
+    from ember.ops import activations, pool
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(shape).astype(dtype)
+    if case == "ties":
+        x = np.round(x * 2).astype(dtype)
+    elif case == "zero channel":
+        x[..., 0] = 0
+    n = len(ksize)
+    for xx in (x, np.maximum(x, 0)):
+        y = pool._max_pool.primitive.forward(np, xx, ksize=ksize, strides=ksize,
+                                             dilations=(1,) * n, pads=((0, 0),) * n)
+        g = rng.standard_normal(y.shape).astype(dtype)
+        if case == "inf gradient":
+            g.flat[0] = np.inf
+        with np.errstate(invalid="ignore"):
+            want = _first_max_route(g, xx, y, ksize)
+            got = pool._max_pool_grad.primitive.forward(np, g, xx, y, ksize=ksize)
+            want_relu = activations._relu_grad.primitive.forward(np, want, xx)
+            got_relu = pool._max_pool_relu_grad.primitive.forward(np, g, xx, y, ksize=ksize)
+        assert got.dtype == want.dtype == got_relu.dtype
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(got_relu, want_relu)
+
+
+def test_unique_max_scatter_declines_a_window_with_two_maxima():
+    from ember.ops import pool
+    x = np.array([[[[1.0], [3.0]], [[3.0], [2.0]]]], np.float32)   # (1, 2, 2, 1)
+    y = np.array([[[[3.0]]]], np.float32)
+    g = np.ones_like(y)
+    assert pool._unique_max_scatter(np, g, x, y, y.size, (2, 2)) is None
+    dx = pool._max_pool_grad.primitive.forward(np, g, x, y, ksize=(2, 2))
+    np.testing.assert_array_equal(dx[0, :, :, 0], [[0, 1], [0, 0]])    # the first one
