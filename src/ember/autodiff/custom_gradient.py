@@ -40,15 +40,15 @@ def custom_gradient(f: Callable | None = None) -> Callable:
             if var.trainable and all(var is not a for a in accessed):
                 accessed.append(var)
 
-        saved = list(_prim.ACTIVE_TAPES)
-        _prim.ACTIVE_TAPES.clear()
-        _prim.VARIABLE_WATCHERS.append(seen)
+        saved = list(_prim.STATE.tapes)
+        _prim.STATE.tapes.clear()
+        _prim.STATE.watchers.append(seen)
         try:
             y, grad_fn = f(*args, **kwargs)
         finally:
-            _prim.VARIABLE_WATCHERS.remove(seen)
-            _prim.ACTIVE_TAPES[:] = saved
-        if not _prim.ACTIVE_TAPES:
+            _prim.STATE.watchers.remove(seen)
+            _prim.STATE.tapes[:] = saved
+        if not _prim.STATE.tapes:
             return y
         import inspect  # only when a custom gradient is recorded: keeps `import ember` fast
         wants_vars = "variables" in inspect.signature(grad_fn).parameters

@@ -53,11 +53,11 @@ class GradientTape:
     def _push(self) -> None:
         if self._recording:
             raise ValueError("This GradientTape is already recording")
-        _prim.ACTIVE_TAPES.append(self)
+        _prim.STATE.tapes.append(self)
         self._recording = True
 
     def _pop(self) -> None:
-        _prim.ACTIVE_TAPES.remove(self)
+        _prim.STATE.tapes.remove(self)
         self._recording = False
 
     def watch(self, tensor: Any) -> None:

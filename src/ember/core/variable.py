@@ -12,11 +12,12 @@ from .backend import device_of, to_host
 from .convert import to_array
 from .shape import TensorShape
 from .tensor import Tensor, _Ref
+from .thread_state import STATE
 
 _uid = itertools.count()
-# Installed by ``ember.function`` while it traces: assignments are recorded into the graph
-# (and carried out) by the innermost hook instead of running here directly.
-ASSIGN_HOOKS: list = []
+# ``STATE.assign_hooks``: installed by ``ember.function`` while it traces (in that thread),
+# assignments are recorded into the graph (and carried out) by the innermost hook instead
+# of running here directly.
 
 
 class Variable:
@@ -121,22 +122,25 @@ class Variable:
     def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
                read_value: bool = True):
         """Set the value; returns the variable (TF returns the new value)."""
-        if ASSIGN_HOOKS:
-            return ASSIGN_HOOKS[-1](self, "assign", value)
+        hooks = STATE.assign_hooks
+        if hooks:
+            return hooks[-1](self, "assign", value)
         return self._update("assign", value)
 
     def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True):
         """Add ``delta`` (in place when no tensor shares the value)."""
-        if ASSIGN_HOOKS:
-            return ASSIGN_HOOKS[-1](self, "assign_add", delta)
+        hooks = STATE.assign_hooks
+        if hooks:
+            return hooks[-1](self, "assign_add", delta)
         return self._update("assign_add", delta)
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True):
         """Subtract ``delta`` (in place when no tensor shares the value)."""
-        if ASSIGN_HOOKS:
-            return ASSIGN_HOOKS[-1](self, "assign_sub", delta)
+        hooks = STATE.assign_hooks
+        if hooks:
+            return hooks[-1](self, "assign_sub", delta)
         return self._update("assign_sub", delta)
 
     def _update(self, kind: str, value: Any) -> "Variable":

@@ -17,12 +17,12 @@ def inside_function() -> bool:
     >>> ember.inside_function(), ember.function(lambda: ember.inside_function())()
     (False, True)
     """
-    return bool(_prim.TRACING)
+    return bool(_prim.STATE.tracing)
 
 
 def executing_eagerly() -> bool:
     """False while an ``ember.function`` is being traced, True otherwise (TF's meaning)."""
-    return not _prim.TRACING
+    return not _prim.STATE.tracing
 
 
 def init_scope() -> contextlib.AbstractContextManager:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import threading
 import warnings
 import weakref
 from collections.abc import Callable
@@ -55,6 +56,7 @@ class Function:
         self._by_exact_key: dict = {}          # relax_batch_dims: exact key -> function
         self._warned = False
         self._instances: Any = weakref.WeakKeyDictionary()
+        self._trace_lock = threading.RLock()
         try:
             params = inspect.signature(python_function).parameters
             self._arg_names = [p for p in params]
@@ -111,7 +113,7 @@ class Function:
         return tuple(nest.pack_sequence_as(self.input_signature, converted))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if _prim.TRACING or _prim.ACTIVE_TAPES or RUN_FUNCTIONS_EAGERLY[0]:
+        if _prim.STATE.tracing or _prim.STATE.tapes or RUN_FUNCTIONS_EAGERLY[0]:
             # inside another trace: inline; under an outer tape: run the body so the tape
             # sees (and can differentiate) its ops
             return self.python_function(*args, **kwargs)
@@ -166,7 +168,7 @@ class Function:
         >>> f.array_plan(x)([np.array([3.0, 4.0], np.float32)])[0]
         array([6., 8.], dtype=float32)
         """
-        if _prim.TRACING or _prim.ACTIVE_TAPES or RUN_FUNCTIONS_EAGERLY[0] \
+        if _prim.STATE.tracing or _prim.STATE.tapes or RUN_FUNCTIONS_EAGERLY[0] \
                 or self.input_signature is not None:
             return None
         arrays: list = []
@@ -215,6 +217,15 @@ class Function:
         return builder.graph, structure, value
 
     def _trace(self, key, arrays: list, args: tuple, kwargs: dict, dry: bool):
+        # one thread traces at a time: two threads' first calls must not both run the
+        # Python body (creating its variables twice); the second finds the first's graph
+        with self._trace_lock:
+            cf = None if dry else self._cache.get(key)
+            if cf is not None:
+                return cf, cf._run(arrays)
+            return self._trace_now(key, arrays, args, kwargs, dry)
+
+    def _trace_now(self, key, arrays: list, args: tuple, kwargs: dict, dry: bool):
         self._note_retrace(key)
         names = self._leaf_names(args, kwargs, len(arrays))
         specs = [TensorSpec(a.shape, a.dtype, n) for a, n in zip(arrays, names)]

@@ -59,7 +59,7 @@ def numpy_function(func: Callable, inp: Sequence[Any], Tout: Any = None,
     run = _wrap(func, Tout, single)
     inputs = list(inp)
     values = [x._value if isinstance(x, Tensor) else to_array(x) for x in inputs]
-    builder = _prim.TRACING[-1] if _prim.TRACING else None
+    builder = _prim.STATE.tracing[-1] if _prim.STATE.tracing else None
     with suspended():
         outs = run(*values)
     if builder is None or not any(type(x) is GraphTensor for x in inputs):

@@ -56,8 +56,8 @@ def _update(node: Node, env: dict) -> None:
     template, names, npos = node.params["template"], node.params["names"], node.params["npos"]
     args = [env[node.inputs[a[1]]] if a[0] == "val" else a[1] for a in template]
     pos, kw = args[:npos], dict(zip(names, args[npos:]))
-    if _prim.TRACING:
-        _prim.TRACING[-1].record_update(node.op, tuple(pos), kw)
+    if _prim.STATE.tracing:
+        _prim.STATE.tracing[-1].record_update(node.op, tuple(pos), kw)
     else:
         node.op(*[a._value if isinstance(a, Tensor) else a for a in pos],
                 **{k: v._value if isinstance(v, Tensor) else v for k, v in kw.items()})
@@ -65,8 +65,8 @@ def _update(node: Node, env: dict) -> None:
 
 def _host(node: Node, env: dict) -> None:
     label = node.meta.get("label", "host")
-    if _prim.TRACING:
-        env[node.outputs[0]] = _prim.TRACING[-1].host_value(node.op, label)
+    if _prim.STATE.tracing:
+        env[node.outputs[0]] = _prim.STATE.tracing[-1].host_value(node.op, label)
     else:
         env[node.outputs[0]] = Tensor(node.op())
 

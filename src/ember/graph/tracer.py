@@ -265,32 +265,32 @@ class VariableSnapshot:
 @contextlib.contextmanager
 def suspended():
     """Run eagerly, unrecorded, inside a trace (for work done on the trace's behalf)."""
-    saved_tracing = _prim.TRACING[:]
-    saved_hooks = _variable.ASSIGN_HOOKS[:]
-    saved_tapes = _prim.ACTIVE_TAPES[:]
-    _prim.TRACING.clear()
-    _variable.ASSIGN_HOOKS.clear()
-    _prim.ACTIVE_TAPES.clear()
+    saved_tracing = _prim.STATE.tracing[:]
+    saved_hooks = _variable.STATE.assign_hooks[:]
+    saved_tapes = _prim.STATE.tapes[:]
+    _prim.STATE.tracing.clear()
+    _variable.STATE.assign_hooks.clear()
+    _prim.STATE.tapes.clear()
     try:
         yield
     finally:
-        _prim.TRACING[:] = saved_tracing
-        _variable.ASSIGN_HOOKS[:] = saved_hooks
-        _prim.ACTIVE_TAPES[:] = saved_tapes
+        _prim.STATE.tracing[:] = saved_tracing
+        _variable.STATE.assign_hooks[:] = saved_hooks
+        _prim.STATE.tapes[:] = saved_tapes
 
 
 @contextlib.contextmanager
 def tracing(builder: GraphBuilder):
     """Make ``builder`` record the ops run inside the block."""
-    _prim.TRACING.append(builder)
-    _variable.ASSIGN_HOOKS.append(builder.assign)
+    _prim.STATE.tracing.append(builder)
+    _variable.STATE.assign_hooks.append(builder.assign)
     try:
         yield builder
     finally:
-        _prim.TRACING.pop()
-        _variable.ASSIGN_HOOKS.pop()
+        _prim.STATE.tracing.pop()
+        _variable.STATE.assign_hooks.pop()
 
 
 def current_builder() -> GraphBuilder | None:
     """The innermost active graph builder, or None when running eagerly."""
-    return _prim.TRACING[-1] if _prim.TRACING else None
+    return _prim.STATE.tracing[-1] if _prim.STATE.tracing else None

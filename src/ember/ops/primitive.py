@@ -29,15 +29,13 @@ from ..core.convert import to_array
 from ..core.dtypes import from_numpy
 from ..core.errors import InvalidArgumentError, OpError
 from ..core.tensor import Tensor
+from ..core.thread_state import STATE
 from ..core.variable import Variable
 
-# Recording GradientTapes, innermost last. ``ember.autodiff`` pushes and pops them.
-ACTIVE_TAPES: list = []
-# Callbacks told about each variable read while they are installed (custom_gradient).
-VARIABLE_WATCHERS: list = []
-# Graph builders tracing an ``ember.function``, innermost last (``ember.graph`` pushes
-# them). While one is active, ops on its graph tensors are recorded into it.
-TRACING: list = []
+# This thread's recording GradientTapes (``STATE.tapes``), variable-read watchers
+# (``STATE.watchers``, custom_gradient) and graph builders tracing an ``ember.function``
+# (``STATE.tracing``), innermost last: while a builder is active, ops on its graph tensors
+# are recorded into it. Other threads' tapes and traces never see this thread's ops.
 
 _np = np
 _PY_SCALARS = (int, float, bool)
@@ -123,7 +121,7 @@ def _convert_args(args: tuple, recording: bool):
             if recording:
                 tensors.append(a)
         elif isinstance(a, Variable):
-            if recording or VARIABLE_WATCHERS or TRACING:
+            if recording or STATE.watchers or STATE.tracing:
                 a = read_variable(a)
                 vals.append(a._value)
                 if recording:
@@ -190,7 +188,7 @@ def _xp(vals):
 def is_traced(*values: Any) -> bool:
     """Whether any of ``values`` is a traced tensor of the graph ``ember.function`` is
     building now (its value is known only when the graph runs)."""
-    return bool(TRACING) and any(getattr(v, "_graph", None) is not None for v in values)
+    return bool(STATE.tracing) and any(getattr(v, "_graph", None) is not None for v in values)
 
 
 def record(prim: Primitive, inputs: tuple, params: dict, outputs: tuple,
@@ -198,7 +196,7 @@ def record(prim: Primitive, inputs: tuple, params: dict, outputs: tuple,
     """Append a node to every active tape that watches one of ``inputs``."""
     node = None
     ids = input_ids if input_ids is not None else tuple(map(id, inputs))
-    for tape in ACTIVE_TAPES:
+    for tape in STATE.tapes:
         watched = tape._watched
         for i in ids:
             if i in watched:
@@ -234,10 +232,11 @@ def make_op(prim: Primitive) -> Callable:
                 except Exception as e:  # noqa: BLE001 - re-raised with the op's name
                     raise _op_error(prim, args, params, e) from None
                 result = Tensor(out)
-                if ACTIVE_TAPES and prim.vjp_rule is not None and out.dtype.kind in "fcV":
+                tapes = STATE.tapes
+                if tapes and prim.vjp_rule is not None and out.dtype.kind in "fcV":
                     ia, ib = id(a), id(b)
                     node = None
-                    for tape in ACTIVE_TAPES:
+                    for tape in tapes:
                         watched = tape._watched
                         if ia in watched or ib in watched:
                             if node is None:
@@ -254,10 +253,11 @@ def make_op(prim: Primitive) -> Callable:
                 except Exception as e:  # noqa: BLE001
                     raise _op_error(prim, args, params, e) from None
                 result = Tensor(out)
-                if ACTIVE_TAPES and prim.vjp_rule is not None and out.dtype.kind in "fcV":
+                tapes = STATE.tapes
+                if tapes and prim.vjp_rule is not None and out.dtype.kind in "fcV":
                     ia = id(a)
                     node = None
-                    for tape in ACTIVE_TAPES:
+                    for tape in tapes:
                         watched = tape._watched
                         if ia in watched:
                             if node is None:
@@ -275,8 +275,9 @@ def make_op(prim: Primitive) -> Callable:
 
 def _slow_call(prim, args, params):
     """Any mix of Tensors, Python scalars, NumPy arrays, Variables and lists."""
-    tracing = bool(TRACING)
-    recording = bool(ACTIVE_TAPES) and prim.vjp_rule is not None
+    builders = STATE.tracing
+    tracing = bool(builders)
+    recording = bool(STATE.tapes) and prim.vjp_rule is not None
     try:
         vals, tensors, py_float = _convert_args(args, recording or tracing)
     except (TypeError, ValueError) as e:
@@ -287,7 +288,7 @@ def _slow_call(prim, args, params):
         raise _op_error(prim, args, params, e) from None
     if prim.multiple_results:
         if tracing:
-            result = TRACING[-1].record_op(prim, tensors, vals, params, tuple(out), None)
+            result = builders[-1].record_op(prim, tensors, vals, params, tuple(out), None)
         else:
             result = tuple(Tensor(o) for o in out)
         if recording:
@@ -303,7 +304,7 @@ def _slow_call(prim, args, params):
                 out = out.astype(custom[0])
     if tracing:
         cast_to = out.dtype if raw_dtype is not None and out.dtype != raw_dtype else None
-        result = TRACING[-1].record_op(prim, tensors, vals, params, (out,), cast_to)[0]
+        result = builders[-1].record_op(prim, tensors, vals, params, (out,), cast_to)[0]
         if recording and _is_inexact(out):
             record(prim, tuple(tensors), params, (result,))
         return result
@@ -343,12 +344,13 @@ def read_variable(var: Variable) -> Tensor:
     Every active tape that watches accessed variables starts watching a trainable
     variable when it is read.
     """
-    out = TRACING[-1].read_variable(var) if TRACING else Tensor(var._value)
-    for w in VARIABLE_WATCHERS:
+    state = STATE
+    out = state.tracing[-1].read_variable(var) if state.tracing else Tensor(var._value)
+    for w in state.watchers:
         w(var)
-    if ACTIVE_TAPES and _is_inexact(var._value):
+    if state.tapes and _is_inexact(var._value):
         vid = id(var)
-        for tape in ACTIVE_TAPES:
+        for tape in state.tapes:
             if var.trainable and tape._watch_accessed and vid not in tape._watched:
                 tape._watch_variable(var)
         record(_READ, (out,), {}, (out,), input_ids=(vid,))

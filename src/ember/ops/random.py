@@ -410,8 +410,8 @@ def _stateful_seed(seed: Any, op: str) -> Tensor:
 def _fresh_seed(draw_pair) -> Tensor:
     """The seed tensor of one stateful draw: ``draw_pair()`` is called now, and, inside a
     traced ``ember.function``, again on every run of the graph (a new pair each call)."""
-    if _prim_mod.TRACING:
-        return _prim_mod.TRACING[-1].host_value(
+    if _prim_mod.STATE.tracing:
+        return _prim_mod.STATE.tracing[-1].host_value(
             lambda: np.array(draw_pair(), dtype=np.int64), "random_seed")
     return Tensor(np.array(draw_pair(), dtype=np.int64))
 

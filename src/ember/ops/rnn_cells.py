@@ -32,7 +32,7 @@ from ..core.variable import Variable
 from .elementwise import cast
 from .linalg import matmul
 from .long_rows import long_rows
-from .primitive import ACTIVE_TAPES, primitive
+from .primitive import STATE, primitive
 from .reduction import reduce_sum
 from .shape import concat, reshape, stack, transpose, unstack
 
@@ -242,7 +242,7 @@ def _zeros_for_missing(grads: tuple, outs: tuple) -> tuple:
 def _(g, outs, zx, h0, c0, R, *extras, masked=False, rec_masked=False):
     hs, cs, acts, tcs = outs
     none = (None,) * len(extras)
-    if not ACTIVE_TAPES:
+    if not STATE.tapes:
         given = tuple(d is not None for d in g)
         return tuple(_lstm_grad(h0, c0, R, hs, cs, acts, tcs,
                                 *[d for d in g if d is not None], *extras, given=given,
@@ -410,7 +410,7 @@ def _add_part(arr, grads, lo, hi):
 def _(g, outs, zx, h0, R, rb, *extras, masked=False, rec_masked=False, reset_after=True):
     hs, acts = outs
     none = (None,) * len(extras)
-    if not ACTIVE_TAPES:
+    if not STATE.tapes:
         (dhs,), dacts = _zeros_for_missing(g[:1], outs[:1]), g[1]
         extra_in = () if dacts is None else (dacts,)
         return tuple(_gru_grad(dhs, h0, R, hs, acts, *extra_in, *extras,
@@ -522,7 +522,7 @@ def _(g, outs, zx, h0, R, *extras, masked=False, rec_masked=False):
     (dhs,) = g
     (hs,) = outs
     none = (None,) * len(extras)
-    if not ACTIVE_TAPES:
+    if not STATE.tapes:
         return tuple(_srnn_grad(dhs, h0, R, hs, *extras, masked=masked,
                                 rec_masked=rec_masked)) + none
     mask, M = _extras(extras, masked, rec_masked)

@@ -252,7 +252,7 @@ class TensorArray:
     def _nest_components(self) -> list:
         if self._buffer is not None:
             return [self._buffer]
-        if _prim.TRACING:
+        if _prim.STATE.tracing:
             return [self._stacked("while_loop")._buffer]
         return []                 # eagerly the array itself carries its elements
 

@@ -22,8 +22,8 @@ def _graph_recordable(update: Callable) -> Callable:
     carried out now, as the trace runs the function); eagerly it just runs."""
     @functools.wraps(update)
     def run(*args, **kwargs):
-        if _prim.TRACING:
-            return _prim.TRACING[-1].record_update(update, args, kwargs)
+        if _prim.STATE.tracing:
+            return _prim.STATE.tracing[-1].record_update(update, args, kwargs)
         return update(*args, **kwargs)
     return run
 

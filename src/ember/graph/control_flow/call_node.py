@@ -60,8 +60,8 @@ def _rerun(op: _ControlFlowOp, tensors: Sequence[Tensor],
     again by ``run_graph``: inside a trace the same node is added (re-running the Python
     would draw anew); eagerly it runs on the arrays."""
     from ...ops import primitive as _prim
-    if _prim.TRACING:
-        return _emit(_prim.TRACING[-1], op, tensors, static_shapes)
+    if _prim.STATE.tracing:
+        return _emit(_prim.STATE.tracing[-1], op, tensors, static_shapes)
     arrays = [t._value for t in tensors]
     xp = _xp_of(arrays)
     return [Tensor(a) for a in op.run(xp, op.plans(xp), arrays)]

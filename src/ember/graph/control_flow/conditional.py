@@ -107,7 +107,7 @@ _MISMATCH = ("ember.cond: true_fn and false_fn arguments to ember.cond must have
 
 def _traced_cond(pred: GraphTensor, true_fn: Callable, false_fn: Callable) -> Any:
     _check_scalar_pred(pred, "cond")
-    parent = _prim.TRACING[-1]
+    parent = _prim.STATE.tracing[-1]
     no_args = lambda phs: ()
     t = _trace_subgraph(parent, "cond_true", true_fn, no_args, (), "cond", "true_fn")
     f = _trace_subgraph(parent, "cond_false", false_fn, no_args, (), "cond", "false_fn")
@@ -123,12 +123,12 @@ def _traced_cond(pred: GraphTensor, true_fn: Callable, false_fn: Callable) -> An
     union, maps = _union_captures((t, f))
     shapes = [_merge_shapes(_static_shape(a), _static_shape(b))
               for a, b in zip(t.leaves, f.leaves)]
-    draws = _expose_draws_of((t.graph, f.graph)) if _prim.ACTIVE_TAPES and shapes else None
+    draws = _expose_draws_of((t.graph, f.graph)) if _prim.STATE.tapes and shapes else None
     op = _CondOp([t.graph, f.graph], maps, draws)
     if draws is not None:
         shapes += [tuple(s) for specs in draws for s, _ in specs]
     outs = _emit(parent, op, [pred] + union, shapes)
-    if _prim.ACTIVE_TAPES and outs:
+    if _prim.STATE.tapes and outs:
         n = len(t.leaves)
         drawn, outs = outs[n:], outs[:n]
         _record_cond(op, pred, union, outs, drawn)

@@ -73,7 +73,7 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
     if any(x is None for x in nest.flatten(loop_vars)):
         raise TypeError(f"ember.while_loop: loop_vars must all be tensors; got "
                         f"{_describe(loop_vars)}")
-    if _prim.TRACING:
+    if _prim.STATE.tracing:
         return _traced_while(cond, body, loop_vars, spread, shape_invariants,
                              maximum_iterations)
     mx = None if maximum_iterations is None else int(_truth_int(maximum_iterations))
@@ -206,7 +206,7 @@ def _stack_rows(xp, rows: list, first: list) -> list:
 
 
 def _traced_while(cond, body, loop_vars, spread, shape_invariants, maximum_iterations):
-    parent = _prim.TRACING[-1]
+    parent = _prim.STATE.tracing[-1]
     flat = nest.flatten(loop_vars)
     if shape_invariants is None:
         invariants = [None] * len(flat)

@@ -69,7 +69,7 @@ def record_while(op, loop_vars: list, union: list, outs: list, count: Tensor,
 
     # Under nested tapes the gradient itself is differentiated: its backward loop reads
     # the histories, so they are outputs of the taped node too (cotangents flow into them).
-    nested = len(_prim.ACTIVE_TAPES) > 1
+    nested = len(_prim.STATE.tapes) > 1
     taped = tuple(outs) + ((count, *histories) if nested else ())
 
     def vjp(gs, ys, *inputs, needs):

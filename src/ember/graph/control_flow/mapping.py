@@ -147,7 +147,7 @@ class _MapOp(_ControlFlowOp):
 
 
 def _traced_map(fn, elems, flat_e, sig):
-    parent = _prim.TRACING[-1]
+    parent = _prim.STATE.tracing[-1]
     specs = _element_specs(flat_e, "elem")
 
     def args(phs):

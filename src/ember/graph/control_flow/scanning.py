@@ -131,7 +131,7 @@ class _ScanOp(_ControlFlowOp):
 
 
 def _traced_scan(fn, elems, flat_e, init, reverse):
-    parent = _prim.TRACING[-1]
+    parent = _prim.STATE.tracing[-1]
     elem_specs = _element_specs(flat_e, "elem")
     if init is None:
         acc_struct = elems

@@ -47,7 +47,7 @@ def _stack_leaves(rows: list, empty_like: list) -> list:
 def _unrolled_inside_trace() -> bool:
     """scan / map_fn run their Python loop (recorded op by op) eagerly, and inside a
     trace while a tape records (so the tape can differentiate them)."""
-    return not _prim.TRACING or bool(_prim.ACTIVE_TAPES)
+    return not _prim.STATE.tracing or bool(_prim.STATE.tapes)
 
 
 def _element_specs(flat: list, prefix: str) -> list:

@@ -35,14 +35,14 @@ def _trace_subgraph(parent: GraphBuilder, name: str, fn: Callable, args: Callabl
     builder = GraphBuilder(f"{parent.graph.name}/{name}", parent=parent)
     snapshot = VariableSnapshot()
     builder.before_write = snapshot.save
-    saved_tapes = _prim.ACTIVE_TAPES[:]
-    _prim.ACTIVE_TAPES.clear()
+    saved_tapes = _prim.STATE.tapes[:]
+    _prim.STATE.tapes.clear()
     try:
         with tracing(builder), np.errstate(all="ignore"):
             phs = [builder.placeholder(v, n, static_shape=s) for v, s, n in specs]
             result = _to_tensors(fn(*args(phs)), op, f"the values {what} returns")
     finally:
-        _prim.ACTIVE_TAPES[:] = saved_tapes
+        _prim.STATE.tapes[:] = saved_tapes
         snapshot.restore()
     traced = _Traced(builder, result)
     builder.graph.outputs = [builder.value_id(t, t._value) for t in traced.leaves]
@@ -86,7 +86,7 @@ def _taped_variables(graphs: Sequence[Graph]) -> list:
     """The float variables the subgraphs read, now watched by every active tape that
     watches what it accesses (as reading them in the subgraph would have made them)."""
     variables = [v for v in _read_variables(graphs) if _prim._is_inexact(v._value)]
-    for tape in _prim.ACTIVE_TAPES:
+    for tape in _prim.STATE.tapes:
         for v in variables:
             if v.trainable and tape._watch_accessed:
                 tape._watch_variable(v)
@@ -110,11 +110,11 @@ def _record_call(name: str, vjp: Callable, tensors: Sequence, variables: list,
 
 def _tapes_need(inputs: Sequence[Any], graphs: Sequence[Graph]) -> bool:
     """Whether an active tape watches (or will watch) something the subgraphs use."""
-    if not _prim.ACTIVE_TAPES:
+    if not _prim.STATE.tapes:
         return False
     ids = [id(t) for t in inputs if _is_inexact(t)]
     variables = [v for v in _read_variables(graphs) if _prim._is_inexact(v._value)]
-    for tape in _prim.ACTIVE_TAPES:
+    for tape in _prim.STATE.tapes:
         if any(i in tape._watched for i in ids):
             return True
         if any(id(v) in tape._watched or (v.trainable and tape._watch_accessed)

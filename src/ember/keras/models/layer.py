@@ -1,7 +1,9 @@
 """The Keras Layer: weights, build-on-first-call, masks, training flag, configs."""
 from __future__ import annotations
 
+import contextlib
 import inspect
+import threading
 from typing import Any
 
 import numpy as np
@@ -15,9 +17,25 @@ from .keras_tensor import KerasTensor, any_symbolic
 
 _ALLOWED_LEGACY_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim",
                           "weights"}
-# Names of the layers being built, outermost first: a weight's path is
-# "outer/inner/.../name", as Keras 3 names variables from its name scopes.
-BUILD_SCOPE: list[str] = []
+class _BuildScope(threading.local):
+    """Names of the layers this thread is building, outermost first: a weight's path is
+    "outer/inner/.../name", as Keras 3 names variables from its (per-thread) name scopes."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+
+_BUILD_SCOPE = _BuildScope()
+
+
+@contextlib.contextmanager
+def build_scope(name: str):
+    """Weights created inside get paths under ``name`` (``sequential/dense/kernel``)."""
+    _BUILD_SCOPE.names.append(name)
+    try:
+        yield
+    finally:
+        _BUILD_SCOPE.names.pop()
 
 
 def _flatten(x: Any) -> list:
@@ -170,8 +188,8 @@ class Layer:
                             autocast=autocast, aggregation=aggregation, name=name,
                             regularizer=regularizers.get(regularizer),
                             constraint=constraints.get(constraint),
-                            path="/".join(BUILD_SCOPE + [name]) if BUILD_SCOPE
-                            else f"{self.name}/{name}")
+                            path="/".join(_BUILD_SCOPE.names + [name])
+                            if _BUILD_SCOPE.names else f"{self.name}/{name}")
         (self._trainable_variables if trainable else self._non_trainable_variables).append(var)
         return var
 
@@ -353,11 +371,8 @@ class Layer:
 
     def _build_in_scope(self, *args, **kwargs) -> None:
         """Run ``build`` with this layer's name on the weight-path scope; mark it built."""
-        BUILD_SCOPE.append(self.name)
-        try:
+        with build_scope(self.name):
             self.build(*args, **kwargs)
-        finally:
-            BUILD_SCOPE.pop()
         self.built = True
         self._restore_deferred_checkpoint_values()
 

@@ -83,10 +83,9 @@ class Sequential(Model):
         if self._input_layer is None or self._input_layer.batch_shape != input_shape:
             object.__setattr__(self, "_input_layer",
                                Input(batch_shape=input_shape, dtype=dtype)._keras_history[0])
-        from .layer import BUILD_SCOPE
+        from .layer import build_scope
         x = self._input_layer.output
-        BUILD_SCOPE.append(self.name)   # weights are "sequential/dense/kernel", as in Keras
-        try:
+        with build_scope(self.name):    # weights are "sequential/dense/kernel", as in Keras
             for layer in self._layers:
                 try:
                     x = layer(x)
@@ -94,8 +93,6 @@ class Sequential(Model):
                     raise type(e)(f"Sequential model {self.name}: layer '{layer.name}' "
                                   f"({type(layer).__name__}) could not be built on input "
                                   f"shape {x.shape}: {e}") from e
-        finally:
-            BUILD_SCOPE.pop()
         object.__setattr__(self, "_output_spec", x)
         self._build_shapes = input_shape
         self.built = True

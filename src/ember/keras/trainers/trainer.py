@@ -452,7 +452,7 @@ class Trainer:
 def _eager_now() -> bool:
     """Whether a compiled function would run its Python body now (inside a trace, under
     a tape, or with functions forced eager)."""
-    return bool(_prim.TRACING or _prim.ACTIVE_TAPES or RUN_FUNCTIONS_EAGERLY[0])
+    return bool(_prim.STATE.tracing or _prim.STATE.tapes or RUN_FUNCTIONS_EAGERLY[0])
 
 
 def _remember_predict_plan(model, function, arg) -> None:
