@@ -117,3 +117,24 @@ def test_keras_weight_paths_are_per_thread():
     assert [p.split("/")[0] for p in other] == ["model_3", "model_3"]
     assert [p.split("/")[-1] for p in other] == ["kernel", "bias"]
     assert all(p.startswith("model_5/") for p in build(5))
+
+
+def test_threads_predicting_with_one_model_at_once_get_their_own_results():
+    model = keras.Sequential([keras.Input((16,)), keras.layers.Dense(64, activation="relu"),
+                              keras.layers.LayerNormalization(),
+                              keras.layers.Dense(4, activation="softmax")])
+    xs = [np.random.default_rng(i).random((8, 16)).astype("float32") for i in range(2)]
+    want = [model.predict(x, verbose=0) for x in xs]
+    wrong = []
+
+    def run(i):
+        for _ in range(100):
+            if not np.array_equal(model.predict(xs[i], verbose=0), want[i]):
+                wrong.append(i)
+                return
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []
