@@ -6,6 +6,7 @@ from typing import Callable
 
 from ..core import nest
 from ..core.tensor import Tensor
+from ..core.thread_state import set_aside
 from ..core.variable import Variable
 from ..ops import primitive as _prim
 
@@ -40,14 +41,12 @@ def custom_gradient(f: Callable | None = None) -> Callable:
             if var.trainable and all(var is not a for a in accessed):
                 accessed.append(var)
 
-        saved = list(_prim.STATE.tapes)
-        _prim.STATE.tapes.clear()
-        _prim.STATE.watchers.append(seen)
-        try:
-            y, grad_fn = f(*args, **kwargs)
-        finally:
-            _prim.STATE.watchers.remove(seen)
-            _prim.STATE.tapes[:] = saved
+        with set_aside("tapes"):
+            _prim.STATE.watchers.append(seen)
+            try:
+                y, grad_fn = f(*args, **kwargs)
+            finally:
+                _prim.STATE.watchers.remove(seen)
         if not _prim.STATE.tapes:
             return y
         import inspect  # only when a custom gradient is recorded: keeps `import ember` fast

@@ -11,9 +11,11 @@ thread runs meanwhile (a Keras ``PyDataset``'s workers build batches with Ember 
 """
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 
-__all__ = ["STATE", "ThreadState"]
+__all__ = ["STATE", "ThreadState", "set_aside"]
 
 
 class ThreadState(threading.local):
@@ -27,3 +29,23 @@ class ThreadState(threading.local):
 
 
 STATE = ThreadState()
+
+
+@contextlib.contextmanager
+def set_aside(*stacks: str) -> Iterator[None]:
+    """Run the block with this thread's ``stacks`` (names of ``STATE``'s lists) empty,
+    and give them back after it, whatever the block left in them.
+
+    >>> with set_aside("tapes"):
+    ...     STATE.tapes.append("a tape")
+    >>> STATE.tapes
+    []
+    """
+    saved = [getattr(STATE, name) for name in stacks]
+    for name in stacks:
+        setattr(STATE, name, [])
+    try:
+        yield
+    finally:
+        for name, stack in zip(stacks, saved):
+            setattr(STATE, name, stack)

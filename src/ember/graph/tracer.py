@@ -23,11 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from ..core import variable as _variable
 from ..core.shape import TensorShape
 from ..core.tensor import Tensor
+from ..core.thread_state import STATE, set_aside
 from ..core.variable import Variable
-from ..ops import primitive as _prim
 from .ir import Graph, Node
 
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -265,32 +264,22 @@ class VariableSnapshot:
 @contextlib.contextmanager
 def suspended():
     """Run eagerly, unrecorded, inside a trace (for work done on the trace's behalf)."""
-    saved_tracing = _prim.STATE.tracing[:]
-    saved_hooks = _variable.STATE.assign_hooks[:]
-    saved_tapes = _prim.STATE.tapes[:]
-    _prim.STATE.tracing.clear()
-    _variable.STATE.assign_hooks.clear()
-    _prim.STATE.tapes.clear()
-    try:
+    with set_aside("tracing", "assign_hooks", "tapes"):
         yield
-    finally:
-        _prim.STATE.tracing[:] = saved_tracing
-        _variable.STATE.assign_hooks[:] = saved_hooks
-        _prim.STATE.tapes[:] = saved_tapes
 
 
 @contextlib.contextmanager
 def tracing(builder: GraphBuilder):
     """Make ``builder`` record the ops run inside the block."""
-    _prim.STATE.tracing.append(builder)
-    _variable.STATE.assign_hooks.append(builder.assign)
+    STATE.tracing.append(builder)
+    STATE.assign_hooks.append(builder.assign)
     try:
         yield builder
     finally:
-        _prim.STATE.tracing.pop()
-        _variable.STATE.assign_hooks.pop()
+        STATE.tracing.pop()
+        STATE.assign_hooks.pop()
 
 
 def current_builder() -> GraphBuilder | None:
     """The innermost active graph builder, or None when running eagerly."""
-    return _prim.STATE.tracing[-1] if _prim.STATE.tracing else None
+    return STATE.tracing[-1] if STATE.tracing else None

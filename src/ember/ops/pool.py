@@ -365,6 +365,11 @@ def _max_pool_grad(xp, g, x, y, ksize=()):
         dx = _unique_max_scatter(xp, g, x, y, y.size, ksize)
         if dx is not None:
             return dx
+    return _first_max_scatter(xp, g, x, y, ksize)
+
+
+def _first_max_scatter(xp, g, x, y, ksize):
+    """``g`` at each window's first maximum through the mask (ties, NaN, infinities)."""
     return _window_scatter_array(xp, g, _window_mask(xp, x, y, ksize), tuple(x.shape), ksize)
 
 
@@ -385,19 +390,19 @@ def _(gg, dx, g, x, y, ksize=()):
 @primitive(name="max_pool_relu_grad")
 def _max_pool_relu_grad(xp, g, x, y, ksize=()):
     """``relu_grad(max_pool_grad(g, x, y), x)`` (tiled windows; see above)."""
-    if _finite_sum(xp, y):
-        if _finite_sum(xp, g):
-            # windows whose maximum is not positive get no gradient: NaN matches nothing
-            positive = y > 0
-            with np.errstate(invalid="ignore", divide="ignore"):
-                ym = y / positive
-            dx = _unique_max_scatter(xp, g, x, ym, int(xp.count_nonzero(positive)), ksize)
-            if dx is not None:
-                return dx
-        return _max_pool_grad.primitive.forward(
-            xp, _relu_grad.primitive.forward(xp, g, y), x, y, ksize=ksize)
-    return _relu_grad.primitive.forward(
-        xp, _max_pool_grad.primitive.forward(xp, g, x, y, ksize=ksize), x)
+    relu_grad = _relu_grad.primitive.forward
+    if not _finite_sum(xp, y):
+        return relu_grad(xp, _first_max_scatter(xp, g, x, y, ksize), x)
+    if _finite_sum(xp, g):
+        # windows whose maximum is not positive get no gradient: NaN matches nothing
+        positive = y > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ym = y / positive
+        dx = _unique_max_scatter(xp, g, x, ym, int(xp.count_nonzero(positive)), ksize)
+        if dx is not None:
+            return dx
+    # a positive maximum held twice, or a non-finite gradient: the mask picks the first
+    return _first_max_scatter(xp, relu_grad(xp, g, y), x, y, ksize)
 
 
 @_max_pool_relu_grad.vjp

@@ -32,10 +32,8 @@ from ..core.tensor import Tensor
 from ..core.thread_state import STATE
 from ..core.variable import Variable
 
-# This thread's recording GradientTapes (``STATE.tapes``), variable-read watchers
-# (``STATE.watchers``, custom_gradient) and graph builders tracing an ``ember.function``
-# (``STATE.tracing``), innermost last: while a builder is active, ops on its graph tensors
-# are recorded into it. Other threads' tapes and traces never see this thread's ops.
+# ``STATE`` (core.thread_state) holds this thread's recording tapes, variable-read watchers
+# and graph builders; while a builder is active, ops on its graph tensors go into it.
 
 _np = np
 _PY_SCALARS = (int, float, bool)

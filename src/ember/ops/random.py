@@ -16,6 +16,7 @@ so the same seed gives the same bits on every run and machine, with NumPy or CuP
 """
 from __future__ import annotations
 
+import math
 import secrets
 from typing import Any
 
@@ -145,9 +146,7 @@ def _is_wide(dtype) -> bool:
 @primitive(name="random_sample")
 def _sample(xp, seed, shape=(), dtype=np.dtype(np.float32), dist="uniform", a=0.0, b=1.0):
     s = tuple(int(v) for v in seed.tolist())
-    n = 1
-    for d in shape:
-        n *= d
+    n = math.prod(shape)
     wide = _is_wide(dtype)
     if dist == "uniform":
         u = _uniform01(xp, s, n, wide)
@@ -203,9 +202,7 @@ def _dyadic_width(rate: float) -> int | None:
 def _keep_mask(xp, seed, shape=(), rate=0.5, dtype=np.dtype(np.float32), scale=None):
     """1 (or ``scale``, rounded to float32/64 as dropout's scale is) where kept, else 0."""
     s = tuple(int(v) for v in seed.tolist())
-    n = 1
-    for d in shape:
-        n *= d
+    n = math.prod(shape)
     f = _dyadic_width(rate)
     if f is None:
         # 24 bits per element: exactly ``stateless_uniform(float32) >= rate``, compared as

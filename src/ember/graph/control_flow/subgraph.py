@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ...core import nest
+from ...core.thread_state import set_aside
 from ...ops import primitive as _prim
 from ..ir import Graph
 from ..tracer import GraphBuilder, VariableSnapshot, tracing
@@ -35,14 +36,11 @@ def _trace_subgraph(parent: GraphBuilder, name: str, fn: Callable, args: Callabl
     builder = GraphBuilder(f"{parent.graph.name}/{name}", parent=parent)
     snapshot = VariableSnapshot()
     builder.before_write = snapshot.save
-    saved_tapes = _prim.STATE.tapes[:]
-    _prim.STATE.tapes.clear()
     try:
-        with tracing(builder), np.errstate(all="ignore"):
+        with set_aside("tapes"), tracing(builder), np.errstate(all="ignore"):
             phs = [builder.placeholder(v, n, static_shape=s) for v, s, n in specs]
             result = _to_tensors(fn(*args(phs)), op, f"the values {what} returns")
     finally:
-        _prim.STATE.tapes[:] = saved_tapes
         snapshot.restore()
     traced = _Traced(builder, result)
     builder.graph.outputs = [builder.value_id(t, t._value) for t in traced.leaves]
