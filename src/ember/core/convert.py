@@ -1,7 +1,8 @@
 """Turning Python and NumPy values into arrays and tensors.
 
-Python floats become float32 and Python ints int32 (TensorFlow's defaults); NumPy arrays
-keep their dtype.
+Python floats become float32 and Python ints int32 (TensorFlow's defaults; ints that do
+not fit int32 make int64, as in TensorFlow), Python complex numbers complex128; NumPy
+arrays keep their dtype.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from .backend import cupy_ndarray
 from .tensor import Tensor
 
 _DEFAULT_FOR_KIND = {"f": np.dtype(np.float32), "i": np.dtype(np.int32),
-                     "u": np.dtype(np.int32), "c": np.dtype(np.complex64)}
+                     "u": np.dtype(np.int32), "c": np.dtype(np.complex128)}
+_INT32 = np.iinfo(np.int32)
 _SCALARS = (bool, int, float, complex)
 
 
@@ -47,9 +49,15 @@ def python_to_array(value: Any, dtype: Any = None) -> np.ndarray:
                         "supported by ember tensors")
     if arr.dtype == np.float64 or arr.dtype == np.int64 or arr.dtype == np.complex128:
         # Only Python data gets the 32-bit defaults; arrays inside lists keep theirs.
-        if not _holds_numpy(value):
+        if not _holds_numpy(value) and not _beyond_int32(arr):
             arr = arr.astype(_DEFAULT_FOR_KIND[arr.dtype.kind])
     return arr
+
+
+def _beyond_int32(arr: np.ndarray) -> bool:
+    """An int64 array holding a value int32 cannot: it stays int64 (never wrapped)."""
+    return arr.dtype == np.int64 and arr.size > 0 and (
+        int(arr.min()) < _INT32.min or int(arr.max()) > _INT32.max)
 
 
 def _holds_numpy(value: Any) -> bool:
