@@ -86,9 +86,8 @@ MATH.update(names("ember.ops.linalg", "matmul"))
 MATH.update(names("ember.ops.special_erfinv", "erfinv"))
 MATH.update(names("ember.ops.order_statistics", "bincount"))
 MATH.update(names("ember.ops.segment", "segment_sum", "segment_max", "segment_min",
-                  "segment_prod", unsorted_segment_sum="segment_sum",
-                  unsorted_segment_max="segment_max", unsorted_segment_min="segment_min",
-                  unsorted_segment_prod="segment_prod"))
+                  "segment_prod", "unsorted_segment_sum", "unsorted_segment_max",
+                  "unsorted_segment_min", "unsorted_segment_prod"))
 MATH.update(names("ember.ops.special_functions", "bessel_i0", "bessel_i1", "nextafter",
                   "real", "imag", "conj"))
 NN_NAMESPACE = {**ACTIVATIONS, **NN, **CONV, **POOL, **DROPOUT,
@@ -107,11 +106,36 @@ RAW_OPS_NAMESPACE = {**names("ember.ops.training", "apply_adam", "apply_gradient
                      **names("ember.ops.nn", "layer_norm")}
 MATH_NAMESPACE = MATH
 
+# TF names added by the op review (array_extra / clipping / math_extra)
+_AX = "ember.ops.array_extra"
+ARRAY_EXTRA_TOP = names(
+    _AX, "sequence_mask", "reverse_sequence", "unique", "unique_with_counts",
+    "dynamic_partition", "dynamic_stitch", "space_to_batch_nd", "space_to_batch",
+    "batch_to_space", "unravel_index", "ensure_shape", "histogram_fixed_width",
+    "tensor_scatter_nd_sub")
+CLIPPING = names("ember.ops.clipping", "clip_by_norm", "clip_by_global_norm")
+NN_NAMESPACE.update(names(_AX, "space_to_depth", "depth_to_space"))
+NN_NAMESPACE.update(names("ember.ops.nn_extra", "weighted_moments", "log_poisson_loss",
+                          "compute_average_loss", "scale_regularization_loss",
+                          "atrous_conv2d", "local_response_normalization"))
+LINALG_NAMESPACE.update(names(_AX, "set_diag", "tensor_diag", "tensor_diag_part"))
+MATH_NAMESPACE.update(names(
+    "ember.ops.math_extra", "lgamma", "digamma", "lbeta", "rint", "xdivy",
+    "cumulative_logsumexp", "polyval", "scalar_mul", "angle", "confusion_matrix",
+    "is_non_decreasing", "is_strictly_increasing", "invert_permutation", "accumulate_n",
+    "ndtri"))
+MATH_NAMESPACE.update(names("ember.ops.nn_extra", "zero_fraction"))
+MATH_NAMESPACE.update(names("ember.ops.segment", "segment_mean", "unsorted_segment_mean",
+                            "unsorted_segment_sqrt_n"))
+
 TOP = {**ELEMENTWISE, **REDUCTION, **SORTING, **CREATION, **SHAPE, **INDEXING,
        **names("ember.ops.linalg", "matmul", "einsum", "tensordot", "norm"),
        **names("ember.ops.bitwise", "bitwise_and", "bitwise_or", "bitwise_xor", "invert",
                "left_shift", "right_shift"),
        }
+TOP.update(ARRAY_EXTRA_TOP)
+TOP.update(CLIPPING)
+TOP.update(names("ember.ops.math_extra", "complex", "scalar_mul"))
 TOP.update(names("ember.ops.bitcast", "bitcast"))
 TOP.update(names("ember.ops.tensor_array", "TensorArray"))
 TOP.update(names("ember.ops.order_statistics", "searchsorted"))

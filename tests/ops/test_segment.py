@@ -34,8 +34,10 @@ IDS_FULL = np.array([0, 2, 0, -1, 2, 1, 3, 4, 1])  # every segment of 5 non-empt
 CASES = []
 for _kind in ("sum", "prod", "max", "min"):
     _fn = getattr(sg, "segment_" + _kind)
+    _unsorted = getattr(sg, "unsorted_segment_" + _kind)
     # values, with empty segments (identity fill) and a dropped row
-    CASES.append(OpCase(f"{_kind}_gaps", lambda d, f=_fn: f(d, ember.constant(IDS_GAPS), 5),
+    CASES.append(OpCase(f"{_kind}_gaps",
+                        lambda d, f=_unsorted: f(d, ember.constant(IDS_GAPS), 5),
                         lambda d, k=_kind: _np_segment(k, d, IDS_GAPS, 5), [(7, 3)],
                         grad=_kind in ("sum", "prod")))
     # gradients where every segment is non-empty (finite outputs)
@@ -98,7 +100,7 @@ def test_ties_share_the_gradient(kind):
 def test_integer_data_keeps_dtype(kind):
     data = np.array([[3, -1], [7, 2], [-4, 9]], np.int32)
     ids = np.array([1, 1, 3])
-    got = getattr(sg, "segment_" + kind)(ember.constant(data), ember.constant(ids), 4)
+    got = getattr(sg, "unsorted_segment_" + kind)(ember.constant(data), ember.constant(ids), 4)
     assert got.dtype == ember.int32
     np.testing.assert_array_equal(got.numpy(), _np_segment(kind, data, ids, 4))
 
@@ -130,5 +132,5 @@ def test_any_shape(rows, trailing, n, kind, seed):
     rng = np.random.default_rng(seed)
     data = rng.normal(size=[rows] + trailing)
     ids = rng.integers(-1, n, size=rows)
-    got = getattr(sg, "segment_" + kind)(ember.constant(data), ember.constant(ids), n)
+    got = getattr(sg, "unsorted_segment_" + kind)(ember.constant(data), ember.constant(ids), n)
     np.testing.assert_allclose(got.numpy(), _np_segment(kind, data, ids, n), rtol=1e-12)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidArgumentError
-from .elementwise import (abs as _abs, add, cast, exp, less_equal, minimum, multiply,
+from .elementwise import (abs as _abs, add, cast, exp, less, minimum, multiply,
                           square, tanh)
 from .primitive import primitive
 from .reduction import normalize_axis, reduce_sum
@@ -341,10 +341,11 @@ def _(g, y, x):
 
 @primitive
 def _selu_grad(xp, g, y):
-    # scale for y > 0; d/dx scale*alpha*(e^x - 1) = y + scale*alpha below
+    # scale for y >= 0 (TF's SeluGrad: scale at x = 0); d/dx scale*alpha*(e^x - 1)
+    # = y + scale*alpha below
     def block(g, y):
         below = y + _SELU_SCALE * _SELU_ALPHA
-        below += (_SELU_SCALE - below) * (y > 0)
+        below += (_SELU_SCALE - below) * (y >= 0)
         below *= g
         return below
     return _blockwise(xp, block, g, y)
@@ -352,7 +353,7 @@ def _selu_grad(xp, g, y):
 
 @_selu_grad.vjp
 def _(gg, out, g, y):
-    return _selu_grad(gg, y), gg * g * cast(less_equal(y, 0), y.dtype)
+    return _selu_grad(gg, y), gg * g * cast(less(y, 0), y.dtype)
 
 
 def selu(features: Any, name=None):

@@ -176,7 +176,7 @@ def linspace(start: Any, stop: Any, num: int, name=None, axis: int = 0) -> Tenso
     a, b = to_array(start), to_array(stop)
     npd = np.result_type(a, b)
     if npd.kind != "f":
-        npd = np.dtype(np.float32)
+        npd = np.dtype(np.float64)  # TF: integer start/stop give float64
     num = int(num)
     if num < 0:
         raise ValueError(f"ember.linspace: num must be >= 0; got {num}")

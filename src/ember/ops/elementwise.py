@@ -76,7 +76,18 @@ truediv = divide
 
 @primitive
 def floordiv(xp, x, y):
+    _check_int_divisor(xp, "floordiv", x, y)
     return xp.floor_divide(x, y)
+
+
+def _check_int_divisor(xp, op: str, x, y) -> None:
+    """Integer division by zero is an error, as in TF (NumPy would give 0 silently)."""
+    xk = x.dtype.kind if hasattr(x, "dtype") else ("f" if isinstance(x, float) else "i")
+    yk = y.dtype.kind if hasattr(y, "dtype") else ("f" if isinstance(y, float) else "i")
+    if xk in "iu" and yk in "iu" and bool((y == 0).any() if hasattr(y, "any") else y == 0):
+        raise InvalidArgumentError(
+            f"ember.{op}: integer division by zero (the divisor, of shape "
+            f"{tuple(getattr(y, 'shape', ()))}, holds 0)")
 
 
 @floordiv.vjp
@@ -86,6 +97,7 @@ def _(g, out, x, y):
 
 @primitive
 def floormod(xp, x, y):
+    _check_int_divisor(xp, "floormod", x, y)
     return xp.mod(x, y)
 
 
@@ -190,9 +202,16 @@ def sqrt(xp, x):
     return xp.sqrt(_int_to_float(xp, x))
 
 
+def _zero_where_g_is_zero(g, grad):
+    """TF's rule for sqrt, rsqrt and reciprocal: a zero incoming gradient gives a zero
+    gradient even where the local derivative is infinite or NaN (``where(x > 0, sqrt(x),
+    0)`` has a finite gradient at ``x <= 0``)."""
+    return where(equal(g, 0), zeros_like_value(grad), grad)
+
+
 @sqrt.vjp
 def _(g, out, x):
-    return g * 0.5 / out
+    return _zero_where_g_is_zero(g, g * 0.5 / out)
 
 
 @primitive
@@ -203,7 +222,7 @@ def rsqrt(xp, x):
 
 @rsqrt.vjp
 def _(g, out, x):
-    return g * -0.5 * out / x
+    return _zero_where_g_is_zero(g, g * -0.5 * out / x)
 
 
 @primitive
@@ -223,7 +242,7 @@ def reciprocal(xp, x):
 
 @reciprocal.vjp
 def _(g, out, x):
-    return -g * out * out
+    return _zero_where_g_is_zero(g, -g * out * out)
 
 
 # -- trigonometric and hyperbolic ---------------------------------------------------------
@@ -417,7 +436,8 @@ def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any, name=None):
     >>> ember.clip_by_value([-2.0, 0.5, 3.0], -1.0, 1.0).numpy()
     array([-1. ,  0.5,  1. ], dtype=float32)
     """
-    return minimum(maximum(t, clip_value_min), clip_value_max)
+    # TF's order: min(t, max) first, so clip_value_min wins where min > max
+    return maximum(minimum(t, clip_value_max), clip_value_min)
 
 
 @primitive
@@ -641,6 +661,11 @@ def add_n(inputs: list, name=None):
     inputs = list(inputs)
     if not inputs:
         raise ValueError("ember.add_n: needs at least one tensor")
+    shapes = [tuple(getattr(t, "shape", None) or np.shape(t)) for t in inputs]
+    if any(s != shapes[0] for s in shapes[1:]):
+        raise InvalidArgumentError(
+            f"ember.add_n: inputs must all have the same shape; got shapes "
+            f"{', '.join(str(s) for s in shapes)}")
     total = inputs[0]
     for t in inputs[1:]:
         total = add(total, t)

@@ -37,6 +37,14 @@ def matmul(xp, a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjo
         raise InvalidArgumentError(
             f"ember.matmul: inputs must have rank >= 2; got shapes {tuple(a.shape)} and "
             f"{tuple(b.shape)}")
+    if (transpose_a and adjoint_a) or (transpose_b and adjoint_b):
+        raise InvalidArgumentError(
+            "ember.matmul: give at most one of transpose_a / adjoint_a (and of "
+            "transpose_b / adjoint_b) for each input")
+    if output_type is not None:  # e.g. int8 x int8 -> int32, accumulated in the wide type
+        from ..core.dtypes import to_numpy
+        wide = to_numpy(output_type)
+        a, b = a.astype(wide, copy=False), b.astype(wide, copy=False)
     if transpose_a or adjoint_a:
         a = _mT(xp, a).conj() if adjoint_a else _mT(xp, a)
     if transpose_b or adjoint_b:

@@ -51,10 +51,16 @@ def searchsorted(sorted_sequence: Any, values: Any, side: str = "left",
     if side not in ("left", "right"):
         raise ValueError(f"ember.searchsorted: side must be 'left' or 'right'; got {side!r}")
     seq, vals = _as_tensor(sorted_sequence), _as_tensor(values)
-    if seq._value.ndim != 1:
+    sshape, vshape = tuple(seq._value.shape), tuple(vals._value.shape)
+    if len(sshape) == 0:
+        raise InvalidArgumentError("ember.searchsorted: sorted_sequence must have rank >= 1; "
+                                   "got a scalar")
+    batched = len(sshape) > 1
+    if batched and (len(vshape) != len(sshape) or vshape[:-1] != sshape[:-1]):
         raise InvalidArgumentError(
-            f"ember.searchsorted: sorted_sequence must be 1-D; got shape "
-            f"{tuple(seq._value.shape)}")
+            f"ember.searchsorted: an N-D sorted_sequence (shape {sshape}) needs values with "
+            f"the same leading dimensions (one row of values per sorted row); got values of "
+            f"shape {vshape}")
     itype = to_numpy(out_type)
     if itype.kind not in "iu":
         raise TypeError(f"ember.searchsorted: out_type must be an integer dtype; got "
@@ -62,7 +68,20 @@ def searchsorted(sorted_sequence: Any, values: Any, side: str = "left",
     if seq.dtype != vals.dtype:
         common = np.promote_types(to_numpy(seq.dtype), to_numpy(vals.dtype)).name
         seq, vals = ember.cast(seq, common), ember.cast(vals, common)
+    if batched:
+        return _searchsorted_rows(seq, vals, side=side, index_type=itype)
     return _searchsorted(seq, vals, side=side, index_type=itype)
+
+
+@primitive(name="searchsorted_rows")
+def _searchsorted_rows(xp, sorted_sequence, values, side="left", index_type=np.int32):
+    """``searchsorted`` of each row of ``values`` in the matching row of the sequence."""
+    rows = sorted_sequence.reshape(-1, sorted_sequence.shape[-1])
+    vals = values.reshape(-1, values.shape[-1])
+    out = xp.empty(vals.shape, dtype=index_type)
+    for i in range(rows.shape[0]):
+        out[i] = xp.searchsorted(rows[i], vals[i], side=side)
+    return out.reshape(values.shape)
 
 
 # -- bincount ---------------------------------------------------------------------------------
@@ -111,14 +130,16 @@ def _(g, out, x, weights, length=0):
 
 
 def bincount(arr: Any, weights: Any = None, minlength: int = 0, maxlength: int | None = None,
-             dtype: Any = "int32", name=None, axis: int | None = None) -> ember.Tensor:
+             dtype: Any = "int32", name=None, axis: int | None = None,
+             binary_output: bool = False) -> ember.Tensor:
     """How often each value ``0, 1, 2, ...`` occurs in the integer tensor ``arr``.
 
     With ``weights`` (same shape as ``arr``), each bin is the sum of the weights of its
     entries instead, in the weights' dtype, and differentiable in the weights. The result
     has ``max(arr) + 1`` bins, at least ``minlength`` and at most ``maxlength`` (values at
     or above ``maxlength`` are dropped). ``axis=-1`` counts each row of a 2-D ``arr``
-    separately; ``axis=None`` counts all entries. Negative values are an error.
+    separately; ``axis=None`` counts all entries. Negative values are an error. With
+    ``binary_output`` each bin is 1 where its value occurs and 0 elsewhere.
 
     >>> from ember.ops.order_statistics import bincount
     >>> bincount([[0, 2], [1, 1]], axis=-1).numpy().tolist()
@@ -141,6 +162,11 @@ def bincount(arr: Any, weights: Any = None, minlength: int = 0, maxlength: int |
     length = max(int(minlength or 0), int(values.max()) + 1 if values.size else 0)
     if maxlength is not None:
         length = min(length, int(maxlength))
+    if binary_output:  # 1 where a value occurs
+        if weights is not None:
+            raise ValueError("ember.math.bincount: binary_output and weights are mutually "
+                             "exclusive; give only one")
+        return ember.cast(ember.greater(_bincount(x, length=length), 0), dtype)
     if weights is None:
         out = _bincount(x, length=length)
         return out if ember.as_dtype(dtype) == out.dtype else ember.cast(out, dtype)

@@ -47,8 +47,13 @@ def normalize_axis(axis: Any, ndim: int, op: str):
             raise InvalidArgumentError(
                 f"ember.{op}: axis {a} is out of range for a tensor of rank {ndim} "
                 f"(expected an axis in [{-ndim}, {max(ndim, 1)}))")
-        out.append(a % ndim if ndim else 0)
-    return tuple(sorted(set(out)))
+        a = a % ndim if ndim else 0
+        if a in out and ndim:
+            raise InvalidArgumentError(
+                f"ember.{op}: axis {list(axis)} names dimension {a} twice (tensor of rank "
+                f"{ndim})")
+        out.append(a)
+    return tuple(sorted(out))
 
 
 def _axis_int(a: Any, axis: Any, op: str) -> int:

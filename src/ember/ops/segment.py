@@ -50,6 +50,8 @@ def _identity(kind: str, dtype: np.dtype):
     if dtype.kind in "iu":
         info = np.iinfo(dtype)
         return info.min if kind == "max" else info.max
+    # TF fills with the lowest / highest finite value; Ember (and keras.ops on the NumPy
+    # and JAX backends) with -inf / +inf
     return -np.inf if kind == "max" else np.inf
 
 
@@ -66,13 +68,17 @@ def _check_ids(xp, data, ids, num_segments):
                          f"num_segments={num_segments}")
 
 
-def _scatter_reduce(xp, kind, data, ids, num_segments):
+def _scatter_reduce(xp, kind, data, ids, num_segments, empty_zero=False):
     _check_ids(xp, data, ids, num_segments)
     out = xp.full((num_segments,) + tuple(data.shape[1:]), _identity(kind, data.dtype),
                   dtype=data.dtype)
     keep = ids >= 0
     rows, vals = ids[keep].astype(xp.int64), data[keep]
-    return _ufunc_at(xp, _UFUNCS[kind], out, rows, vals)
+    out = _ufunc_at(xp, _UFUNCS[kind], out, rows, vals)
+    if empty_zero:  # the sorted segment_max/min give 0 for an empty segment, as TF
+        empty = xp.bincount(rows, minlength=num_segments)[:num_segments] == 0
+        out[empty] = 0
+    return out
 
 
 @primitive(name="segment_sum")
@@ -105,13 +111,13 @@ def segment_gather(values: Any, ids: Any) -> Tensor:
 
 
 @primitive(name="segment_max")
-def _segment_max(xp, data, ids, num_segments=0):
-    return _scatter_reduce(xp, "max", data, ids, num_segments)
+def _segment_max(xp, data, ids, num_segments=0, empty_zero=False):
+    return _scatter_reduce(xp, "max", data, ids, num_segments, empty_zero)
 
 
 @primitive(name="segment_min")
-def _segment_min(xp, data, ids, num_segments=0):
-    return _scatter_reduce(xp, "min", data, ids, num_segments)
+def _segment_min(xp, data, ids, num_segments=0, empty_zero=False):
+    return _scatter_reduce(xp, "min", data, ids, num_segments, empty_zero)
 
 
 def _extreme_grad(g, y, data, ids, num_segments):
@@ -124,12 +130,12 @@ def _extreme_grad(g, y, data, ids, num_segments):
 
 
 @_segment_max.vjp
-def _(g, y, data, ids, num_segments=0):
+def _(g, y, data, ids, num_segments=0, empty_zero=False):
     return _extreme_grad(g, y, data, ids, num_segments), None
 
 
 @_segment_min.vjp
-def _(g, y, data, ids, num_segments=0):
+def _(g, y, data, ids, num_segments=0, empty_zero=False):
     return _extreme_grad(g, y, data, ids, num_segments), None
 
 
@@ -170,17 +176,83 @@ def _num_segments(ids: Any, num_segments: Any, op: str) -> int:
     return n
 
 
-def _reducer(prim, op):
-    def reduce(data: Any, segment_ids: Any, num_segments: Any = None) -> Tensor:
+def _reducer(prim, op, **params):
+    def reduce(data: Any, segment_ids: Any, num_segments: Any = None, name=None) -> Tensor:
         return prim(data, segment_ids,
-                    num_segments=_num_segments(segment_ids, num_segments, op))
+                    num_segments=_num_segments(segment_ids, num_segments, op), **params)
     reduce.__name__ = reduce.__qualname__ = op
     reduce.__doc__ = (f"``{op}`` of the rows of ``data`` grouped by the 1-D "
                       f"``segment_ids`` (``num_segments`` defaults to ``max(id) + 1``).")
     return reduce
 
 
+def _unsorted(prim, op):
+    def reduce(data: Any, segment_ids: Any, num_segments: Any, name=None) -> Tensor:
+        from .creation import convert_to_tensor
+        from .shape import reshape
+        data, ids = convert_to_tensor(data), convert_to_tensor(segment_ids)
+        if ids.ndim > 1:  # ids cover data's leading dimensions: flatten both
+            if tuple(data.shape[:ids.ndim]) != tuple(ids.shape):
+                raise InvalidArgumentError(
+                    f"ember.{op}: segment_ids' shape {tuple(ids.shape)} must be a prefix of "
+                    f"data's shape {tuple(data.shape)}")
+            data = reshape(data, [-1] + list(data.shape[ids.ndim:]))
+            ids = reshape(ids, [-1])
+        return prim(data, ids, num_segments=_num_segments(ids, num_segments, op))
+    reduce.__name__ = reduce.__qualname__ = op
+    reduce.__doc__ = (f"``{op}`` of the slices of ``data`` grouped by ``segment_ids`` (which "
+                      f"cover data's leading dimensions; negative ids are dropped). An empty "
+                      f"segment holds the reduction's identity (-inf / +inf for the max / min "
+                      f"of floats).")
+    return reduce
+
+
 segment_sum = _reducer(_segment_sum, "segment_sum")
-segment_max = _reducer(_segment_max, "segment_max")
-segment_min = _reducer(_segment_min, "segment_min")
+segment_max = _reducer(_segment_max, "segment_max", empty_zero=True)
+segment_min = _reducer(_segment_min, "segment_min", empty_zero=True)
 segment_prod = _reducer(_segment_prod, "segment_prod")
+unsorted_segment_sum = _unsorted(_segment_sum, "unsorted_segment_sum")
+unsorted_segment_max = _unsorted(_segment_max, "unsorted_segment_max")
+unsorted_segment_min = _unsorted(_segment_min, "unsorted_segment_min")
+unsorted_segment_prod = _unsorted(_segment_prod, "unsorted_segment_prod")
+
+
+def _mean_like(data: Any, segment_ids: Any, num_segments: Any, op: str, sqrt_n: bool):
+    from .creation import convert_to_tensor
+    from .elementwise import maximum, sqrt
+    from .shape import reshape
+    data = convert_to_tensor(data)
+    if data.dtype.is_integer and sqrt_n:
+        raise TypeError(f"ember.{op}: data must be floating point; got {data.dtype.name} "
+                        f"of shape {tuple(data.shape)}")
+    n = _num_segments(segment_ids, num_segments, op)
+    summed = unsorted_segment_sum(data, segment_ids, n)
+    ones = ones_like(convert_to_tensor(segment_ids), dtype=summed.dtype)
+    counts = maximum(unsorted_segment_sum(ones, segment_ids, n), 1)
+    if sqrt_n:
+        counts = sqrt(counts)
+    counts = reshape(counts, [n] + [1] * (len(summed.shape) - 1))
+    return summed / counts
+
+
+def segment_mean(data: Any, segment_ids: Any, name=None) -> Tensor:
+    """The mean of the rows of ``data`` in each segment (0 for an empty segment)."""
+    return _mean_like(data, segment_ids, None, "segment_mean", False)
+
+
+def unsorted_segment_mean(data: Any, segment_ids: Any, num_segments: Any,
+                          name=None) -> Tensor:
+    """The mean of the rows of ``data`` with each id in ``[0, num_segments)`` (0 for an
+    empty segment)."""
+    return _mean_like(data, segment_ids, num_segments, "unsorted_segment_mean", False)
+
+
+def unsorted_segment_sqrt_n(data: Any, segment_ids: Any, num_segments: Any,
+                            name=None) -> Tensor:
+    """The sum of each segment's rows divided by the square root of their count."""
+    return _mean_like(data, segment_ids, num_segments, "unsorted_segment_sqrt_n", True)
+
+
+__all__ += ["segment_mean", "unsorted_segment_mean", "unsorted_segment_sqrt_n",
+            "unsorted_segment_sum", "unsorted_segment_max", "unsorted_segment_min",
+            "unsorted_segment_prod"]

@@ -589,7 +589,12 @@ def broadcast_dynamic_shape(shape_x: Any, shape_y: Any) -> Tensor:
     >>> ember.broadcast_dynamic_shape([2, 1], [1, 3]).numpy().tolist()
     [2, 3]
     """
-    ax, ay = np.asarray(shape_x), np.asarray(shape_y)
+    def as_shape_array(v):  # Python lists of ints are int32, as in TF
+        if isinstance(v, (list, tuple)):
+            return np.asarray(v, dtype=np.int32 if all(
+                isinstance(d, (int, np.integer)) for d in v) else None)
+        return np.asarray(v)
+    ax, ay = as_shape_array(shape_x), as_shape_array(shape_y)
     for a in (ax, ay):
         if a.ndim != 1 or (a.size and a.dtype.kind not in "iu"):
             raise InvalidArgumentError(
