@@ -21,7 +21,7 @@ def relaxed_shapes(old: Any, new: Any, relaxed: list | None) -> list | None:
     a, b = [], []
     collect_shape_keys(old, a)
     collect_shape_keys(new, b)
-    if len(a) != len(b) or _strip_shapes(old) != _strip_shapes(new):
+    if len(a) != len(b) or strip_shapes(old) != strip_shapes(new):
         return None
     out = []
     for i, (x, y) in enumerate(zip(a, b)):
@@ -32,11 +32,11 @@ def relaxed_shapes(old: Any, new: Any, relaxed: list | None) -> list | None:
     return out
 
 
-def _strip_shapes(key: Any) -> Any:
+def strip_shapes(key: Any) -> Any:
     if isinstance(key, tuple):
         if len(key) == 3 and key[0] == "T":
             return ("T", len(key[1]), key[2])
-        return tuple(_strip_shapes(k) for k in key)
+        return tuple(strip_shapes(k) for k in key)
     return key
 
 

@@ -13,9 +13,16 @@ from ..core.convert import to_array
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from . import polymorphic as _poly
+from . import signature as _sig
 from .ir import Graph
 from .optimize import optimize
 from .plan import Plan
+from .tensor_spec import ArgumentMismatchError, TensorSpec
+
+
+def _with_specs(structured_input: tuple, specs: list) -> tuple:
+    """The traced ``(args, kwargs)`` with each tensor leaf replaced by its TensorSpec."""
+    return _sig.substitute(structured_input, list(specs))
 
 
 class ConcreteFunction:
@@ -32,7 +39,7 @@ class ConcreteFunction:
         self.plan = Plan(graph)
         self._structure = structure
         self._single = not isinstance(structure, (list, tuple, dict))
-        self.structured_input_signature = structured_input
+        self.structured_input_signature = _with_specs(structured_input, input_specs)
         self.inputs_specs = input_specs
         self.structured_outputs = structure
 
@@ -49,16 +56,99 @@ class ConcreteFunction:
         """The plan that runs ``arrays`` (see ``Function.array_plan``), or None."""
         return self.plan if self._single else None
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the graph on tensors given in the order of the traced tensor arguments
+        (flattened), or by their names (``inputs``' names) as keywords."""
+        flat = nest.flatten(list(args))
+        if len(flat) > len(self.inputs_specs):
+            raise ArgumentMismatchError(
+                f"ConcreteFunction '{self.name}' takes {len(self.inputs_specs)} "
+                f"tensor arguments ({self._names()}); got {len(flat)}")
+        values = flat + [None] * (len(self.inputs_specs) - len(flat))
+        for name, value in kwargs.items():
+            where = [i for i, spec in enumerate(self.inputs_specs) if spec.name == name]
+            if not where or where[0] < len(flat):
+                raise ArgumentMismatchError(
+                    f"ConcreteFunction '{self.name}' got an unexpected or "
+                    f"repeated argument '{name}' (its tensor arguments: "
+                    f"{self._names()})")
+            values[where[0]] = value
         arrays = []
-        for a, spec in zip(nest.flatten(list(args)), self.inputs_specs):
+        for a, spec in zip(values, self.inputs_specs):
+            if a is None:
+                raise ArgumentMismatchError(
+                    f"ConcreteFunction '{self.name}': missing argument "
+                    f"'{spec.name}' ({spec})")
             arr = to_array(a)
             if not spec.is_compatible_with(arr):
-                raise ValueError(f"ConcreteFunction '{self.name}': argument of shape "
-                                 f"{tuple(arr.shape)} {arr.dtype.name} does not match "
-                                 f"{spec}")
+                raise ArgumentMismatchError(
+                    f"ConcreteFunction '{self.name}': argument of shape "
+                    f"{tuple(arr.shape)} {arr.dtype.name} does not match "
+                    f"{spec}")
             arrays.append(arr)
         return self._run(arrays)
+
+    def _names(self) -> str:
+        return ", ".join(str(spec.name) for spec in self.inputs_specs)
+
+    # -- what TensorFlow's ConcreteFunction tells about itself ----------------------------
+    @property
+    def inputs(self) -> list[TensorSpec]:
+        """The tensor arguments, flattened, as TensorSpecs (``None`` for open sizes)."""
+        return list(self.inputs_specs)
+
+    def _output_specs(self) -> list:
+        graph = self._shown_graph()
+        specs = []
+        for o in graph.outputs:
+            if isinstance(o, int):
+                shape = [None if not isinstance(d, int) else d for d in graph.shapes[o]]
+                specs.append(TensorSpec(shape, graph.dtypes[o]))
+            else:
+                specs.append(None)
+        return specs
+
+    def _shown_graph(self) -> Graph:
+        return self.graph
+
+    @property
+    def outputs(self) -> list[TensorSpec]:
+        """The tensor results, flattened, as TensorSpecs."""
+        return [s for s in self._output_specs() if s is not None]
+
+    @property
+    def output_shapes(self) -> Any:
+        """The results' shapes, in the structure of the results."""
+        flat = [None if s is None else s.shape for s in self._output_specs()]
+        return flat[0] if self._single else nest.pack_sequence_as(self._structure, flat)
+
+    @property
+    def output_dtypes(self) -> Any:
+        """The results' dtypes, in the structure of the results."""
+        flat = [None if s is None else s.dtype for s in self._output_specs()]
+        return flat[0] if self._single else nest.pack_sequence_as(self._structure, flat)
+
+    @property
+    def variables(self) -> list:
+        """The variables the graph reads or writes (captured by reference)."""
+        found: dict[int, Any] = {}
+
+        def walk(graph: Graph) -> None:
+            for node in graph.nodes:
+                if node.kind in ("read", "assign") and isinstance(node.op, Variable):
+                    found.setdefault(id(node.op), node.op)
+                elif node.kind == "update":
+                    for entry in node.params.get("template", ()):
+                        if entry[0] == "var":
+                            found.setdefault(id(entry[1]), entry[1])
+                for sub in node.meta.get("subgraphs", ()):
+                    walk(sub)
+        walk(self._shown_graph())
+        return list(found.values())
+
+    @property
+    def trainable_variables(self) -> list:
+        return [v for v in self.variables if v.trainable]
 
     def pretty_printed_signature(self) -> str:
         args = ", ".join(f"{n}: {self.graph.value_type(v)}" for n, v in
@@ -76,7 +166,7 @@ class PolymorphicFunction(ConcreteFunction):
     """A template graph for open dimensions; a plan per distinct size, made on first
     use by evaluating the template (the Python function does not run again)."""
 
-    def __init__(self, name, template, structure, where, structured_input):
+    def __init__(self, name, template, structure, where, structured_input, specs):
         self._template = template
         self._where = where
         self._plans: dict = {}
@@ -84,10 +174,13 @@ class PolymorphicFunction(ConcreteFunction):
         self.name = name
         self._structure = structure
         self._single = not isinstance(structure, (list, tuple, dict))
-        self.structured_input_signature = structured_input
+        self.structured_input_signature = _with_specs(structured_input, specs)
         self.structured_outputs = structure
         self.graph = None
-        self.inputs_specs = []
+        self.inputs_specs = specs
+
+    def _shown_graph(self) -> Graph:
+        return self._template
 
     def _sizes(self, arrays) -> tuple:
         sizes = [None] * self._nsym
@@ -126,8 +219,10 @@ class PerSizeFunction(ConcreteFunction):
         self._by_shape: dict = {}
         self.name = function._name
         self.inputs_specs = specs
-        self.structured_input_signature = (args, kwargs)
+        self.structured_input_signature = _with_specs((args, kwargs), specs)
+        self.structured_outputs = None
         self.graph = None
+        self._structure, self._single = None, True
 
     def _run(self, arrays: list) -> Any:
         shapes = tuple(a.shape for a in arrays)
@@ -141,7 +236,10 @@ class PerSizeFunction(ConcreteFunction):
         self._by_shape[shapes] = ConcreteFunction(f._name, graph, structure,
                                                   self.inputs_specs, (self._args,
                                                                       self._kwargs))
-        self.graph = self.graph or graph
+        if self.graph is None:
+            self.graph, self.structured_outputs = graph, structure
+            self._structure = structure
+            self._single = not isinstance(structure, (list, tuple, dict))
         return value
 
     def array_plan(self, arrays: list):

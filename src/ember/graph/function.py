@@ -25,14 +25,15 @@ from ..core.tensor import Tensor
 from ..ops import primitive as _prim
 from . import polymorphic as _poly
 from . import signature as _sig
-from .call_keys import collect_shape_keys, relax_key, relax_leading, relaxed_shapes
+from .call_keys import collect_shape_keys, relax_key, relax_leading, relaxed_shapes, strip_shapes
 from .concrete_function import ConcreteFunction, PerSizeFunction, PolymorphicFunction
 from .context import RUN_FUNCTIONS_EAGERLY
 from .optimize import optimize
-from .tensor_spec import TensorSpec
+from .tensor_spec import ArgumentMismatchError, TensorSpec
 from .tracer import GraphBuilder, GraphTensor, VariableSnapshot, tracing
 
 RETRACE_WARNING_AFTER = 5
+_NUMBERS = (bool, int, float, complex, np.bool_, np.number)
 _EMPTY_KWARGS_KEY = _sig.encode({}, [])
 
 
@@ -52,16 +53,37 @@ class Function:
         self._cache: dict = {}
         self._trace_count = 0
         self._last_key = None
-        self._relaxed: list | None = None     # reduce_retracing: shapes with None dims
+        # shapes with None dims, per call structure (the key without its sizes): from
+        # reduce_retracing, or a get_concrete_function on TensorSpecs with None dims
+        self._relaxed: dict = {}
+        self._last_by_structure: dict = {}     # reduce_retracing: the last key traced
         self._by_exact_key: dict = {}          # relax_batch_dims: exact key -> function
         self._warned = False
         self._instances: Any = weakref.WeakKeyDictionary()
         self._trace_lock = threading.RLock()
         try:
-            params = inspect.signature(python_function).parameters
-            self._arg_names = [p for p in params]
+            self._signature: inspect.Signature | None = inspect.signature(python_function)
         except (TypeError, ValueError):
-            self._arg_names = []
+            self._signature = None
+        params = [] if self._signature is None else list(
+            self._signature.parameters.values())
+        self._arg_names = [p.name for p in params]
+        # a call without keywords and with at least this many positional arguments is
+        # already in canonical form (defaults filled in): its key needs no binding
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY,
+                                                      p.POSITIONAL_OR_KEYWORD)]
+        # (positional defaults, the number of positional arguments without one): a call
+        # without keywords that gives at least those is completed by appending defaults
+        self._fill: tuple | None = None
+        if any(p.kind == p.KEYWORD_ONLY and p.default is not p.empty for p in params):
+            self._canonical_from = float("inf")
+        elif any(p.default is not p.empty for p in positional):
+            self._canonical_from = len(positional)
+            required = sum(p.default is p.empty for p in positional)
+            if all(p.default is not p.empty for p in positional[required:]):
+                self._fill = (tuple(p.default for p in positional), required)
+        else:
+            self._canonical_from = 0
         functools.update_wrapper(self, python_function)
 
     # -- methods: one Function per instance -------------------------------------------
@@ -83,11 +105,27 @@ class Function:
         return bound
 
     # -- calling ------------------------------------------------------------------------
+    def _canonical(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        """``args`` and ``kwargs`` bound to the function's parameters, defaults filled in
+        (as TensorFlow does): ``f(x)``, ``f(x, 2.0)`` and ``f(x, scale=2.0)`` are one call
+        when ``scale`` defaults to 2.0."""
+        if self._signature is None or (not kwargs and len(args) >= self._canonical_from):
+            return args, kwargs
+        try:
+            bound = self._signature.bind(*args, **kwargs)
+        except TypeError as why:
+            raise TypeError(f"ember.function '{self._name}': the arguments do not fit its "
+                            f"parameters {self._signature}: {why}") from None
+        bound.apply_defaults()
+        return tuple(bound.args), dict(bound.kwargs)
+
     def _key(self, args: tuple, kwargs: dict) -> tuple:
         tensors: list = []
         if self.input_signature is not None:
             args = self._check_signature(args, kwargs)
             kwargs = {}
+        else:
+            args, kwargs = self._canonical(args, kwargs)
         key = (_sig.encode(args, tensors, self.input_signature),
                _sig.encode(kwargs, tensors))
         return key, tensors, args, kwargs
@@ -97,18 +135,26 @@ class Function:
             names = self._arg_names[len(args):]
             args = args + tuple(kwargs[n] for n in names if n in kwargs)
         flat_specs = nest.flatten(self.input_signature)
-        flat_args = nest.flatten(list(args))
-        if len(flat_args) != len(flat_specs):
-            raise ValueError(f"ember.function '{self._name}': called with {len(flat_args)} "
-                             f"tensor arguments but input_signature has {len(flat_specs)}")
+        where = f"ember.function '{self._name}'"
+        if len(args) != len(self.input_signature):
+            raise ArgumentMismatchError(
+                f"{where}: called with {len(args)} arguments but its input_signature has "
+                f"{len(self.input_signature)}: {self.input_signature}")
+        flat_args = _flatten_up_to(self.input_signature, list(args), self._name)
         converted = []
         for a, spec in zip(flat_args, flat_specs):
-            arr = a._value if isinstance(a, Tensor) else to_array(
-                a, spec.dtype.as_numpy_dtype)
+            if isinstance(a, Tensor):
+                arr = a._value
+            else:
+                try:
+                    arr = to_array(a, spec.dtype.as_numpy_dtype)
+                except (TypeError, ValueError) as why:
+                    raise ArgumentMismatchError(
+                        f"{where}: cannot convert {a!r} to {spec}: {why}") from None
             if not spec.is_compatible_with(arr):
-                raise ValueError(f"ember.function '{self._name}': argument of shape "
-                                 f"{tuple(arr.shape)} and dtype {arr.dtype.name} does not "
-                                 f"match the input_signature's {spec}")
+                raise ArgumentMismatchError(
+                    f"{where}: argument of shape {tuple(arr.shape)} and dtype "
+                    f"{arr.dtype.name} does not match the input_signature's {spec}")
             converted.append(arr)
         return tuple(nest.pack_sequence_as(self.input_signature, converted))
 
@@ -124,7 +170,7 @@ class Function:
             cf = self._by_exact_key.get(exact)
             if cf is not None:              # these shapes ran before: no key relaxing
                 return cf._run(tensors)
-            key = relax_leading(exact)
+            key = _open_key(relax_leading(exact), tensors)
             cf = self._cache.get(key)
             if cf is None:
                 cf, result = self._trace(key, tensors, args, kwargs, dry=False)
@@ -132,27 +178,35 @@ class Function:
                 return result
             self._by_exact_key[exact] = cf
             return cf._run(tensors)
-        if not kwargs and self.input_signature is None and self._relaxed is None:
+        if self._fill is not None and not kwargs and self.input_signature is None \
+                and self._fill[1] <= len(args) < self._canonical_from:
+            args = args + self._fill[0][len(args):]       # f(x) is f(x, default)
+        if not kwargs and self.input_signature is None and not self._relaxed \
+                and len(args) >= self._canonical_from:
             tensors: list = []     # the common call, encoded inline
             key = (_sig.encode(args, tensors), _EMPTY_KWARGS_KEY)
             cf = self._cache.get(key)
             if cf is not None:
                 return cf._run(tensors)
         key, tensors, args, kwargs = self._key(args, kwargs)
-        if self._relaxed is not None:
-            key = relax_key(key, self._relaxed)
-        cf = self._cache.get(key)
+        structure = strip_shapes(key) if self._relaxed or self.reduce_retracing else None
+        pattern = self._relaxed.get(structure) if self._relaxed else None
+        if pattern is not None:
+            key = relax_key(key, pattern)
+        cf = self._cache.get(_open_key(key, tensors))
         if cf is not None:
             return cf._run(tensors)
-        if self.reduce_retracing and self._last_key is not None:
-            relaxed = relaxed_shapes(self._last_key, key, self._relaxed)
+        if self.reduce_retracing:
+            last = self._last_by_structure.get(structure)
+            relaxed = None if last is None else relaxed_shapes(last, key, pattern)
             if relaxed is not None:
-                self._relaxed = relaxed
+                self._relaxed[structure] = relaxed
                 key = relax_key(key, relaxed)
-                cf = self._cache.get(key)
+                cf = self._cache.get(_open_key(key, tensors))
                 if cf is not None:
                     return cf._run(tensors)
-        return self._trace(key, tensors, args, kwargs, dry=False)[1]
+            self._last_by_structure[structure] = key
+        return self._trace(_open_key(key, tensors), tensors, args, kwargs, dry=False)[1]
 
     def array_plan(self, *args: Any) -> Callable | None:
         """The compiled plan a call ``self(*args)`` would run, as ``plan(arrays) ->
@@ -204,6 +258,10 @@ class Function:
             elif isinstance(leaf, Tensor):
                 outputs.append(builder.constant(leaf._value))
                 concrete.append(leaf)
+            elif isinstance(leaf, _NUMBERS):    # a number comes back as a tensor (TF)
+                arr = to_array(leaf)
+                outputs.append(builder.constant(arr))
+                concrete.append(Tensor(arr))
             else:
                 outputs.append(("literal", leaf))
                 concrete.append(leaf)
@@ -228,10 +286,11 @@ class Function:
     def _trace_now(self, key, arrays: list, args: tuple, kwargs: dict, dry: bool):
         self._note_retrace(key)
         names = self._leaf_names(args, kwargs, len(arrays))
-        specs = [TensorSpec(a.shape, a.dtype, n) for a, n in zip(arrays, names)]
         dynamic = self._dynamic_axes(key, len(arrays))
+        specs = [TensorSpec([None if i in axes else d for i, d in enumerate(a.shape)],
+                            a.dtype, n) for a, n, axes in zip(arrays, names, dynamic)]
         if any(dynamic):
-            cf = self._trace_polymorphic(arrays, names, args, kwargs, dynamic)
+            cf = self._trace_polymorphic(arrays, names, args, kwargs, dynamic, specs)
             if cf is not None:
                 self._cache[key] = cf
                 return cf, cf._run(arrays)
@@ -252,7 +311,7 @@ class Function:
             return [()] * n
         return [tuple(i for i, d in enumerate(s) if d is None) for s in shapes]
 
-    def _trace_polymorphic(self, arrays, names, args, kwargs, dynamic):
+    def _trace_polymorphic(self, arrays, names, args, kwargs, dynamic, specs):
         """One template graph for all sizes of the open dimensions, or None (after a
         warning saying why) when the function does not allow one."""
         symbols: dict[int, int] = {}       # a size in this call -> its symbol
@@ -282,7 +341,8 @@ class Function:
                               f"size of the None dimensions ({why}); tracing once per size "
                               "instead.", RuntimeWarning, stacklevel=4)
             return None
-        return PolymorphicFunction(self._name, template, structure, where, (args, kwargs))
+        return PolymorphicFunction(self._name, template, structure, where, (args, kwargs),
+                                   specs)
 
     def _leaf_names(self, args: tuple, kwargs: dict, n: int) -> list[str]:
         names = []
@@ -313,38 +373,41 @@ class Function:
     # -- inspection ----------------------------------------------------------------------
     def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
         """The traced graph for these arguments (tensors or ``TensorSpec``s), tracing it
-        if needed; with no arguments, the one for ``input_signature``."""
+        if needed; with no arguments, the one for ``input_signature``. ``None``
+        dimensions of a TensorSpec stay open: the concrete function takes every size
+        there, and so do later calls of this function."""
         if not args and not kwargs and self.input_signature is not None:
             args = tuple(self.input_signature)
-        tensors: list = []
-        key = (_sig.encode(args, tensors, self.input_signature), _sig.encode(kwargs, tensors))
-        spec_leaves = [x for x in nest.flatten([list(args), kwargs])
-                       if isinstance(x, TensorSpec)]
-        if spec_leaves:
-            key = self._spec_key(args, kwargs)
-        if self.relax_batch_dims and self.input_signature is None:
-            key = relax_leading(key)
-        cf = self._cache.get(key)
-        if cf is not None:
-            return cf
+        if self.input_signature is None:
+            args, kwargs = self._canonical(args, kwargs)
         example_args = _sig.substitute_specs(args)
         example_kwargs = _sig.substitute_specs(kwargs)
+        tensors: list = []
         if self.input_signature is not None:
             example_args = self._check_signature(example_args, example_kwargs)
             example_kwargs = {}
-        tensors = []
-        _sig.encode(example_args, tensors)
-        _sig.encode(example_kwargs, tensors)
-        cf, _ = self._trace(key, tensors, example_args, example_kwargs, dry=True)
-        if spec_leaves:
-            real_key, _, _, _ = self._key(example_args, example_kwargs)
-            self._cache[real_key] = cf
-        return cf
+            key = (_sig.encode(example_args, tensors, self.input_signature),
+                   _sig.encode(example_kwargs, tensors))
+        else:
+            key = (_sig.encode(example_args, tensors, list(args)),
+                   _sig.encode(example_kwargs, tensors, kwargs))
+            if self.relax_batch_dims:
+                key = relax_leading(key)
+            shapes: list = []
+            collect_shape_keys(key, shapes)
+            structure = strip_shapes(key)
+            if any(None in s for s in shapes) and structure not in self._relaxed:
+                self._relaxed[structure] = shapes   # later calls of these shapes use it
+        key = _open_key(key, tensors)
+        cf = self._cache.get(key)
+        if cf is not None:
+            return cf
+        return self._trace(key, tensors, example_args, example_kwargs, dry=True)[0]
 
-    def _spec_key(self, args, kwargs):
-        example_args = _sig.substitute_specs(args)
-        example_kwargs = _sig.substitute_specs(kwargs)
-        return self._key(example_args, example_kwargs)[0]
+    @property
+    def name(self) -> str:
+        """The function's name (its Python name, or the ``name`` given)."""
+        return self._name
 
     def experimental_get_tracing_count(self) -> int:
         """How many times the Python function has been traced."""
@@ -364,6 +427,11 @@ def function(func: Callable | None = None, input_signature: Any = None,
              experimental_relax_batch_dims: bool = False, **kwargs: Any):
     """Compile ``func`` into a graph: traced once per input signature, then run as an
     optimized plan without running the Python body.
+
+    As in TensorFlow, the arguments are bound to ``func``'s parameters with their
+    defaults (``f(x)`` and ``f(x, scale=2.0)`` share a trace when ``scale`` defaults to
+    2.0); tensors, NumPy arrays and NumPy numbers count by shape and dtype, other Python
+    values by value; numbers ``func`` returns come back as tensors.
 
     ``experimental_relax_batch_dims=True`` (an Ember extension) leaves the first
     dimension of every tensor argument open from the first call, as a ``None`` batch
@@ -387,3 +455,39 @@ def function(func: Callable | None = None, input_signature: Any = None,
                         relax_batch_dims=experimental_relax_batch_dims)
 
     return wrap(func) if func is not None else wrap
+
+
+def _open_key(key: tuple, arrays: list) -> tuple:
+    """``key`` (a call key whose shapes may have ``None`` dimensions) with which of the
+    open dimensions are equal in this call: one graph serves all sizes of the open
+    dimensions, but it treats dimensions that were equal when traced as one size."""
+    shapes: list = []
+    collect_shape_keys(key, shapes)
+    if not any(None in s for s in shapes) or len(shapes) != len(arrays):
+        return key
+    classes: dict = {}
+    pattern = tuple(classes.setdefault(a.shape[i], len(classes))
+                    for s, a in zip(shapes, arrays) for i, d in enumerate(s) if d is None)
+    return key + (("sizes", pattern),)
+
+
+def _flatten_up_to(specs: Any, args: Any, name: str) -> list:
+    """The leaves of ``args`` where ``specs`` (a nest of TensorSpecs) has its leaves: a
+    list given for one TensorSpec stays one argument (``[[1, 2, 3]]`` for a [None, 3]
+    spec), a structure that does not fit is an error."""
+    if isinstance(specs, TensorSpec):
+        return [args]
+    if isinstance(specs, dict):
+        if not isinstance(args, dict) or set(args) != set(specs):
+            raise ArgumentMismatchError(
+                f"ember.function '{name}': argument {args!r} does not match "
+                f"the input_signature's structure {specs}")
+        return [leaf for k in sorted(specs) for leaf in _flatten_up_to(specs[k], args[k],
+                                                                          name)]
+    if isinstance(specs, (list, tuple)):
+        if not isinstance(args, (list, tuple)) or len(args) != len(specs):
+            raise ArgumentMismatchError(
+                f"ember.function '{name}': argument {args!r} does not match "
+                f"the input_signature's structure {specs}")
+        return [leaf for s, a in zip(specs, args) for leaf in _flatten_up_to(s, a, name)]
+    return [args]

@@ -57,22 +57,34 @@ def numpy_function(func: Callable, inp: Sequence[Any], Tout: Any = None,
     """
     single = not isinstance(Tout, (list, tuple))
     run = _wrap(func, Tout, single)
-    inputs = list(inp)
+    label = f"numpy_function {name or getattr(func, '__name__', 'func')}"
+    result = call_pyfunc(run, list(inp), label, bool(stateful))
+    return result[0] if single else result
+
+
+def call_pyfunc(run: Callable, inputs: list, label: str, effect: bool,
+                record_always: bool = False, run_in_dry_trace: bool = True) -> list:
+    """``run`` (arrays -> tuple of arrays) on ``inputs`` now, and, inside a trace, as a
+    ``pyfunc`` node that calls it on every run of the graph. Without traced inputs it is
+    only run now, unless ``record_always``; ``run_in_dry_trace=False`` (a call without
+    results, such as printing) does not run it while a branch, loop body or example
+    shape is traced dry, only when the graph runs."""
     values = [x._value if isinstance(x, Tensor) else to_array(x) for x in inputs]
     builder = _prim.STATE.tracing[-1] if _prim.STATE.tracing else None
-    with suspended():
-        outs = run(*values)
-    if builder is None or not any(type(x) is GraphTensor for x in inputs):
-        result = [Tensor(o) for o in outs]
+    traced = builder is not None and (record_always or any(type(x) is GraphTensor
+                                                           for x in inputs))
+    if traced and not run_in_dry_trace and builder.before_write is not None:
+        outs = ()
     else:
-        ins = tuple(builder.value_id(x, v) for x, v in zip(inputs, values))
-        graph = builder.graph
-        out_ids = tuple(graph.new_value(o.shape, o.dtype) for o in outs)
-        label = f"numpy_function {name or getattr(func, '__name__', 'func')}"
-        graph.add(Node("pyfunc", run, ins, out_ids, {},
-                       {"label": label, "effect": bool(stateful)}))
-        result = [GraphTensor(o, graph, i) for o, i in zip(outs, out_ids)]
-    return result[0] if single else result
+        with suspended():
+            outs = run(*values)
+    if not traced:
+        return [Tensor(o) for o in outs]
+    ins = tuple(builder.value_id(x, v) for x, v in zip(inputs, values))
+    graph = builder.graph
+    out_ids = tuple(graph.new_value(o.shape, o.dtype) for o in outs)
+    graph.add(Node("pyfunc", run, ins, out_ids, {}, {"label": label, "effect": effect}))
+    return [GraphTensor(o, graph, i) for o, i in zip(outs, out_ids)]
 
 
 def _pyfunc_step(node: Node, xp: Any) -> Callable:

@@ -27,6 +27,7 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from ..ops import primitive as _prim
+from .host_call import call_pyfunc
 from .ir import Graph, Node
 
 _PY_SCALARS = (bool, int, float, complex)
@@ -69,6 +70,13 @@ def _host(node: Node, env: dict) -> None:
         env[node.outputs[0]] = _prim.STATE.tracing[-1].host_value(node.op, label)
     else:
         env[node.outputs[0]] = Tensor(node.op())
+
+
+def _pyfunc(node: Node, env: dict) -> None:
+    outs = call_pyfunc(node.op, [env[i] for i in node.inputs], node.meta.get("label", ""),
+                       bool(node.meta.get("effect")), record_always=True)
+    for o, r in zip(node.outputs, outs):
+        env[o] = r
 
 
 def _fused(node: Node, env: dict) -> None:
@@ -121,6 +129,9 @@ def run_graph(graph: Graph, inputs: Sequence[Any], effects: bool = True,
                 env[o] = r
         elif kind == "fused":
             _fused(node, env)
+        elif kind == "pyfunc":
+            if effects or node.outputs:      # a print is not repeated by a re-run
+                _pyfunc(node, env)
         else:
             raise NotImplementedError(
                 f"run_graph: cannot re-run a '{node.name}' node ({kind}) with Ember ops")

@@ -1,6 +1,6 @@
 """The signature of a call: what decides whether an ``ember.function`` can reuse a trace.
 
-Tensors (and NumPy arrays) count by shape and dtype; variables by identity (they are
+Tensors (and NumPy arrays and numbers) count by shape and dtype; variables by identity (they are
 captured by reference); Python values by value; the nesting of lists, tuples and dicts
 by its structure. ``encode`` turns a call's arguments into a hashable key and collects
 the tensor arguments, in order, as the inputs of the graph.
@@ -16,6 +16,7 @@ from ..core.variable import Variable
 from .tensor_spec import TensorSpec
 
 _SCALARS = (int, float, bool, str, bytes, type(None), complex)
+_NUMERIC_KINDS = frozenset("biufc")
 
 
 def encode(obj: Any, tensors: list, specs: Any = None) -> Any:
@@ -53,6 +54,10 @@ def encode(obj: Any, tensors: list, specs: Any = None) -> Any:
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):
         return (t, tuple(encode(x, tensors) for x in obj))
     if isinstance(obj, np.generic):
+        if obj.dtype.kind in _NUMERIC_KINDS:    # a NumPy number is a 0-d tensor (as in TF)
+            arr = np.asarray(obj)
+            tensors.append(arr)
+            return ("T", (), arr.dtype.str)
         return ("P", t, obj.item())
     return ("O", id(obj))
 
@@ -91,6 +96,8 @@ def substitute(obj: Any, replacements: list) -> Any:
     t = type(obj)
     if isinstance(obj, Tensor) and t.__name__ != "KerasTensor" or t is np.ndarray:
         return replacements.pop(0)
+    if isinstance(obj, np.generic) and obj.dtype.kind in _NUMERIC_KINDS:
+        return replacements.pop(0)
     if t is tuple or t is list:
         return t(substitute(x, replacements) for x in obj)
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):
@@ -109,11 +116,18 @@ def describe_change(old: Any, new: Any, names: list[str]) -> str:
             name = names[i] if i < len(names) else f"#{i}"
             return f"argument '{name}' changed: {_describe(a)} -> {_describe(b)}"
     if old[1] != new[1]:
+        before, after = dict(old[1][1]), dict(new[1][1])
+        for name in sorted(before.keys() | after.keys()):
+            if before.get(name) != after.get(name):
+                return (f"keyword argument '{name}' changed: "
+                        f"{_describe(before.get(name))} -> {_describe(after.get(name))}")
         return "keyword arguments changed"
     return "the number of arguments changed"
 
 
 def _describe(key: Any) -> str:
+    if key is None:
+        return "not given"
     if isinstance(key, tuple) and key and key[0] == "T":
         return f"tensor {np.dtype(key[2]).name}{list(key[1])}"
     if isinstance(key, tuple) and key and key[0] == "P":

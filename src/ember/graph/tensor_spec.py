@@ -7,6 +7,11 @@ from ..core import dtypes as _dtypes
 from ..core.shape import TensorShape
 
 
+class ArgumentMismatchError(TypeError, ValueError):
+    """Arguments that do not fit an ``input_signature`` or a concrete function's inputs
+    (a TypeError, as TensorFlow raises; also a ValueError, as Ember raised before)."""
+
+
 class TensorSpec:
     """Describes a tensor argument of an ``ember.function``.
 

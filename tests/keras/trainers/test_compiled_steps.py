@@ -75,7 +75,104 @@ def test_steps_per_execution_runs_several_batches_per_call_with_the_same_result(
 
     x, y = _data()
     model.fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=[Record()])
-    assert seen == [2, 5, 6]          # 7 batches: executions of 3, 3 and 1
+    # 7 batches: executions of 3, 3 and 1; Keras 3 numbers each execution's end as its
+    # first batch + steps_per_execution - 1, the last one too
+    assert seen == [2, 5, 8]
+
+
+class _Hooks(keras.callbacks.Callback):
+    """Records (hook, batch index, sorted log keys) of every batch and epoch hook."""
+
+    def __init__(self):
+        super().__init__()
+        self.events = []
+
+    def _add(self, hook, index, logs):
+        self.events.append((hook, index, list(logs or {})))
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._add("train_begin", batch, None)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._add("train_end", batch, logs)
+
+    def on_test_batch_begin(self, batch, logs=None):
+        self._add("test_begin", batch, None)
+
+    def on_test_batch_end(self, batch, logs=None):
+        self._add("test_end", batch, logs)
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        self._add("predict_begin", batch, None)
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self.events.append(("predict_end", batch, logs["outputs"].shape[0]))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._add("epoch_end", epoch, logs)
+
+
+def test_steps_per_execution_hooks_number_and_order_as_keras():
+    # what Keras 3.15 (TensorFlow backend) calls for 50 samples in batches of 8 (7
+    # batches, the last of 2) with steps_per_execution=3 and 20 validation samples
+    x, y = _data(50)
+    model = _model()
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True), metrics=["accuracy"], steps_per_execution=3)
+    hooks = _Hooks()
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False, callbacks=[hooks],
+              validation_data=(x[:20], y[:20]))
+    keys = ["accuracy", "loss"]
+    val = ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert hooks.events == [
+        ("train_begin", 0, []), ("train_end", 2, keys), ("train_begin", 3, []),
+        ("train_end", 5, keys), ("train_begin", 6, []), ("train_end", 8, keys),
+        ("test_begin", 0, []), ("test_end", 2, keys), ("epoch_end", 0, val)]
+    hooks.events.clear()
+    model.evaluate(x, y, batch_size=8, verbose=0, callbacks=[hooks])
+    assert [e[:2] for e in hooks.events] == [
+        ("test_begin", 0), ("test_end", 2), ("test_begin", 3), ("test_end", 5),
+        ("test_begin", 6), ("test_end", 8)]
+    hooks.events.clear()
+    out = model.predict(x, batch_size=8, verbose=0, callbacks=[hooks])
+    # predict runs steps_per_execution batches per call too, their outputs joined
+    assert hooks.events == [("predict_begin", 0, []), ("predict_end", 2, 24),
+                            ("predict_begin", 3, []), ("predict_end", 5, 24),
+                            ("predict_begin", 6, []), ("predict_end", 8, 2)]
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True))
+    np.testing.assert_allclose(out, model.predict(x, batch_size=8, verbose=0), rtol=1e-6)
+
+
+def test_logs_are_sorted_by_name_as_keras_gives_them():
+    # Keras sorts the logs callbacks, History and return_dict=True see; a list of
+    # results keeps the order of model.metrics
+    inp = keras.Input((6,))
+    model = keras.Model(inp, {"b": keras.layers.Dense(1, name="b")(inp),
+                              "a": keras.layers.Dense(2, name="a")(inp)})
+    model.compile("sgd", loss={"a": "mse", "b": "mae"}, metrics={"a": ["mae"], "b": ["mse"]})
+    x = _data(40)[0]
+    y = {"a": np.zeros((40, 2), np.float32), "b": np.ones((40, 1), np.float32)}
+    history = model.fit(x, y, batch_size=8, verbose=0, validation_split=0.25)
+    assert list(history.history) == ["a_loss", "a_mae", "b_loss", "b_mse", "loss",
+                                     "val_a_loss", "val_a_mae", "val_b_loss",
+                                     "val_b_mse", "val_loss"]
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert list(logs) == ["a_loss", "a_mae", "b_loss", "b_mse", "loss"]
+    values = model.evaluate(x, y, verbose=0)
+    assert values == [logs[k] for k in model.metrics_names]
+
+
+def test_steps_per_execution_with_batches_of_different_sizes_in_one_execution():
+    # a repeated dataset puts the short last batch (2 of 50) next to full ones in one
+    # execution: the graph traced for two equal batch sizes must not be reused there
+    x, y = _data(50)
+    data = ember.data.Dataset.from_tensor_slices((x, y)).batch(8).repeat()
+    model = _model()
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True), steps_per_execution=2)
+    history = model.fit(data, epochs=2, steps_per_epoch=4, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
 
 
 def test_run_eagerly_runs_python_each_step():
@@ -204,3 +301,40 @@ def test_one_sample_predict_reuses_the_plan_and_sees_new_weights():
     out = model.predict(x4, batch_size=3, verbose=0)   # a known shape, but two batches
     np.testing.assert_allclose(out, model(x4).numpy(), rtol=1e-6)
     assert out.shape == (4, 2)
+
+
+class _CountingModel(keras.Model):
+    """A custom train_step whose logs hold a key no metric has (the batch size)."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = keras.layers.Dense(1, kernel_initializer="ones")
+        self.tracker = keras.metrics.Mean(name="my_loss")
+
+    def call(self, x):
+        return self.dense(x)
+
+    def train_step(self, data):
+        x, y = data
+        with ember.GradientTape() as tape:
+            loss = ember.reduce_mean((self(x, training=True) - y) ** 2)
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        self.tracker.update_state(loss)
+        return {"my_loss": self.tracker.result(), "n": ember.shape(x)[0]}
+
+    @property
+    def metrics(self):
+        return [self.tracker]
+
+
+@pytest.mark.parametrize("run_eagerly", [False, True])
+def test_epoch_logs_are_the_last_step_logs_when_train_step_returns_other_keys(run_eagerly):
+    # Keras: History gets the last step's logs when they are not the metrics' results
+    x, _ = _data(50)
+    model = _CountingModel()
+    model.compile(optimizer=keras.optimizers.SGD(0.1), run_eagerly=run_eagerly,
+                  steps_per_execution=3)
+    history = model.fit(x[:, :4], x[:, 4:5], batch_size=8, verbose=0, shuffle=False)
+    assert sorted(history.history) == ["my_loss", "n"]
+    assert history.history["n"] == [2.0]           # 50 samples: the last batch has 2

@@ -112,7 +112,13 @@ class BackupAndRestore(Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         if self._should_save_on_batch(batch):
-            self._save(epoch=self._current_epoch, batch=batch, steps_done=batch + 1)
+            # with steps_per_execution a short last execution still reports
+            # first + steps_per_execution - 1 (as Keras): count only batches that exist
+            steps_done = batch + 1
+            total = self.params.get("steps") if isinstance(self.params, dict) else None
+            if isinstance(total, int) and total > 0:
+                steps_done = min(steps_done, total)
+            self._save(epoch=self._current_epoch, batch=batch, steps_done=steps_done)
 
     def on_epoch_end(self, epoch, logs=None):
         self._current_epoch = epoch + 1

@@ -242,12 +242,23 @@ class Trainer:
     # -- compiled steps -----------------------------------------------------------------
     def _make_function(self, step: Any, kind: str):
         """``step`` run over a tuple of batches (``steps_per_execution`` of them), traced
-        with ``ember.function`` unless ``run_eagerly``."""
-        def run_steps(batches):
-            result = None
-            for batch in batches:
-                result = step(batch)
-            return result
+        with ``ember.function`` unless ``run_eagerly``. The train and test functions
+        return the last batch's logs; the predict function the batches' outputs joined
+        along the batch axis (as Keras's)."""
+        if kind == "predict":
+            def run_steps(batches):
+                outputs = [step(batch) for batch in batches]
+                if len(outputs) == 1:
+                    return outputs[0]
+                flat = [ember.nest.flatten(o) for o in outputs]
+                return ember.nest.pack_sequence_as(
+                    outputs[0], [ember.concat(list(parts), 0) for parts in zip(*flat)])
+        else:
+            def run_steps(batches):
+                result = None
+                for batch in batches:
+                    result = step(batch)
+                return result
         run_steps.__name__ = f"{kind}_function"
         if self.run_eagerly:
             return run_steps
@@ -273,29 +284,28 @@ class Trainer:
 
     def _run_steps(self, function, iterator, callbacks, hook: str, first_step: int = 0):
         """Run ``function`` on ``steps_per_execution`` batches at a time; the callbacks'
-        batch hooks fire once per execution (with the index of its last batch), as in
-        Keras. ``first_step`` is the index of the iterator's first batch (non-zero when
-        a resumed epoch skips the batches it already trained)."""
+        batch hooks fire once per execution, ``begin`` with the index of its first batch
+        and ``end`` with that index plus ``steps_per_execution - 1``, as in Keras (also
+        for a last execution that got fewer batches). ``first_step`` is the index of
+        the iterator's first batch (non-zero when a resumed epoch skips the batches it
+        already trained)."""
         logs = {}
-        per = self.steps_per_execution if hook != "predict" else 1
-        begin = getattr(callbacks, f"on_{hook}_batch_begin")
-        end = getattr(callbacks, f"on_{hook}_batch_end")
-        chunk: list = []
-        step = first_step - 1
-        for step, batch in enumerate(iterator, start=first_step):
-            if not chunk:
-                begin(step)
-            chunk.append(batch)
-            if len(chunk) == per:
-                logs = _logs_to_floats(function(tuple(chunk)))
-                chunk = []
-                end(step, logs)
-                if hook == "train" and self.stop_training:
-                    return logs
-        if chunk:
+        for first, chunk in _executions(iterator, self.steps_per_execution, first_step,
+                                        callbacks, hook):
             logs = _logs_to_floats(function(tuple(chunk)))
-            end(step, logs)
+            getattr(callbacks, f"on_{hook}_batch_end")(
+                first + self.steps_per_execution - 1, _sorted_logs(logs))
+            if hook == "train" and self.stop_training:
+                break
         return logs
+
+    def _metrics_result_or_logs(self, logs: dict) -> dict:
+        """The metrics' results, or (as Keras does) the last step's ``logs`` when a custom
+        ``train_step`` / ``test_step`` returned other keys than the metrics have."""
+        results = dict(self.get_metrics_result())
+        if isinstance(logs, dict) and logs and set(logs) != set(results):
+            return dict(logs)
+        return results
 
     # -- fit / evaluate / predict -----------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -338,13 +348,14 @@ class Trainer:
             self._shuffle_state = rng.bit_generator.state
             cbs.on_epoch_begin(epoch)
             start = skip if epoch == initial_epoch else 0
-            self._run_steps(self.make_train_function(), train_data.batches(start), cbs,
-                            "train", first_step=start)
+            last = self._run_steps(self.make_train_function(), train_data.batches(start),
+                                   cbs, "train", first_step=start)
             self._shuffle_state = rng.bit_generator.state
-            epoch_logs = dict(self.get_metrics_result())
+            epoch_logs = self._metrics_result_or_logs(last)
             if val_adapter is not None and _should_eval(epoch, validation_freq):
                 val_logs = self._evaluate_adapter(val_adapter, cbs_for_test=cbs)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            epoch_logs = _sorted_logs(epoch_logs)
             cbs.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
@@ -358,9 +369,9 @@ class Trainer:
         cbs = cbs_for_test or CallbackList(None, model=self)
         self.reset_metrics()
         cbs.on_test_begin()
-        self._run_steps(self.make_test_function(), adapter, cbs, "test")
-        logs = dict(self.get_metrics_result())
-        cbs.on_test_end(logs)
+        logs = self._metrics_result_or_logs(
+            self._run_steps(self.make_test_function(), adapter, cbs, "test"))
+        cbs.on_test_end(_sorted_logs(logs))
         return logs
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
@@ -375,7 +386,7 @@ class Trainer:
                            epochs=1, steps=adapter.num_batches, mode="test")
         logs = self._evaluate_adapter(adapter, cbs)
         if return_dict:
-            return logs
+            return _sorted_logs(logs)
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
@@ -412,11 +423,12 @@ class Trainer:
         cbs.on_predict_begin()
         outputs = []
         predict_function = self.make_predict_function()
-        for step, batch in enumerate(adapter):
-            cbs.on_predict_batch_begin(step)
-            out = predict_function((batch,))
+        for first, chunk in _executions(adapter, self.steps_per_execution, 0, cbs,
+                                        "predict"):
+            out = predict_function(tuple(chunk))
             outputs.append(_to_numpy_struct(out))
-            cbs.on_predict_batch_end(step, {"outputs": out})
+            cbs.on_predict_batch_end(first + self.steps_per_execution - 1,
+                                     {"outputs": out})
         cbs.on_predict_end()
         if not outputs:
             raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "
@@ -449,6 +461,27 @@ class Trainer:
         return _to_numpy_struct(self.make_predict_function()(((da._map(da.to_tensor, x),),)))
 
 
+def _executions(batches, per: int, first_step: int, callbacks, hook: str):
+    """``(index of the first batch, [batches])`` per execution of ``per`` batches (the
+    last may have fewer), calling the ``on_{hook}_batch_begin`` callbacks with that index
+    just before the execution's first batch is drawn."""
+    begin = getattr(callbacks, f"on_{hook}_batch_begin")
+    iterator = iter(batches)
+    first = first_step
+    while True:
+        chunk: list = []
+        for batch in iterator:
+            if not chunk:
+                begin(first)
+            chunk.append(batch)
+            if len(chunk) == per:
+                break
+        if not chunk:
+            return
+        yield first, chunk
+        first += per
+
+
 def _eager_now() -> bool:
     """Whether a compiled function would run its Python body now (inside a trace, under
     a tape, or with functions forced eager)."""
@@ -468,9 +501,15 @@ def _remember_predict_plan(model, function, arg) -> None:
         known[1][(arg._value.shape, arg._value.dtype)] = plan
 
 
+def _sorted_logs(logs: dict) -> dict:
+    """``logs`` ordered by name, as Keras gives them to callbacks, to History and from
+    ``return_dict=True`` (lists of results keep the order of ``model.metrics``)."""
+    return dict(sorted(logs.items())) if isinstance(logs, dict) else logs
+
+
 def _logs_out(logs: dict, return_dict: bool):
     if return_dict:
-        return logs
+        return _sorted_logs(logs)
     values = list(logs.values())
     return values[0] if len(values) == 1 else values
 
