@@ -114,3 +114,19 @@ def test_zero_vector_cosine_is_zero():
 def test_log_cosh_large_errors_are_finite():
     out = losses.log_cosh([[0.0]], [[500.0]]).numpy()
     np.testing.assert_allclose(out, [500.0 - np.log(2.0)], rtol=1e-6)
+
+
+@pytest.mark.parametrize("fn", [losses.mean_squared_error, losses.mean_absolute_error,
+                                losses.huber, losses.log_cosh, losses.hinge,
+                                losses.categorical_crossentropy, losses.dice])
+def test_integer_predictions_give_float32(fn):
+    # Keras's mean_squared_error([[1, 2]], [[1, 4]]) is 2.0 (float32); an integer mean
+    # truncated [[1, 0, 2], [0, 1, 1]] vs [[2, 1, 1], [1, 1, 3]] to [1, 1]
+    out = fn(np.array([[1, 0, 2], [0, 1, 1]]), np.array([[2, 1, 1], [1, 1, 3]]))
+    assert out.dtype.name == "float32"
+
+
+def test_integer_mse_is_not_truncated():
+    out = losses.mean_squared_error(np.array([[1, 0, 2], [0, 1, 1]]),
+                                    np.array([[2, 1, 1], [1, 1, 3]]))
+    np.testing.assert_allclose(out.numpy(), [1.0, 5.0 / 3.0], rtol=1e-6)

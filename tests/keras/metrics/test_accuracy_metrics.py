@@ -107,3 +107,13 @@ def test_default_names_and_configs():
     assert metrics.TopKCategoricalAccuracy().get_config()["k"] == 5
     assert metrics.CategoricalAccuracy().name == "categorical_accuracy"
     assert metrics.SparseCategoricalAccuracy().name == "sparse_categorical_accuracy"
+
+
+def test_binary_accuracy_of_boolean_predictions():
+    # Keras: True / False count as 1 / 0 against the threshold (the threshold cast to
+    # bool made every True prediction "not above" True)
+    out = metrics.binary_accuracy([1, 0, 1], [True, False, False])
+    np.testing.assert_array_equal(out.numpy(), [1.0, 1.0, 0.0])
+    m = metrics.BinaryAccuracy()
+    m.update_state([1, 0, 1], [True, False, False])
+    assert float(m.result()) == pytest.approx(2 / 3)

@@ -15,6 +15,7 @@ _TABLE = {
     "CSVLogger": f"{_C}.csv_logger:CSVLogger",
     "LambdaCallback": f"{_C}.lambda_callback:LambdaCallback",
     "TerminateOnNaN": f"{_C}.terminate_on_nan:TerminateOnNaN",
+    "SwapEMAWeights": f"{_C}.swap_ema_weights:SwapEMAWeights",
 }
 
 __getattr__, __dir__ = _lazy_namespace(__name__, _TABLE, globals())

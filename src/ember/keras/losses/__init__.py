@@ -64,6 +64,7 @@ from .regression_losses import (
     mean_squared_error,
     mean_squared_logarithmic_error,
 )
+from .sequence_losses import CTC, Circle, circle, ctc
 
 # short names Keras (and Keras 2) accept for the functions
 mse = MSE = mean_squared_error
@@ -80,13 +81,13 @@ ALL_OBJECTS = {
     SparseCategoricalCrossentropy, MeanSquaredError, MeanAbsoluteError,
     MeanAbsolutePercentageError, MeanSquaredLogarithmicError, CosineSimilarity, LogCosh,
     Huber, Hinge, SquaredHinge, CategoricalHinge, Dice, Tversky,
-    CategoricalGeneralizedCrossEntropy,
+    CategoricalGeneralizedCrossEntropy, CTC, Circle,
     kl_divergence, poisson, binary_crossentropy, binary_focal_crossentropy,
     categorical_crossentropy, categorical_focal_crossentropy,
     sparse_categorical_crossentropy, mean_squared_error, mean_absolute_error,
     mean_absolute_percentage_error, mean_squared_logarithmic_error, cosine_similarity,
     log_cosh, huber, hinge, squared_hinge, categorical_hinge, dice, tversky,
-    categorical_generalized_cross_entropy,
+    categorical_generalized_cross_entropy, ctc, circle,
 }
 ALL_OBJECTS_DICT = {obj.__name__: obj for obj in ALL_OBJECTS}
 ALL_OBJECTS_DICT.update({

@@ -5,7 +5,7 @@ from typing import Any
 
 import ember
 
-from .loss import Loss, LossFunctionWrapper, to_tensor
+from .loss import Loss, LossFunctionWrapper, to_float_tensor, to_tensor
 
 
 def convert_binary_labels_to_hinge(y_true: ember.Tensor) -> ember.Tensor:
@@ -20,7 +20,7 @@ def convert_binary_labels_to_hinge(y_true: ember.Tensor) -> ember.Tensor:
 
 
 def _labels(y_true: Any, y_pred: Any) -> tuple:
-    y_pred = to_tensor(y_pred)
+    y_pred = to_float_tensor(y_pred)
     y_true = ember.cast(to_tensor(y_true), y_pred.dtype)
     return y_true, y_pred
 

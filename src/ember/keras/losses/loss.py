@@ -26,6 +26,20 @@ def to_tensor(x: Any, dtype: Any = None) -> ember.Tensor:
     return x
 
 
+def to_float_tensor(x: Any) -> ember.Tensor:
+    """``x`` as a tensor, with integer and boolean values cast to ``floatx`` (a loss of
+    integer predictions is a float, never a truncated integer mean).
+
+    >>> to_float_tensor([1, 2]).dtype.name
+    'float32'
+    """
+    x = to_tensor(x)
+    if not (x.dtype.is_floating or x.dtype.is_complex):
+        from .. import config
+        x = ember.cast(x, config.floatx())
+    return x
+
+
 def get_mask(x: Any):
     """The Keras mask carried by ``x`` (``x._keras_mask``), or None."""
     return getattr(x, "_keras_mask", None)

@@ -6,7 +6,7 @@ from typing import Any
 import ember
 
 from .. import config
-from .loss import Loss, LossFunctionWrapper, to_tensor
+from .loss import Loss, LossFunctionWrapper, to_float_tensor, to_tensor
 
 
 def dice(y_true: Any, y_pred: Any, axis: Any = None) -> ember.Tensor:
@@ -16,7 +16,7 @@ def dice(y_true: Any, y_pred: Any, axis: Any = None) -> ember.Tensor:
     >>> round(float(dice([[1.0, 0.0]], [[1.0, 0.0]])), 4)
     0.0
     """
-    y_pred = to_tensor(y_pred)
+    y_pred = to_float_tensor(y_pred)
     y_true = ember.cast(to_tensor(y_true), y_pred.dtype)
     intersection = ember.reduce_sum(y_true * y_pred, axis=axis)
     denom = ember.reduce_sum(y_true, axis=axis) + ember.reduce_sum(y_pred, axis=axis) + \
@@ -31,7 +31,7 @@ def tversky(y_true: Any, y_pred: Any, alpha: float = 0.5, beta: float = 0.5,
     >>> round(float(tversky([[1.0, 0.0]], [[1.0, 0.0]])), 4)
     0.0
     """
-    y_pred = to_tensor(y_pred)
+    y_pred = to_float_tensor(y_pred)
     y_true = ember.cast(to_tensor(y_true), y_pred.dtype)
     tp = ember.reduce_sum(y_pred * y_true, axis=axis)
     fp = ember.reduce_sum((1.0 - y_true) * y_pred, axis=axis)

@@ -9,7 +9,7 @@ import ember
 
 from .. import config
 from . import crossentropy_ops as ce
-from .loss import Loss, LossFunctionWrapper, set_mask, to_tensor
+from .loss import Loss, LossFunctionWrapper, set_mask, to_float_tensor, to_tensor
 
 
 def _check_axis(axis: Any) -> None:
@@ -50,7 +50,7 @@ def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
     >>> round(float(binary_crossentropy([[0.0, 1.0]], [[0.4, 0.6]])[0]), 4)
     0.5108
     """
-    y_pred = to_tensor(y_pred)
+    y_pred = to_float_tensor(y_pred)
     y_true = ember.cast(to_tensor(y_true), y_pred.dtype)
     y_true = _smooth_binary(y_true, label_smoothing)
     return ember.reduce_mean(ce.binary_crossentropy(y_true, y_pred, from_logits=from_logits),
@@ -67,7 +67,7 @@ def binary_focal_crossentropy(y_true: Any, y_pred: Any, apply_class_balancing: b
     >>> round(float(binary_focal_crossentropy([[1.0]], [[0.5]])[0]), 4)
     0.1733
     """
-    y_pred = to_tensor(y_pred)
+    y_pred = to_float_tensor(y_pred)
     y_true = ember.cast(to_tensor(y_true), y_pred.dtype)
     y_true = _smooth_binary(y_true, label_smoothing)
     if from_logits:
@@ -89,7 +89,7 @@ def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False
     0.6931
     """
     _check_axis(axis)
-    y_pred = to_tensor(y_pred)
+    y_pred = to_float_tensor(y_pred)
     y_true = ember.cast(to_tensor(y_true), y_pred.dtype)
     axis = _warn_one_class("categorical_crossentropy", y_pred, axis)
     y_true = _smooth_categorical(y_true, y_pred, label_smoothing, axis)
@@ -107,7 +107,7 @@ def categorical_focal_crossentropy(y_true: Any, y_pred: Any, alpha: float = 0.25
     0.0433
     """
     _check_axis(axis)
-    y_pred = to_tensor(y_pred)
+    y_pred = to_float_tensor(y_pred)
     y_true = ember.cast(to_tensor(y_true), y_pred.dtype)
     axis = _warn_one_class("categorical_focal_crossentropy", y_pred, axis)
     y_true = _smooth_categorical(y_true, y_pred, label_smoothing, axis)
@@ -130,7 +130,7 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool 
     >>> round(float(sparse_categorical_crossentropy([1], [[0.5, 0.5]])[0]), 4)
     0.6931
     """
-    y_pred = to_tensor(y_pred)
+    y_pred = to_float_tensor(y_pred)
     y_true = to_tensor(y_true)
     if len(y_true.shape) == len(y_pred.shape) and y_true.shape[axis] == 1:
         y_true = ember.squeeze(y_true, axis=axis)
@@ -158,7 +158,7 @@ def kl_divergence(y_true: Any, y_pred: Any) -> ember.Tensor:
     >>> round(float(kl_divergence([[0.5, 0.5]], [[0.25, 0.75]])[0]), 4)
     0.1438
     """
-    y_pred = to_tensor(y_pred)
+    y_pred = to_float_tensor(y_pred)
     y_true = to_tensor(y_true, y_pred.dtype)
     eps = config.epsilon()
     y_true = ember.clip_by_value(y_true, eps, 1.0)
@@ -172,7 +172,7 @@ def poisson(y_true: Any, y_pred: Any) -> ember.Tensor:
     >>> float(poisson([[0.0]], [[1.0]])[0])
     1.0
     """
-    y_pred = to_tensor(y_pred)
+    y_pred = to_float_tensor(y_pred)
     y_true = to_tensor(y_true, y_pred.dtype)
     return ember.reduce_mean(y_pred - y_true * ember.math.log(y_pred + config.epsilon()),
                              axis=-1)
@@ -185,7 +185,7 @@ def categorical_generalized_cross_entropy(y_true: Any, y_pred: Any, q: float) ->
     >>> float(categorical_generalized_cross_entropy([1], [[0.0, 1.0]], q=0.5)[0])
     0.0
     """
-    y_pred = to_tensor(y_pred)
+    y_pred = to_float_tensor(y_pred)
     y_true = ember.cast(to_tensor(y_true), "int32")
     one_hot = ember.one_hot(y_true, int(y_pred.shape[-1]), dtype=y_pred.dtype)
     p = ember.reduce_sum(y_pred * one_hot, axis=-1)

@@ -8,11 +8,17 @@ from typing import Any
 import ember
 
 from .. import config
-from .loss import Loss, LossFunctionWrapper, squeeze_or_expand_to_same_rank, to_tensor
+from .loss import (
+    Loss,
+    LossFunctionWrapper,
+    squeeze_or_expand_to_same_rank,
+    to_float_tensor,
+    to_tensor,
+)
 
 
 def _pair(y_true: Any, y_pred: Any) -> tuple:
-    y_pred = to_tensor(y_pred)
+    y_pred = to_float_tensor(y_pred)
     y_true = to_tensor(y_true, y_pred.dtype)
     return squeeze_or_expand_to_same_rank(y_true, y_pred)
 

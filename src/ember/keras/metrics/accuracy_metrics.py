@@ -29,6 +29,8 @@ def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> ember.T
     [1.0, 0.0]
     """
     y_pred = to_tensor(y_pred)
+    if y_pred.dtype == ember.bool:  # True / False are 1 / 0 against the threshold
+        y_pred = ember.cast(y_pred, config.floatx())
     y_true = to_tensor(y_true)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     y_pred = ember.cast(ember.greater(y_pred, ember.cast(threshold, y_pred.dtype)),
