@@ -23,18 +23,20 @@ class KerasVariable(ember.Variable):
                  trainable: bool = True, autocast: bool = True, aggregation: str = "none",
                  synchronization: str = "auto", name: str | None = None,
                  regularizer: Any = None, constraint: Any = None, path: str | None = None):
-        dtype = ember.as_dtype(dtype or config.floatx())
         with ember.init_scope():    # created once, outside any graph being traced
             if isinstance(initializer, str) or (callable(initializer) and shape is not None
                                                 and not isinstance(initializer,
                                                                    ember.Tensor)):
                 from .initializers import get as get_initializer
+                dtype = ember.as_dtype(dtype or config.floatx())
                 init = get_initializer(initializer)
                 value = init(tuple(shape), dtype=dtype.name)
             else:
+                # a value keeps its own dtype unless one is given (as Keras 3 does:
+                # float64 arrays stay float64, Python ints become int32)
                 value = initializer
             super().__init__(value, trainable=trainable, name=name or "variable",
-                             dtype=dtype)
+                             dtype=None if dtype is None else ember.as_dtype(dtype))
         self._keras_name = name or "variable"
         self.path = path or self._keras_name
         self.regularizer = regularizer

@@ -57,6 +57,20 @@ def test_evaluate_predict_and_batches():
     assert one.shape == (1, 2)
 
 
+def test_predict_with_a_single_value_batch():
+    # a last batch of one sample and one output: its (1, 1) outputs reach the callbacks
+    # as an array, not a float (this crashed)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    x = np.ones((33, 4), np.float32)
+    seen = []
+    cb = keras.callbacks.LambdaCallback(
+        on_predict_batch_end=lambda batch, logs: seen.append(logs["outputs"].shape))
+    pred = model.predict(x, batch_size=32, verbose=0, callbacks=[cb])
+    assert pred.shape == (33, 1) and seen == [(32, 1), (1, 1)]
+    np.testing.assert_allclose(pred, model(x).numpy(), rtol=1e-6)
+
+
 def test_on_batch_methods():
     x, y = _data(32)
     model = _model()

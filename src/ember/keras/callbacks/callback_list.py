@@ -7,12 +7,13 @@ from .progbar_logger import ProgbarLogger
 
 
 def _clean_logs(logs) -> dict:
-    """A plain dict with Python floats for scalar tensors, as Keras hands to callbacks."""
+    """A plain dict with Python floats for scalar tensors, as Keras hands to callbacks
+    (other tensors, e.g. a batch of one prediction, become arrays)."""
     out = {}
     for k, v in (logs or {}).items():
         if hasattr(v, "numpy") and not isinstance(v, dict):
             a = v.numpy()
-            v = float(a) if getattr(a, "size", 2) == 1 else a
+            v = float(a) if getattr(a, "ndim", 1) == 0 else a
         out[k] = v
     return out
 

@@ -28,6 +28,12 @@ class ProgbarLogger(Callback):
                                stateless_metrics=())
         self._seen = 0
 
+    def _count(self, batch: int) -> int:
+        """Batches seen after ``batch``: with ``steps_per_execution`` a short last
+        execution reports a batch past the end, so it stops at the epoch's step count."""
+        self._seen = batch + 1 if self.target is None else min(batch + 1, self.target)
+        return self._seen
+
     def on_train_begin(self, logs=None):
         self._train = True
 
@@ -37,7 +43,7 @@ class ProgbarLogger(Callback):
             print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
 
     def on_train_batch_end(self, batch, logs=None):
-        self._seen = batch + 1
+        self._count(batch)
         finalize = False if self.target is not None and self._seen >= self.target else None
         self.progbar.update(self._seen, list((logs or {}).items()), finalize=finalize)
 
@@ -52,8 +58,7 @@ class ProgbarLogger(Callback):
     def on_test_batch_end(self, batch, logs=None):
         if getattr(self, "_train", False):
             return
-        self._seen = batch + 1
-        self.progbar.update(self._seen, list((logs or {}).items()), finalize=False)
+        self.progbar.update(self._count(batch), list((logs or {}).items()), finalize=False)
 
     def on_test_end(self, logs=None):
         if getattr(self, "_train", False):
@@ -64,8 +69,7 @@ class ProgbarLogger(Callback):
         self._new_bar()
 
     def on_predict_batch_end(self, batch, logs=None):
-        self._seen = batch + 1
-        self.progbar.update(self._seen, finalize=False)
+        self.progbar.update(self._count(batch), finalize=False)
 
     def on_predict_end(self, logs=None):
         self.progbar.update(self._seen, finalize=True)
