@@ -102,6 +102,20 @@ def test_upsampling2d_gradients_match_finite_differences(interpolation, rng):
     np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-6)
 
 
+def test_upsampling2d_resampling_integers_keeps_the_dtype():
+    # Keras rounds integer images half to even and keeps their dtype (values from Keras)
+    x = np.array([[[[0], [3]], [[5], [255]]]], "uint8")
+    y = L.UpSampling2D(2, interpolation="bilinear")(x)
+    assert y.dtype == ember.uint8
+    np.testing.assert_array_equal(y.numpy()[0, :, :, 0], [[0, 1, 2, 3], [1, 17, 50, 66],
+                                                         [4, 51, 145, 192],
+                                                         [5, 68, 192, 255]])
+    ints = L.UpSampling2D((1, 2), interpolation="bilinear")(
+        np.array([[[[0], [1], [2], [3]]]], "int32"))
+    assert ints.dtype == ember.int32
+    assert ints.numpy()[0, :, :, 0].tolist() == [[0, 0, 1, 1, 2, 2, 3, 3]]
+
+
 def test_upsampling_training_step_lowers_loss(rng):
     x = ember.Variable(rng.standard_normal((2, 3, 3, 2)).astype("float32"))
     target = ember.constant(rng.standard_normal((2, 6, 6, 2)).astype("float32"))

@@ -316,3 +316,14 @@ def test_bad_ranks_are_reported():
         L.RandomFlip()(ember.ones((2, 3)))
     with pytest.raises(ValueError, match="rank 3"):
         image_ops.resize(ember.ones((2, 3)), (2, 2))
+
+
+@pytest.mark.parametrize("cls", [L.Resizing, L.CenterCrop, L.RandomCrop])
+def test_target_size_must_be_positive_integers(cls):
+    # Keras fails later (TensorFlow's resize, or a division by zero at inference)
+    for height, width in [(0, 4), (3, -1), (2.5, 3), (True, 3)]:
+        with pytest.raises(ValueError, match=f"{cls.__name__} layer .*positive integers"):
+            cls(height, width)
+    layer = cls(np.int64(3), 4)
+    assert type(layer.get_config()["height"]) is int
+    assert tuple(layer(np.ones((1, 5, 6, 2), "float32"), training=False).shape) == (1, 3, 4, 2)

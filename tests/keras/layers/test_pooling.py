@@ -138,6 +138,23 @@ def test_global_average_pooling1d_mask(data_format):
     assert getattr(y, "_keras_mask", None) is None        # the mask stops here
 
 
+@pytest.mark.parametrize("cls", [layers.GlobalAveragePooling1D, layers.GlobalAveragePooling2D])
+def test_global_average_pooling_of_integers_is_a_float_mean(cls):
+    # Keras: the mean of integer inputs is float32, not a truncated integer
+    x = np.array([[[1], [2]], [[4], [4]]], "int32")
+    if cls is layers.GlobalAveragePooling2D:
+        x = x[:, :, None, :]
+    y = cls()(x)
+    assert y.dtype == ember.float32
+    np.testing.assert_array_equal(np_(y), [[1.5], [4.0]])
+    if cls is layers.GlobalAveragePooling1D:
+        masked = cls()(x, mask=np.array([[True, True], [True, False]]))
+        assert masked.dtype == ember.float32
+        np.testing.assert_array_equal(np_(masked), [[1.5], [4.0]])
+    booleans = cls()(x > 1)
+    np.testing.assert_array_equal(np_(booleans), [[0.5], [1.0]])
+
+
 def test_global_average_pooling1d_takes_the_embedding_mask():
     emb = layers.Embedding(10, 3, mask_zero=True)
     ids = np.array([[1, 2, 0, 0], [3, 4, 5, 0]])
@@ -203,3 +220,15 @@ def test_errors():
         layers.MaxPooling2D(3).compute_output_shape((1, 2, 5, 1))
     with pytest.raises(ValueError, match="data_format"):
         layers.GlobalMaxPooling1D(data_format="NWC")
+
+
+@pytest.mark.parametrize("cls", [layers.MaxPooling2D, layers.AveragePooling2D])
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_window_larger_than_the_input_is_the_layers_error(cls, data_format):
+    # Keras's compute_output_shape error, naming the layer (not the op's)
+    layer = cls((3, 4), strides=(2, 3), data_format=data_format, name="pool")
+    with pytest.raises(ValueError, match='zero or negative.*layer "pool"'):
+        layer(rand(1, 9, 1, 1) if data_format == "channels_last" else rand(1, 1, 9, 1))
+    same = cls((3, 4), padding="same", data_format=data_format)
+    assert same(rand(1, 9, 1, 1) if data_format == "channels_last" else
+                rand(1, 1, 9, 1)).shape[0] == 1

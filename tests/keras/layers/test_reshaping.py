@@ -167,3 +167,15 @@ def test_reshaping_layers_in_a_model(rng):
     expected = np.repeat(x.transpose(0, 2, 1).reshape(2, 1, 12), 2, axis=1).reshape(2, 24)
     np.testing.assert_array_equal(model(x).numpy(), expected)
     assert out.shape == (None, 24)
+
+
+@pytest.mark.parametrize("layer", [keras.layers.Flatten(), keras.layers.Reshape((-1,)),
+                                   keras.layers.Permute((2, 1))])
+def test_symbolic_integer_inputs_keep_their_dtype(layer):
+    # Keras: a shape-only layer keeps integer/bool dtypes; floats take the compute dtype
+    for dtype in ("int32", "int64", "bool"):
+        assert layer(keras.Input((3, 4), dtype=dtype)).dtype == dtype
+    assert layer(keras.Input((3, 4), dtype="float64")).dtype == "float32"
+    inp = keras.Input((3, 4), dtype="int32")
+    model = keras.Model(inp, layer(inp))
+    assert model(np.ones((2, 3, 4), "int32")).dtype == ember.int32

@@ -113,6 +113,16 @@ def test_hashing_values_mask_and_numbers():
     assert salted.numpy().tolist() == (siphash64(["a", "b"], [9, 9]) % np.uint64(7)).tolist()
 
 
+def test_hashing_bytes_as_they_are():
+    # bytes that are not UTF-8 are hashed as they are (values from Keras 3 / TensorFlow)
+    x = np.array([b"\xff\xfe", b"caf\xe9", b"ab"])
+    assert L.Hashing(num_bins=1000)(x).numpy().tolist() == [139, 798, 502]
+    assert L.Hashing(num_bins=1000, salt=[7, 9])(x).numpy().tolist() == [533, 767, 758]
+    mixed = np.array([b"", b"\xff\xfe", "ab"], dtype=object)
+    assert L.Hashing(num_bins=1000, mask_value="")(mixed).numpy().tolist() == [0, 823, 413]
+    assert L.Hashing(num_bins=1000)(np.array(["ab"], dtype=object)).numpy().tolist() == [502]
+
+
 @pytest.mark.parametrize("mode", ["int", "one_hot", "multi_hot", "count"])
 def test_hashing_modes_shapes_config(mode):
     layer = L.Hashing(num_bins=6, output_mode=mode)

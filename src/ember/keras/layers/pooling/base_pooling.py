@@ -43,7 +43,12 @@ class BasePooling(Layer):
         self.built = True
 
     def call(self, inputs):
-        assert_input_compatibility(self.input_spec, tuple(inputs.shape), self.name)
+        shape = tuple(inputs.shape)
+        assert_input_compatibility(self.input_spec, shape, self.name)
+        if self.padding.lower() == "valid" and any(
+                n < k for n, k in zip(conv_args.spatial_dims(shape, self.data_format),
+                                      self.pool_size)):
+            self.compute_output_shape(shape)        # the layer's error for a too-small input
         pool = ember.nn.max_pool if self.pool_mode == "max" else ember.nn.avg_pool
         return pool(inputs, ksize=self.pool_size, strides=self.strides,
                     padding=self.padding.upper(), data_format=self.data_format)

@@ -12,9 +12,16 @@ class _GlobalMax(BaseGlobalPooling):
                                 keepdims=self.keepdims)
 
 
+def _float_inputs(inputs):
+    """Integer and boolean inputs as float32, so their mean is not truncated (Keras)."""
+    if inputs.dtype.is_floating:
+        return inputs
+    return ember.cast(inputs, "float32")
+
+
 class _GlobalAverage(BaseGlobalPooling):
     def call(self, inputs):
-        return ember.reduce_mean(inputs, axis=self._spatial_axes(inputs),
+        return ember.reduce_mean(_float_inputs(inputs), axis=self._spatial_axes(inputs),
                                  keepdims=self.keepdims)
 
 
@@ -81,6 +88,7 @@ class GlobalAveragePooling1D(_GlobalAverage):
     def call(self, inputs, mask=None):
         if mask is None:
             return super().call(inputs)
+        inputs = _float_inputs(inputs)
         axis = self._spatial_axes(inputs)
         mask = ember.expand_dims(ember.cast(mask, "bool"),
                                  2 if self.data_format == "channels_last" else 1)

@@ -18,7 +18,9 @@ from ...models.layer import Layer
 
 
 # -- inputs and outputs -----------------------------------------------------------------------
-def _decode_strings(array: np.ndarray, encoding: str = "utf-8") -> np.ndarray:
+def _decode_strings(array: np.ndarray, encoding: str | None = "utf-8") -> np.ndarray:
+    if encoding is None:                    # keep bytes as bytes
+        return array
     if array.dtype.kind == "S":
         return np.char.decode(array, encoding)
     if array.dtype.kind == "O":
@@ -29,9 +31,10 @@ def _decode_strings(array: np.ndarray, encoding: str = "utf-8") -> np.ndarray:
     return array
 
 
-def as_array(inputs: Any, encoding: str = "utf-8") -> np.ndarray:
+def as_array(inputs: Any, encoding: str | None = "utf-8") -> np.ndarray:
     """A NumPy array from a tensor, a NumPy array, a Python value or (nested) list; bytes
-    and ``object`` arrays of strings become ``str`` (``U``) arrays.
+    and ``object`` arrays of strings become ``str`` (``U``) arrays (``encoding=None``
+    keeps bytes as they are).
 
     >>> as_array([["a"], ["b"]]).dtype.kind, as_array(ember.constant([1, 2])).tolist()
     ('U', [1, 2])

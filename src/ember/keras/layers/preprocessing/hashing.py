@@ -230,13 +230,17 @@ def siphash64(values: Sequence[bytes | str], key: Sequence[int]) -> np.ndarray:
 
 
 def _as_hash_strings(values: np.ndarray) -> np.ndarray:
-    """Values as TensorFlow hashes them: strings as they are, floats truncated to int64,
-    integers in decimal, booleans as ``"true"`` / ``"false"``."""
+    """Values as TensorFlow hashes them: strings and bytes as they are (an ``object``
+    array as bytes, strings in UTF-8), floats truncated to int64, integers in decimal,
+    booleans as ``"true"`` / ``"false"``."""
     if values.dtype.kind in "US":
         return values
     if values.dtype.kind == "O":
-        return np.array([v.decode("utf-8") if isinstance(v, bytes) else str(v)
-                         for v in values.reshape(-1)], dtype=str).reshape(values.shape)
+        flat = [v if isinstance(v, bytes) else str(v).encode("utf-8")
+                for v in values.reshape(-1)]
+        out = np.empty(len(flat), dtype=object)
+        out[:] = flat
+        return out.reshape(values.shape)
     if values.dtype.kind == "f":
         values = values.astype(np.int64)
     if values.dtype.kind == "b":
@@ -255,7 +259,7 @@ def hash_to_buckets(values: Any, num_buckets: int, salt: Sequence[int] | None = 
     values = np.asarray(values)
     strings = _as_hash_strings(values)
     uniq, inverse = np.unique(strings.reshape(-1), return_inverse=True)
-    texts = [str(u) for u in uniq]
+    texts = [u if isinstance(u, bytes) else str(u) for u in uniq]
     hashed = siphash64(texts, salt) if salt is not None else fingerprint64(texts)
     buckets = (hashed % _U(num_buckets)).astype(np.int64)
     return buckets[inverse].reshape(values.shape)
@@ -322,9 +326,15 @@ class Hashing(Layer):
     def _bins(self, values: np.ndarray) -> np.ndarray:
         bins = self.num_bins
         mask = None
+        if values.dtype.kind == "O" and all(isinstance(v, (str, bytes))
+                                            for v in values.reshape(-1)):
+            values = _as_hash_strings(values)               # all bytes
         if self.mask_value is not None and bins > 1:
             bins -= 1
-            mask = values == self.mask_value
+            mask_value = self.mask_value
+            if isinstance(mask_value, str) and values.dtype.kind in "SO":
+                mask_value = mask_value.encode("utf-8")     # bytes inputs
+            mask = values == mask_value
         out = hash_to_buckets(values, bins, self.salt)
         if mask is not None:
             out = np.where(mask, 0, out + 1)
@@ -334,7 +344,7 @@ class Hashing(Layer):
         return on_host(self._call_on_host, inputs)
 
     def _call_on_host(self, inputs: Any):
-        values = as_array(inputs)
+        values = as_array(inputs, encoding=None)    # bytes are hashed as they are
         if self.output_mode == "one_hot" and values.ndim and values.shape[-1] == 1:
             values = values[..., 0]
         bins = self._bins(values)

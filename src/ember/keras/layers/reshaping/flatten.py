@@ -7,7 +7,9 @@ from typing import Any
 import ember
 
 from ... import config as keras_config
+from ...models.keras_tensor import KerasTensor
 from ...models.layer import Layer
+from .reshape import spec_dtype
 
 
 class Flatten(Layer):
@@ -51,6 +53,9 @@ class Flatten(Layer):
         else:
             flat = math.prod(rest)
         return (input_shape[0], flat)
+
+    def compute_output_spec(self, inputs: KerasTensor) -> KerasTensor:
+        return KerasTensor(self.compute_output_shape(inputs.shape), spec_dtype(self, inputs))
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -5,7 +5,9 @@ from typing import Any
 
 import ember
 
+from ...models.keras_tensor import KerasTensor
 from ...models.layer import Layer
+from .reshape import spec_dtype
 
 
 class Permute(Layer):
@@ -41,6 +43,9 @@ class Permute(Layer):
     def compute_output_shape(self, input_shape: Any) -> tuple:
         self._check_rank(tuple(input_shape))
         return (input_shape[0],) + tuple(input_shape[d] for d in self.dims)
+
+    def compute_output_spec(self, inputs: KerasTensor) -> KerasTensor:
+        return KerasTensor(self.compute_output_shape(inputs.shape), spec_dtype(self, inputs))
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -6,7 +6,20 @@ from typing import Any
 
 import ember
 
+from ...models.keras_tensor import KerasTensor
 from ...models.layer import Layer
+
+
+def spec_dtype(layer: Layer, inputs: KerasTensor) -> str:
+    """The dtype of a shape-only layer's output for symbolic ``inputs``: floats in the
+    layer's compute dtype (Keras casts them on the way in), other dtypes kept.
+
+    >>> spec_dtype(Reshape((4,)), KerasTensor((None, 2, 2), "int32"))
+    'int32'
+    """
+    if layer.autocast and ember.as_dtype(inputs.dtype).is_floating:
+        return layer.compute_dtype
+    return inputs.dtype
 
 
 def _check_target_shape(target_shape: tuple) -> None:
@@ -71,6 +84,9 @@ class Reshape(Layer):
     def compute_output_shape(self, input_shape: Any) -> tuple:
         input_shape = tuple(input_shape)
         return (input_shape[0],) + resolve_target_shape(input_shape[1:], self.target_shape)
+
+    def compute_output_spec(self, inputs: KerasTensor) -> KerasTensor:
+        return KerasTensor(self.compute_output_shape(inputs.shape), spec_dtype(self, inputs))
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -58,7 +58,8 @@ class UpSampling1D(Layer):
 class UpSampling2D(Layer):
     """Enlarges images ``size = (rows, cols)`` times: ``"nearest"`` repeats pixels,
     ``"bilinear"``, ``"bicubic"``, ``"area"``, ``"lanczos3"`` and ``"lanczos5"`` resample
-    (half-pixel centers, as TensorFlow's ``tf.image.resize``).
+    (half-pixel centers, as TensorFlow's ``tf.image.resize``; integer images are rounded
+    half to even and keep their dtype).
 
     >>> from ember import keras
     >>> x = ember.reshape(ember.range(4.0), (1, 2, 2, 1))
@@ -89,8 +90,11 @@ class UpSampling2D(Layer):
             return ember.repeat(x, self.size[1], axis=w_axis)
         height = int(inputs.shape[h_axis]) * self.size[0]
         width = int(inputs.shape[w_axis]) * self.size[1]
-        return image_ops.resize(inputs, (height, width), interpolation=self.interpolation,
-                                data_format=self.data_format)
+        out = image_ops.resize(inputs, (height, width), interpolation=self.interpolation,
+                               data_format=self.data_format)
+        if out.dtype != inputs.dtype:           # integer images stay integers, as Keras
+            out = ember.saturate_cast(ember.round(out), inputs.dtype)
+        return out
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         _check_rank(self, tuple(input_shape), 4)

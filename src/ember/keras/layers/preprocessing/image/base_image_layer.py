@@ -6,6 +6,7 @@ rank-4 batch) and applies it to the images and, in dict inputs, to segmentation 
 """
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import ember
@@ -138,6 +139,22 @@ class BaseImagePreprocessingLayer(Layer):
         if self.bounding_box_format is not None:
             config["bounding_box_format"] = self.bounding_box_format
         return config
+
+
+def check_target_size(layer: Layer, height: Any, width: Any) -> tuple[int, int]:
+    """``(height, width)`` as Python ints; an error naming ``layer`` unless both are
+    positive integers.
+
+    >>> check_target_size(Layer(name="crop"), 2, 3)
+    (2, 3)
+    """
+    def ok(v: Any) -> bool:
+        return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v > 0
+    if not (ok(height) and ok(width)):
+        raise ValueError(f"{type(layer).__name__} layer '{layer.name}': `height` and `width` "
+                         f"must be positive integers. Received: height={height!r}, "
+                         f"width={width!r}")
+    return int(height), int(width)
 
 
 def make_seed_stream(seed: int | None) -> SeedStream:

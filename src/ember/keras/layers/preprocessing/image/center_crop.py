@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import image_ops
-from .base_image_layer import BaseImagePreprocessingLayer, float_images
+from .base_image_layer import BaseImagePreprocessingLayer, check_target_size, float_images
 
 
 class CenterCrop(BaseImagePreprocessingLayer):
@@ -22,8 +22,7 @@ class CenterCrop(BaseImagePreprocessingLayer):
 
     def __init__(self, height: int, width: int, data_format: str | None = None, **kwargs):
         super().__init__(data_format=data_format, **kwargs)
-        self.height = height
-        self.width = width
+        self.height, self.width = check_target_size(self, height, width)
 
     def transform_images(self, images, transformation=None, training=True):
         images = float_images(images, self.compute_dtype)

@@ -7,7 +7,12 @@ import ember
 
 from ....utils.random import draw_seed
 from . import image_ops
-from .base_image_layer import BaseImagePreprocessingLayer, float_images, make_seed_stream
+from .base_image_layer import (
+    BaseImagePreprocessingLayer,
+    check_target_size,
+    float_images,
+    make_seed_stream,
+)
 
 
 class RandomCrop(BaseImagePreprocessingLayer):
@@ -32,8 +37,7 @@ class RandomCrop(BaseImagePreprocessingLayer):
     def __init__(self, height: int, width: int, seed: int | None = None,
                  data_format: str | None = None, name: str | None = None, **kwargs):
         super().__init__(name=name, data_format=data_format, **kwargs)
-        self.height = height
-        self.width = width
+        self.height, self.width = check_target_size(self, height, width)
         self.seed = seed if seed is not None else draw_seed()
         self.generator = make_seed_stream(self.seed)
         self.supports_masking = False

@@ -6,7 +6,7 @@ from typing import Any
 import ember
 
 from . import image_ops
-from .base_image_layer import BaseImagePreprocessingLayer
+from .base_image_layer import BaseImagePreprocessingLayer, check_target_size
 
 
 class Resizing(BaseImagePreprocessingLayer):
@@ -28,8 +28,7 @@ class Resizing(BaseImagePreprocessingLayer):
                  fill_mode: str = "constant", fill_value: float = 0.0,
                  antialias: bool = False, data_format: str | None = None, **kwargs):
         super().__init__(data_format=data_format, **kwargs)
-        self.height = height
-        self.width = width
+        self.height, self.width = check_target_size(self, height, width)
         self.interpolation = interpolation
         self.crop_to_aspect_ratio = crop_to_aspect_ratio
         self.pad_to_aspect_ratio = pad_to_aspect_ratio
