@@ -393,3 +393,17 @@ def test_mha_fused_self_attention_projections_match_separate_ones(rng):
         results.append([out.numpy(), scores.numpy()] + [g.numpy() for g in grads])
     for fused, separate in zip(*results):
         np.testing.assert_allclose(fused, separate, rtol=1e-5, atol=1e-5)
+
+
+def test_mha_self_attention_with_value_dim_other_than_key_dim(rng):
+    # the fused self-attention path stacked kernels of different head sizes and raised;
+    # Keras runs it (regression)
+    mha = L.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=5)
+    x = rng.standard_normal((2, 4, 6)).astype(np.float32)
+    mha(x, x)
+    _randomize(mha, rng)
+    want, probs = _np_mha(mha.get_weights(), x, x, key_dim=3)
+    out, scores = mha(x, x, return_attention_scores=True)
+    np.testing.assert_allclose(out.numpy(), want, atol=1e-5)
+    np.testing.assert_allclose(scores.numpy(), probs, atol=1e-6)
+    np.testing.assert_allclose(mha(x, x).numpy(), want, atol=1e-5)

@@ -13,7 +13,7 @@ L = keras.layers
 def _bn_numpy(x, axis, mean, var, gamma, beta, eps):
     shape = [1] * x.ndim
     shape[axis] = x.shape[axis]
-    r = lambda v: np.reshape(v, shape)  # noqa: E731
+    r = lambda v: np.reshape(v, shape)
     return r(gamma) * (x - r(mean)) / np.sqrt(r(var) + eps) + r(beta)
 
 
@@ -234,7 +234,8 @@ def test_layer_norm_several_axes_and_options(rng):
     x = rng.standard_normal((3, 4, 5)).astype(np.float32)
     ln = L.LayerNormalization(axis=[-1, 1], epsilon=1e-5, beta_initializer="ones")
     y = ln(x).numpy()
-    assert ln.axis == [1, 2] and tuple(ln.gamma.shape) == (4, 5)
+    # Keras keeps the given axes, sorted; the weights span them in the input's order
+    assert ln.axis == [-1, 1] and tuple(ln.gamma.shape) == (4, 5)
     np.testing.assert_allclose(y, _ln_numpy(x, [1, 2], np.ones((4, 5)), np.ones((4, 5)),
                                             1e-5), rtol=1e-4, atol=1e-5)
     ln = L.LayerNormalization(axis=1, center=False, scale=False)
@@ -256,7 +257,7 @@ def test_layer_norm_config_mask_training(rng):
     x = rng.standard_normal((4, 6)).astype(np.float32)
     ln = L.LayerNormalization(epsilon=1e-4, gamma_regularizer="l2")
     ln(x)
-    assert ln.get_config()["axis"] == [1]
+    assert ln.get_config()["axis"] == [-1]      # as Keras: not [1]
     _round_trip(ln, x)
     t = ember.constant(x)
     t._keras_mask = ember.constant(np.array([True, False, True, True]))
@@ -305,3 +306,18 @@ def test_normalization_layers_warn_nothing_on_import():
         warnings.simplefilter("error")
         L.LayerNormalization()
         L.BatchNormalization(synchronized=True)
+
+
+@pytest.mark.parametrize("axis,before,after", [
+    (-1, -1, [-1]), (1, 1, [1]), ([2, 1], [2, 1], [1, 2]), ((-1, -2), [-1, -2], [-2, -1]),
+])
+def test_layer_norm_config_axis_as_keras(axis, before, after):
+    # Keras 3.15: the config holds the axis as given, and after build a sorted list of the
+    # given values (negative ones stay negative)
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    ln = L.LayerNormalization(axis=axis)
+    assert ln.get_config()["axis"] == before
+    ln(x)
+    assert ln.get_config()["axis"] == after
+    again = L.LayerNormalization.from_config(ln.get_config())
+    np.testing.assert_allclose(again(x).numpy(), ln(x).numpy())

@@ -404,9 +404,14 @@ def test_stateful_bidirectional():
         L.Bidirectional(L.GRU(2)).reset_states()
 
 
-def test_unroll_needs_a_known_time_dimension():
-    with pytest.raises(ValueError, match="Cannot unroll"):
-        L.LSTM(2, unroll=True)(keras.Input(shape=(None, 4)))
+def test_unroll_with_an_undefined_time_dimension_builds_and_runs():
+    # Keras 3 accepts it (it refuses only a graph traced with that dimension unknown);
+    # Ember used to refuse at build time
+    x = keras.Input(shape=(None, 4))
+    lstm = L.LSTM(2, unroll=True)
+    model = keras.Model(x, lstm(x))
+    assert model.output.shape == (None, 2)
+    np.testing.assert_allclose(model.predict(X, verbose=0), lstm(X).numpy(), atol=1e-6)
     np.testing.assert_allclose(L.GRU(2, unroll=True, seed=1)(X).shape, (3, 2))
 
 
@@ -497,3 +502,57 @@ def test_cell_called_directly_and_errors():
         L.LSTM(2)(ember.ones((2, 3)))
     with pytest.raises(ValueError, match="at least one timestep"):
         L.GRU(2)(ember.ones((2, 0, 3)))
+
+
+def test_mask_of_shape_batch_time_1_is_accepted_and_others_refused():
+    # Keras takes a (batch, timesteps, 1) mask as well; other shapes failed deep inside
+    # the fused op with the time-major shape in the message
+    for cls in (L.LSTM, L.SimpleRNN, L.GRU):
+        layer = cls(2, return_sequences=True)
+        want = layer(X, mask=MASK).numpy()
+        np.testing.assert_allclose(layer(X, mask=MASK[..., None]).numpy(), want)
+        with pytest.raises(ValueError, match=r"mask of shape \(batch, timesteps\) = "
+                                             r"\(3, 6\).*\(3, 5\)"):
+            layer(X, mask=MASK[:, :5])
+
+
+def test_wrong_number_of_initial_states_is_refused():
+    h = np.zeros((3, 2), np.float32)
+    lstm = L.LSTM(2)
+    with pytest.raises(ValueError, match=r"expects 2 initial state\(s\).*received 1"):
+        lstm(X, initial_state=[h])
+    with pytest.raises(ValueError, match=r"expects 2 initial state\(s\).*received 3"):
+        lstm(X, initial_state=[h, h, h])    # Keras also refuses; Ember used to ignore one
+    stacked = L.RNN([L.LSTMCell(2), L.GRUCell(2)])
+    with pytest.raises(ValueError, match=r"for cell 0 .*received one tensor"):
+        stacked(X, initial_state=[h, h])
+    with pytest.raises(ValueError, match=r"expects 2 initial state\(s\).*received 3"):
+        stacked(X, initial_state=[h, h, h])
+    assert stacked(X, initial_state=[[h, h], h]).shape == (3, 2)
+    conv = L.ConvLSTM1D(2, 3)
+    x = np.ones((1, 2, 5, 1), np.float32)
+    s = np.zeros((1, 3, 2), np.float32)
+    assert conv(x, initial_state=[s, s]).shape == (1, 3, 2)
+    with pytest.raises(ValueError, match=r"expects 2 initial state\(s\)"):
+        conv(x, initial_state=[s])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])   # the fused and the step loop
+def test_one_cell_stack_keeps_its_states_nested(activation):
+    # Keras repacks the states as the initial ones each step: RNN([LSTMCell]) returns
+    # (output, [h, c]). The step loop crashed (the cell got h alone at step 2) and the
+    # fused run returned (output, h, c)
+    stacked = L.RNN([L.LSTMCell(2, activation=activation)], return_state=True,
+                    return_sequences=True)
+    out, states = stacked(X)
+    plain = L.RNN(L.LSTMCell(2, activation=activation), return_state=True,
+                  return_sequences=True)
+    plain(X)
+    plain.set_weights(stacked.get_weights())
+    want_out, want_h, want_c = plain(X)
+    assert isinstance(states, list) and len(states) == 2
+    np.testing.assert_allclose(out.numpy(), want_out.numpy(), atol=1e-6)
+    np.testing.assert_allclose(states[0].numpy(), want_h.numpy(), atol=1e-6)
+    np.testing.assert_allclose(states[1].numpy(), want_c.numpy(), atol=1e-6)
+    masked = stacked(X, mask=MASK)   # Keras's own loop fails here; the states stay nested
+    assert [tuple(s.shape) for s in masked[1]] == [(3, 2), (3, 2)]

@@ -257,3 +257,17 @@ def test_activity_regularization_config():
     t = ember.constant(ONES[:2, :3])
     t._keras_mask = ember.constant([True, False])
     assert np_(layer(t)._keras_mask).tolist() == [True, False]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: layers.Dropout(0.5), lambda: layers.AlphaDropout(0.5),
+    lambda: layers.SpatialDropout1D(0.5), lambda: layers.GaussianNoise(0.5),
+    lambda: layers.GaussianDropout(0.5),
+])
+def test_noise_layers_refuse_integer_inputs_while_training(make):
+    # Keras raises here; NumPy promotion would silently give float64 (int32 * float32)
+    x = np.ones((2, 3, 4), np.int32)
+    layer = make()
+    assert layer(x, training=False).dtype == ember.int32     # inference: passed through
+    with pytest.raises(ValueError, match=f"{type(layer).__name__}.*int32.*float"):
+        layer(x, training=True)

@@ -250,7 +250,9 @@ class MultiHeadAttention(QueryValueAttention):
 
     def _can_fuse_projections(self, x) -> bool:
         dense = (self._query_dense, self._key_dense, self._value_dense)
+        # the three kernels are stacked along the heads axis: they need one head size
         return (self._fuse_projections and self._standard_layout and x.ndim == 3
+                and self._key_dim == self._value_dim
                 and type(self)._compute_attention is MultiHeadAttention._compute_attention
                 and self.compute_dtype == self.variable_dtype
                 and all(d.activity_regularizer is None for d in dense))

@@ -76,8 +76,11 @@ class LayerNormalization(Layer):
 
     def build(self, input_shape):
         input_shape = tuple(input_shape)
-        self.axis = canonical_axes(self.axis, len(input_shape))
-        shape = tuple(input_shape[a] for a in self.axis)
+        # computed over non-negative axes; ``axis`` keeps the given values, sorted, as
+        # Keras does (its config says ``[-1]``, not ``[rank - 1]``)
+        self._axes = canonical_axes(self.axis, len(input_shape))
+        self.axis = sorted(self.axis) if isinstance(self.axis, list) else [self.axis]
+        shape = tuple(input_shape[a] for a in self._axes)
         if None in shape:
             raise ValueError(f"LayerNormalization layer '{self.name}': the normalized axes "
                              f"{self.axis} of the input shape {input_shape} must be "
@@ -95,9 +98,9 @@ class LayerNormalization(Layer):
                                         constraint=self.beta_constraint,
                                         trainable=True, autocast=False)
         rank = len(input_shape)
-        last_only = self.axis == [rank - 1]
+        last_only = self._axes == [rank - 1]
         self._param_shape = None if last_only else \
-            tuple(input_shape[i] if i in self.axis else 1 for i in range(rank))
+            tuple(input_shape[i] if i in self._axes else 1 for i in range(rank))
         self.built = True
 
     def _param(self, w: Any, dtype: Any) -> Any:
@@ -111,19 +114,18 @@ class LayerNormalization(Layer):
         out_dtype = inputs.dtype if inputs.dtype.is_floating else ember.float32
         dtype = out_dtype if out_dtype.size >= 4 else ember.float32
         x = ember.cast(inputs, dtype) if inputs.dtype != dtype else inputs
-        rank = x.ndim
-        if max(self.axis) >= rank:
+        if max(self._axes) >= x.ndim:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the "
                              f"layer: normalized axes {self.axis} do not exist in an input "
                              f"of shape {tuple(x.shape)}")
         gamma, beta = self._param(self.gamma, dtype), self._param(self.beta, dtype)
         if self.rms_scaling:
-            mean, variance = ember.nn.moments(x, self.axis, keepdims=True)
+            _, variance = ember.nn.moments(x, self._axes, keepdims=True)
             y = x * ember.math.rsqrt(variance + self.epsilon)
             if gamma is not None:
                 y = y * gamma
         else:   # one fused op (forward and gradient)
-            y = ember.raw_ops.layer_norm(x, gamma, beta, axis=self.axis,
+            y = ember.raw_ops.layer_norm(x, gamma, beta, axis=self._axes,
                                          epsilon=self.epsilon)
         if y.dtype != out_dtype:
             y = ember.cast(y, out_dtype)

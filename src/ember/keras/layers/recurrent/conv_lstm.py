@@ -271,6 +271,9 @@ class ConvLSTM(CellRNN):
             return output_shape, batched, batched
         return output_shape
 
+    def _state_sizes(self) -> list:
+        return [self.cell.filters, self.cell.filters]   # h and c, whatever their shapes
+
     def compute_mask(self, _, mask):
         mask = ember.nest.flatten(mask)[0] if mask is not None else None
         output_mask = mask if self.return_sequences else None

@@ -95,12 +95,8 @@ class RNN(Layer):
 
     # -- building and state -----------------------------------------------------------------
     def build(self, sequences_shape, initial_state_shape=None):
-        if self.unroll and len(sequences_shape) > 1 and sequences_shape[1] is None:
-            raise ValueError("Cannot unroll a RNN if the time dimension is undefined. \n- If "
-                             "using a Sequential model, specify the time dimension by passing "
-                             "an `Input()` as your first layer.\n- If using the functional "
-                             "API, specify the time dimension by passing a `shape` or "
-                             "`batch_shape` argument to your `Input()`.")
+        # ``unroll`` with an undefined time dimension is fine: Keras refuses it only when a
+        # graph is traced with that dimension unknown, and Ember traces concrete shapes
         step_input_shape = (sequences_shape[0],) + tuple(sequences_shape[2:])
         if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell._maybe_build(step_input_shape)
@@ -160,6 +156,43 @@ class RNN(Layer):
                                  f"received a value of shape {tuple(value.shape)}")
             v.assign(value)
 
+    # -- checking what a call gets ---------------------------------------------------------------
+    def _state_sizes(self) -> list:
+        """One entry per state the cell expects (a list for a stacked cell's own states)."""
+        return self.state_size
+
+    def _check_initial_state(self, states: list) -> None:
+        """Refuse initial states that do not match the cell's states in number (Keras fails
+        inside the cell with an IndexError, or ignores the extra ones)."""
+        sizes = self._state_sizes()
+
+        def fail(expected, got, where=""):
+            raise ValueError(f"Layer '{self.name}' expects {expected} initial state(s)"
+                             f"{where} (state_size={self.cell.state_size}); received "
+                             f"{got}: shapes {map_states(_shape_of, list(states))}")
+
+        if len(states) != len(sizes):
+            fail(len(sizes), len(states))
+        for i, (size, state) in enumerate(zip(sizes, states)):
+            if isinstance(size, (list, tuple)):
+                got = len(state) if isinstance(state, (list, tuple)) else "one tensor"
+                if got != len(size):
+                    fail(len(size), got, f" for cell {i}")
+
+    def _checked_mask(self, mask, sequences):
+        """The mask as a ``(batch, timesteps)`` tensor (Keras also takes ``(batch,
+        timesteps, 1)``); raises on any other shape."""
+        if not isinstance(mask, ember.Tensor):
+            mask = ember.convert_to_tensor(mask)
+        if mask.ndim == 3 and mask.shape[-1] == 1:
+            mask = ember.squeeze(mask, -1)
+        if tuple(mask.shape) != tuple(sequences.shape[:2]):
+            raise ValueError(f"Layer '{self.name}' expects a mask of shape (batch, "
+                             f"timesteps) = {tuple(sequences.shape[:2])} for inputs of shape "
+                             f"{tuple(sequences.shape)}; received a mask of shape "
+                             f"{tuple(mask.shape)}")
+        return mask
+
     # -- the loop -----------------------------------------------------------------------------
     def inner_loop(self, sequences, initial_state, mask, training=False) -> tuple:
         """``(last_output, outputs, states)``: a fused run when the cell offers one, else
@@ -171,16 +204,14 @@ class RNN(Layer):
             hs, states = self.cell._fused_run(xs, list(initial_state), mask_tm, training)
             last, outputs = fused_outputs(hs, mask_tm, self.zero_output_for_mask,
                                           self.return_sequences)
-            return last, outputs, list(states)
+            return last, outputs, _pack_like(initial_state, states)
         cell_kwargs = {}
         if isinstance(self.cell, Layer) and self.cell._call_has_training:
             cell_kwargs["training"] = training
 
         def step(inputs, states):
             output, new_states = self.cell(inputs, list(states), **cell_kwargs)
-            if not isinstance(new_states, (list, tuple)):
-                new_states = [new_states]
-            return output, new_states
+            return output, _pack_like(initial_state, new_states)
 
         return rnn_loop(step, sequences, initial_state, go_backwards=self.go_backwards,
                         mask=mask, zero_output_for_mask=self.zero_output_for_mask,
@@ -211,8 +242,11 @@ class RNN(Layer):
         dtype = getattr(self.cell, "compute_dtype", self.compute_dtype)
         initial_state = map_states(
             lambda s: _as_tensor(s, dtype), list(initial_state))
-        if mask is not None and not isinstance(mask, (ember.Tensor, list, tuple)):
-            mask = ember.convert_to_tensor(mask)
+        self._check_initial_state(initial_state)
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        if mask is not None:
+            mask = self._checked_mask(mask, sequences)
         try:
             last_output, outputs, states = self.inner_loop(
                 sequences, initial_state, mask=mask, training=training)
@@ -260,6 +294,20 @@ class RNN(Layer):
         config = dict(config)
         cell = deserialize_keras_object(config.pop("cell"), custom_objects=custom_objects)
         return cls(cell, **config)
+
+
+def _pack_like(structure: list, states: Any) -> list:
+    """``states`` nested as ``structure`` (the initial states), as Keras's loop repacks
+    them: a one-cell stack hands back its cell's ``[h, c]`` unwrapped, and the next step
+    (and ``return_state``) must see ``[[h, c]]`` again."""
+    flat = ember.nest.flatten(states)
+    if len(flat) != len(ember.nest.flatten(list(structure))):
+        return list(states) if isinstance(states, (list, tuple)) else [states]
+    return list(ember.nest.pack_sequence_as(list(structure), flat))
+
+
+def _shape_of(value: Any) -> Any:
+    return tuple(value.shape) if hasattr(value, "shape") else value
 
 
 def _as_tensor(value: Any, dtype: str):

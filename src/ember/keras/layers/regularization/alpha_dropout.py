@@ -6,7 +6,7 @@ from typing import Any
 import ember
 
 from ...models.layer import Layer
-from .dropout import _validate_noise_shape, init_dropout, keep_mask
+from .dropout import _validate_noise_shape, check_floating, init_dropout, keep_mask
 
 _ALPHA = 1.6732632423543772848170429916717
 _SCALE = 1.0507009873554804934193349852946
@@ -33,6 +33,7 @@ class AlphaDropout(Layer):
     def call(self, inputs, training=False):
         if not (training and self.rate > 0):
             return inputs
+        check_floating(self, inputs)
         if self.rate >= 1:      # Keras divides by zero here; everything dropped: mean 0
             return ember.zeros_like(inputs)
         alpha_p = -_ALPHA * _SCALE

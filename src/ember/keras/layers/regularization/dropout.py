@@ -65,6 +65,7 @@ class Dropout(Layer):
     def call(self, inputs, training=False):
         if not (training and self.rate > 0):
             return inputs
+        check_floating(self, inputs)
         if self.rate >= 1:
             return ember.zeros_like(inputs)
         keep = keep_mask(self, inputs, self.noise_shape, "Dropout")
@@ -95,6 +96,16 @@ def init_dropout(layer: Layer, rate: float, seed: int | None, name: str = "rate"
     layer.built = True
 
 
+def check_floating(layer: Layer, inputs: Any) -> None:
+    """Raise, as Keras does, when a layer that scales or adds noise while training gets
+    non-float inputs (NumPy promotion would silently turn int32 into float64)."""
+    if not inputs.dtype.is_floating:
+        raise ValueError(f"{type(layer).__name__} layer '{layer.name}': inputs must be a "
+                         "floating point tensor while training, as they are scaled or "
+                         f"noised; received dtype {inputs.dtype.name} of shape "
+                         f"{tuple(inputs.shape)}. Cast them to a float dtype first.")
+
+
 def keep_mask(layer: Layer, inputs: Any, noise_shape: tuple | None, kind: str):
     """1 where an input is kept and 0 where it is dropped (probability ``layer.rate``),
     in the inputs' dtype; ``noise_shape`` (``None`` entries: the input's size) shares a
@@ -112,8 +123,9 @@ def _validate_noise_shape(noise_shape: Any) -> tuple | None:
     if noise_shape is None:
         return None
     if isinstance(noise_shape, str):
-        raise ValueError("Invalid value received for argument `noise_shape`. Expected a "
-                         f"tuple or list of integers. Received: noise_shape={noise_shape}")
+        msg = ("Invalid value received for argument `noise_shape`. Expected a tuple or list "
+               f"of integers. Received: noise_shape={noise_shape}")
+        raise ValueError(msg)  # noqa: TRY004 -- Keras raises ValueError
     try:
         noise_shape = tuple(noise_shape)
     except TypeError:
@@ -124,9 +136,10 @@ def _validate_noise_shape(noise_shape: Any) -> tuple | None:
         if dim is None:
             continue
         if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
-            raise ValueError("Invalid value received for argument `noise_shape`. Expected "
-                             "all elements to be integers or None. Received element at "
-                             f"index {i}: {dim} (type: {type(dim).__name__})")
+            msg = ("Invalid value received for argument `noise_shape`. Expected all "
+                   f"elements to be integers or None. Received element at index {i}: "
+                   f"{dim} (type: {type(dim).__name__})")
+            raise ValueError(msg)  # noqa: TRY004 -- Keras raises ValueError
         if dim <= 0:
             raise ValueError("Invalid value received for argument `noise_shape`. Expected "
                              "all dimensions to be positive integers or None. Received "

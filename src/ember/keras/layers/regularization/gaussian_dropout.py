@@ -6,7 +6,7 @@ import math
 import ember
 
 from ...models.layer import Layer
-from .dropout import init_dropout
+from .dropout import check_floating, init_dropout
 
 
 class GaussianDropout(Layer):
@@ -24,6 +24,7 @@ class GaussianDropout(Layer):
 
     def call(self, inputs, training=False):
         if training and self.rate > 0:
+            check_floating(self, inputs)
             if self.rate >= 1:
                 raise ValueError(f"GaussianDropout layer '{self.name}': rate=1 gives noise "
                                  "of infinite standard deviation; use a rate below 1.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ember
 
 from ...models.layer import Layer
-from .dropout import init_dropout
+from .dropout import check_floating, init_dropout
 
 
 class GaussianNoise(Layer):
@@ -22,6 +22,7 @@ class GaussianNoise(Layer):
 
     def call(self, inputs, training=False):
         if training and self.stddev > 0:
+            check_floating(self, inputs)
             noise = ember.random.stateless_normal(
                 tuple(inputs.shape), seed=self.seed_generator.next(), mean=0.0,
                 stddev=self.stddev, dtype=self.compute_dtype)

@@ -8,7 +8,7 @@ from ember.ops.random import stateless_keep_mask
 
 from ...config import standardize_data_format
 from ..input_spec import InputSpec
-from .dropout import Dropout
+from .dropout import Dropout, check_floating
 
 
 class _SpatialDropout(Dropout):
@@ -34,6 +34,7 @@ class _SpatialDropout(Dropout):
         noise_shape = self._noise_shape(tuple(inputs.shape))
         if not (training and self.rate > 0):
             return inputs
+        check_floating(self, inputs)
         if self.rate >= 1:
             return ember.zeros_like(inputs)
         keep = stateless_keep_mask(noise_shape, self.seed_generator.next(), self.rate,
