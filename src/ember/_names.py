@@ -19,7 +19,7 @@ ELEMENTWISE = names(
     multiply_no_nan="multiply_no_nan", divide_no_nan="divide_no_nan", neg="negative",
     squared_difference="squared_difference", erfc="erfc", xlogy="xlogy",
     reciprocal_no_nan="reciprocal_no_nan",
-    add_n="add_n",
+    add_n="add_n", scalar_mul="scalar_mul",
 )
 REDUCTION = names(
     "ember.ops.reduction", "reduce_sum", "reduce_mean", "reduce_max", "reduce_min",
@@ -36,11 +36,12 @@ CREATION = names(
 SHAPE = names(
     "ember.ops.shape", "reshape", "transpose", "expand_dims", "squeeze", "concat", "stack",
     "unstack", "split", "tile", "repeat", "pad", "broadcast_to", "reverse", "roll",
-    "broadcast_static_shape", "broadcast_dynamic_shape", "meshgrid",
+    "broadcast_static_shape", "broadcast_dynamic_shape", "meshgrid", "ensure_shape",
 )
 INDEXING = names(
     "ember.ops.indexing", "slice", "strided_slice", "gather", "gather_nd", "scatter_nd",
-    "tensor_scatter_nd_update", "tensor_scatter_nd_add", "boolean_mask", "one_hot",
+    "tensor_scatter_nd_update", "tensor_scatter_nd_add", "tensor_scatter_nd_sub",
+    "boolean_mask", "one_hot", "unravel_index",
 )
 LINALG = names(
     "ember.ops.linalg", "matmul", "einsum", "tensordot", "norm", "inv", "det", "solve",
@@ -57,12 +58,13 @@ NN = names(
     "ember.ops.nn", "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
     "sparse_softmax_cross_entropy_with_logits", "l2_loss", "moments",
     "batch_normalization", "bias_add", "weighted_cross_entropy_with_logits",
-    "normalize_moments", "fused_batch_norm",
+    "normalize_moments", "fused_batch_norm", "weighted_moments", "log_poisson_loss",
+    "compute_average_loss", "scale_regularization_loss", "local_response_normalization",
 )
 CONV = names(
     "ember.ops.conv", "conv1d", "conv2d", "conv3d", "depthwise_conv2d", "conv2d_transpose",
     "conv1d_transpose", "conv3d_transpose", "convolution", "conv_transpose",
-    "separable_conv2d",
+    "separable_conv2d", "atrous_conv2d",
 )
 POOL = names(
     "ember.ops.pool", "max_pool", "avg_pool", "max_pool1d", "max_pool2d", "max_pool3d",
@@ -81,64 +83,55 @@ MATH = {**ELEMENTWISE, **REDUCTION, **SORTING,
         **names("ember.ops.activations", "softplus", "log_softmax", "softsign",
                 "log_sigmoid"),
         **names("ember.ops.linalg", "l2_normalize")}
-MATH.update(names("ember.ops.sorting", "top_k", "in_top_k"))
+MATH.update(names("ember.ops.sorting", "top_k", "in_top_k", "is_non_decreasing",
+                  "is_strictly_increasing", "invert_permutation"))
+MATH.update(names(_EW, "rint", "xdivy", "polyval", "accumulate_n"))
+MATH.update(names("ember.ops.reduction", "cumulative_logsumexp", "zero_fraction"))
 MATH.update(names("ember.ops.linalg", "matmul"))
-MATH.update(names("ember.ops.special_erfinv", "erfinv"))
+MATH.update(names("ember.ops.special_erfinv", "erfinv", "ndtri"))
+MATH.update(names("ember.ops.special_gamma", "lgamma", "digamma", "lbeta"))
 MATH.update(names("ember.ops.order_statistics", "bincount"))
+MATH.update(names("ember.ops.confusion_matrix", "confusion_matrix"))
 MATH.update(names("ember.ops.segment", "segment_sum", "segment_max", "segment_min",
                   "segment_prod", "unsorted_segment_sum", "unsorted_segment_max",
-                  "unsorted_segment_min", "unsorted_segment_prod"))
+                  "unsorted_segment_min", "unsorted_segment_prod", "segment_mean",
+                  "unsorted_segment_mean", "unsorted_segment_sqrt_n"))
 MATH.update(names("ember.ops.special_functions", "bessel_i0", "bessel_i1", "nextafter",
-                  "real", "imag", "conj"))
+                  "real", "imag", "conj", "angle"))
 NN_NAMESPACE = {**ACTIVATIONS, **NN, **CONV, **POOL, **DROPOUT,
                 **names(_EW, "sigmoid", "tanh"), **names("ember.ops.sorting", "top_k",
                                                             "in_top_k"),
                 **names("ember.ops.indexing", "embedding_lookup"),
                 **names("ember.ops.linalg", "l2_normalize"),
                 **names("ember.ops.rnn_cells", "lstm_sequence", "gru_sequence",
-                        "simple_rnn_sequence")}
+                        "simple_rnn_sequence"),
+                **names("ember.ops.block_rearrange", "space_to_depth", "depth_to_space")}
 LINALG_NAMESPACE = {**LINALG, **names("ember.ops.creation", "eye"),
                     **names("ember.ops.linalg_extra", "eig"),
-                    **names("ember.ops.linalg", "adjoint")}
+                    **names("ember.ops.linalg", "adjoint"),
+                    **names("ember.ops.diagonals", "set_diag", "tensor_diag",
+                            "tensor_diag_part")}
 RANDOM_NAMESPACE = RANDOM
 RAW_OPS_NAMESPACE = {**names("ember.ops.training", "apply_adam", "apply_gradient_descent",
                             "apply_momentum"),
                      **names("ember.ops.nn", "layer_norm")}
 MATH_NAMESPACE = MATH
 
-# TF names added by the op review (array_extra / clipping / math_extra)
-_AX = "ember.ops.array_extra"
-ARRAY_EXTRA_TOP = names(
-    _AX, "sequence_mask", "reverse_sequence", "unique", "unique_with_counts",
-    "dynamic_partition", "dynamic_stitch", "space_to_batch_nd", "space_to_batch",
-    "batch_to_space", "unravel_index", "ensure_shape", "histogram_fixed_width",
-    "tensor_scatter_nd_sub")
-CLIPPING = names("ember.ops.clipping", "clip_by_norm", "clip_by_global_norm")
-NN_NAMESPACE.update(names(_AX, "space_to_depth", "depth_to_space"))
-NN_NAMESPACE.update(names("ember.ops.nn_extra", "weighted_moments", "log_poisson_loss",
-                          "compute_average_loss", "scale_regularization_loss",
-                          "atrous_conv2d", "local_response_normalization"))
-LINALG_NAMESPACE.update(names(_AX, "set_diag", "tensor_diag", "tensor_diag_part"))
-MATH_NAMESPACE.update(names(
-    "ember.ops.math_extra", "lgamma", "digamma", "lbeta", "rint", "xdivy",
-    "cumulative_logsumexp", "polyval", "scalar_mul", "angle", "confusion_matrix",
-    "is_non_decreasing", "is_strictly_increasing", "invert_permutation", "accumulate_n",
-    "ndtri"))
-MATH_NAMESPACE.update(names("ember.ops.nn_extra", "zero_fraction"))
-MATH_NAMESPACE.update(names("ember.ops.segment", "segment_mean", "unsorted_segment_mean",
-                            "unsorted_segment_sqrt_n"))
-
 TOP = {**ELEMENTWISE, **REDUCTION, **SORTING, **CREATION, **SHAPE, **INDEXING,
        **names("ember.ops.linalg", "matmul", "einsum", "tensordot", "norm"),
        **names("ember.ops.bitwise", "bitwise_and", "bitwise_or", "bitwise_xor", "invert",
                "left_shift", "right_shift"),
        }
-TOP.update(ARRAY_EXTRA_TOP)
-TOP.update(CLIPPING)
-TOP.update(names("ember.ops.math_extra", "complex", "scalar_mul"))
+TOP.update(names("ember.ops.sequences", "sequence_mask", "reverse_sequence"))
+TOP.update(names("ember.ops.unique", "unique", "unique_with_counts"))
+TOP.update(names("ember.ops.partition", "dynamic_partition", "dynamic_stitch"))
+TOP.update(names("ember.ops.block_rearrange", "space_to_batch_nd", "space_to_batch",
+                 "batch_to_space"))
+TOP.update(names("ember.ops.clipping", "clip_by_norm", "clip_by_global_norm"))
+TOP.update(names("ember.ops.special_functions", "complex"))
 TOP.update(names("ember.ops.bitcast", "bitcast"))
 TOP.update(names("ember.ops.tensor_array", "TensorArray"))
-TOP.update(names("ember.ops.order_statistics", "searchsorted"))
+TOP.update(names("ember.ops.order_statistics", "searchsorted", "histogram_fixed_width"))
 TOP.update(names("ember.ops.linalg_extra", "tensor_scatter_nd_max", "tensor_scatter_nd_min"))
 TOP.update({
     "math": "ember.math:", "nn": "ember.nn:", "linalg": "ember.linalg:",

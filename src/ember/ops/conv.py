@@ -1,5 +1,5 @@
-"""Convolutions: ``tf.nn.conv1d/2d/3d``, ``convolution``, depthwise and separable
-convolutions, and the transposed convolutions.
+"""Convolutions: ``tf.nn.conv1d/2d/3d``, ``convolution``, ``atrous_conv2d``, depthwise and
+separable convolutions, and the transposed convolutions.
 
 Everything runs through three N-d primitives that work channels-last (``(N, *spatial, C)``)
 with any spatial rank, strides, dilations, explicit pad amounts and channel groups:
@@ -34,7 +34,7 @@ from .primitive import primitive
 
 __all__ = ["conv1d", "conv2d", "conv3d", "convolution", "depthwise_conv2d",
            "separable_conv2d", "conv2d_transpose", "conv1d_transpose", "conv3d_transpose",
-           "conv_transpose"]
+           "conv_transpose", "atrous_conv2d"]
 
 
 # =========================================================================================
@@ -666,6 +666,14 @@ def conv2d(input: Any, filters: Any, strides: Any, padding: Any,  # noqa: A002
     TensorShape([2, 28, 28, 8])
     """
     return _conv_nd("conv2d", input, filters, strides, padding, data_format, dilations, 2)
+
+
+def atrous_conv2d(value: Any, filters: Any, rate: int, padding: str, name=None):
+    """2-D convolution with holes: ``conv2d`` with ``dilations=rate`` (stride 1)."""
+    rate = int(rate)
+    if rate < 1:
+        raise InvalidArgumentError(f"ember.nn.atrous_conv2d: rate must be >= 1; got {rate}")
+    return conv2d(value, filters, strides=1, padding=padding, dilations=rate)
 
 
 def conv3d(input: Any, filters: Any, strides: Any, padding: Any,  # noqa: A002

@@ -1,16 +1,19 @@
-"""Elementwise ops: arithmetic, transcendental functions, comparisons, logic.
+"""Elementwise ops: arithmetic, transcendental functions, rounding, comparisons, logic,
+and the composites TensorFlow builds from them (``add_n``, ``xlogy``, ``xdivy``,
+``polyval`` ...).
 
 Each primitive's forward uses the array module ``xp``; each vjp uses Ember ops, so it
 can be differentiated again.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
 from ..core.dtypes import to_numpy
 from ..core.errors import InvalidArgumentError
+from .creation import convert_to_tensor
 from .long_rows import broadcast_binary
 from .primitive import primitive
 from .special import erf_array
@@ -470,6 +473,16 @@ def _(g, out, x):
     return None
 
 
+@primitive
+def rint(xp, x):
+    return xp.rint(x)
+
+
+@rint.vjp
+def _(g, y, x):
+    return None
+
+
 # -- comparisons and logic (no gradient) --------------------------------------------------
 @primitive
 def equal(xp, x, y):
@@ -672,6 +685,21 @@ def add_n(inputs: list, name=None):
     return total if len(inputs) > 1 else add(total, zeros_like_value(total))
 
 
+def accumulate_n(inputs: Sequence[Any], shape: Any = None, tensor_dtype: Any = None,
+                 name=None):
+    """The sum of same-shaped tensors (``add_n``)."""
+    return add_n(list(inputs))
+
+
+def scalar_mul(scalar: Any, x: Any, name=None):
+    """``scalar * x`` for a scalar (0-d) ``scalar``."""
+    s = convert_to_tensor(scalar) if not isinstance(scalar, (int, float)) else scalar
+    if not isinstance(s, (int, float)) and tuple(s.shape) != ():
+        raise ValueError(f"ember.math.scalar_mul: scalar must be 0-d; got shape "
+                         f"{tuple(s.shape)}")
+    return multiply(s, x)
+
+
 def squared_difference(x, y, name=None):
     """``(x - y) ** 2`` elementwise."""
     d = subtract(x, y)
@@ -708,6 +736,28 @@ def xlogy(x, y, name=None):
     safe_y = where(zero, ones_like_value(y), y)
     out = x * log(safe_y)
     return where(zero, zeros_like_value(out), out)
+
+
+def xdivy(x: Any, y: Any, name=None):
+    """``x / y``, 0 where ``x`` is 0."""
+    x, y = convert_to_tensor(x), convert_to_tensor(y)
+    zero = equal(x, 0)
+    safe_y = where(zero, zeros_like_value(y) + 1, y)
+    return where(zero, zeros_like_value(divide(x, safe_y)), divide(x, safe_y))
+
+
+def polyval(coeffs: Sequence[Any], x: Any, name=None):
+    """``coeffs[0] * x**(n-1) + ... + coeffs[n-1]`` by Horner's rule (0 for no coeffs)."""
+    x = convert_to_tensor(x)
+    if not isinstance(coeffs, (list, tuple)):
+        raise ValueError(f"ember.math.polyval: coeffs must be a list; got "
+                         f"{type(coeffs).__name__}")
+    if not coeffs:
+        return zeros_like_value(x)
+    out = cast(coeffs[0], x.dtype) + zeros_like_value(x)
+    for c in coeffs[1:]:
+        out = out * x + cast(c, x.dtype)
+    return out
 
 
 def erfc(x, name=None):

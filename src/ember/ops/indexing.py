@@ -1,5 +1,6 @@
-"""Indexing: tensor[...], slice, strided_slice, gather, gather_nd, scatter_nd, boolean_mask,
-one_hot, embedding_lookup, where(condition).
+"""Indexing: tensor[...], slice, strided_slice, gather, gather_nd, scatter_nd,
+tensor_scatter_nd_update / _add / _sub, boolean_mask, one_hot, embedding_lookup,
+where(condition), unravel_index.
 
 ``tensor[key]`` is one primitive, ``getitem``. Its static parameter ``spec`` describes the
 key with hashable values only (ints, ``None``, ``Ellipsis`` and tagged tuples for slices);
@@ -685,6 +686,19 @@ def tensor_scatter_nd_add(tensor: Any, indices: Any, updates: Any, name=None) ->
     return _tensor_scatter_add(tensor, indices, updates)
 
 
+def tensor_scatter_nd_sub(tensor: Any, indices: Any, updates: Any, name=None) -> Tensor:
+    """``tensor`` with ``updates`` subtracted at ``indices`` (repeated indices subtract
+    each time).
+
+    >>> import ember
+    >>> ember.tensor_scatter_nd_sub([1, 2, 3], [[0], [0]], [5, 1]).numpy().tolist()
+    [-5, 2, 3]
+    """
+    from .creation import convert_to_tensor
+    from .elementwise import negative
+    return tensor_scatter_nd_add(tensor, indices, negative(convert_to_tensor(updates)))
+
+
 # -- masks, one_hot, where ------------------------------------------------------------------
 def boolean_mask(tensor: Any, mask: Any, axis: Any = None, name="boolean_mask") -> Tensor:
     """The elements (or slices) of ``tensor`` where ``mask`` is true; ``mask`` covers the
@@ -785,4 +799,44 @@ def where_indices(condition: Any) -> Tensor:
     [[0, 0], [1, 1]]
     """
     return _where_indices(condition)
+
+
+# -- unravel_index ----------------------------------------------------------------------------
+def _int_tensor(x: Any, op: str, what: str) -> Tensor:
+    from .creation import convert_to_tensor
+    t = convert_to_tensor(x)
+    if not t.dtype.is_integer:
+        raise TypeError(f"ember.{op}: {what} must be an integer tensor; got {t.dtype.name} "
+                        f"tensor of shape {tuple(t.shape)}")
+    return t
+
+
+@primitive(name="unravel_index")
+def _unravel_index(xp, indices, dims):
+    total = int(np.prod(np.asarray(dims, dtype=np.int64)))
+    if indices.size and (indices.min() < 0 or indices.max() >= total):
+        raise InvalidArgumentError(
+            f"ember.unravel_index: indices must be in [0, {total}) for dims "
+            f"{np.asarray(dims).tolist()}")
+    out = xp.unravel_index(indices, tuple(int(d) for d in dims))
+    return xp.stack(out).astype(indices.dtype)
+
+
+def unravel_index(indices: Any, dims: Any, name=None) -> Tensor:
+    """The coordinates, in an array of shape ``dims``, of each flat index:
+    shape ``[len(dims)] + indices.shape``.
+
+    >>> import ember
+    >>> ember.unravel_index([5, 7], [3, 4]).numpy().tolist()
+    [[1, 1], [1, 3]]
+    """
+    from .elementwise import cast
+    idx = _int_tensor(indices, "unravel_index", "indices")
+    d = _int_tensor(dims, "unravel_index", "dims")
+    if d.ndim != 1:
+        raise InvalidArgumentError(f"ember.unravel_index: dims must be 1-D; got "
+                                   f"{d.dtype.name} tensor of shape {tuple(d.shape)}")
+    return _unravel_index(idx, cast(d, idx.dtype))
+
+
 newaxis = None  # tf.newaxis: use in indexing to add an axis

@@ -1,9 +1,10 @@
-"""Order statistics and counting: ``searchsorted`` (binary search in a sorted sequence) and
-``bincount`` (counts or weighted sums per integer value).
+"""Order statistics and counting: ``searchsorted`` (binary search in a sorted sequence),
+``bincount`` (counts or weighted sums per integer value) and ``histogram_fixed_width``
+(counts in equal-width bins over a value range).
 
-Both are written once against the array module ``xp``. ``searchsorted`` gives integer
-positions and carries no gradient; ``bincount``'s weighted form passes the gradient of each
-bin back to the weights that fell into it.
+Each is written once against the array module ``xp``. ``searchsorted`` gives integer
+positions and carries no gradient, nor do the histogram's counts; ``bincount``'s weighted
+form passes the gradient of each bin back to the weights that fell into it.
 
 >>> import ember
 >>> from ember.ops import order_statistics as os_
@@ -22,10 +23,13 @@ import ember
 
 from ..core.dtypes import to_numpy
 from ..core.errors import InvalidArgumentError
+from .creation import convert_to_tensor
+from .elementwise import cast
 from .primitive import primitive
 from .reduction import _as_tensor
+from .shape import _as_int
 
-__all__ = ["bincount", "bincount_static", "searchsorted"]
+__all__ = ["bincount", "bincount_static", "searchsorted", "histogram_fixed_width"]
 
 
 # -- searchsorted -----------------------------------------------------------------------------
@@ -193,3 +197,35 @@ def bincount_static(x: Any, weights: Any, length: int) -> ember.Tensor:
     if weights is None:
         return _bincount(x, length=int(length))
     return _bincount_weighted(x, _as_tensor(weights), length=int(length))
+
+
+# -- histogram_fixed_width --------------------------------------------------------------------
+@primitive(name="histogram_fixed_width")
+def _histogram(xp, values, value_range, nbins=100, dtype=np.int32):
+    lo, hi = value_range[0], value_range[1]
+    scaled = (values.reshape(-1).astype(np.float64) - lo) / (hi - lo) * nbins
+    bins = xp.clip(xp.floor(scaled), 0, nbins - 1).astype(np.int64)
+    return xp.bincount(bins, minlength=nbins).astype(dtype)
+
+
+def histogram_fixed_width(values: Any, value_range: Any, nbins: Any = 100,
+                          dtype: Any = "int32", name=None) -> ember.Tensor:
+    """Counts of ``values`` in ``nbins`` equal bins over ``value_range = [lo, hi]``;
+    values below ``lo`` count in the first bin, values at or above ``hi`` in the last.
+
+    >>> import ember
+    >>> ember.histogram_fixed_width([-1.0, 0.0, 1.5, 2.0, 5.0, 15], [0.0, 5.0], 5).numpy()
+    array([2, 1, 1, 0, 2], dtype=int32)
+    """
+    v = convert_to_tensor(values)
+    r = cast(value_range, v.dtype) if not v.dtype.is_integer else convert_to_tensor(value_range)
+    n = _as_int(nbins, "histogram_fixed_width", "nbins")
+    if n < 1 or tuple(r.shape) != (2,):
+        raise InvalidArgumentError(
+            f"ember.histogram_fixed_width: needs nbins >= 1 and a value_range of shape (2,); "
+            f"got nbins={n}, value_range of shape {tuple(r.shape)}")
+    itype = to_numpy(dtype)
+    if itype.kind not in "iu":
+        raise TypeError(f"ember.histogram_fixed_width: dtype must be an integer dtype; got "
+                        f"{itype.name}")
+    return _histogram(v, r, nbins=n, dtype=itype)

@@ -1,5 +1,5 @@
-"""Reductions: sums, means, extrema, products, variance, logsumexp, any/all, arg-extrema,
-cumulative sums and products.
+"""Reductions: sums, means, extrema, products, variance, logsumexp, any/all, counts of
+nonzeros and the fraction of zeros, arg-extrema, cumulative sums, products and logsumexp.
 
 Every public function takes ``axis`` as TensorFlow does: None reduces every axis, an int or
 a list of ints (negative counts from the end) names the axes, and an empty list reduces
@@ -501,6 +501,14 @@ def count_nonzero(input: Any, axis: Any = None, keepdims: bool | None = None,  #
     return _count_nonzero(x, axis=axes, keepdims=bool(keepdims), dtype=to_numpy(dtype))
 
 
+def zero_fraction(value: Any, name=None):
+    """The fraction of entries of ``value`` that are zero (float32)."""
+    from .creation import convert_to_tensor
+    from .elementwise import cast, equal, zeros_like_value
+    v = convert_to_tensor(value)
+    return reduce_mean(cast(equal(v, zeros_like_value(v)), "float32"))
+
+
 # -- argmax / argmin -------------------------------------------------------------------------
 def _index_dtype(output_type: Any, op: str):
     npd = to_numpy(output_type)
@@ -645,7 +653,19 @@ def cumprod(x: Any, axis: Any = 0, exclusive: bool = False, reverse: bool = Fals
     return _cumprod(x, axis=a, exclusive=bool(exclusive), reverse=bool(reverse))
 
 
+def cumulative_logsumexp(x: Any, axis: Any = 0, exclusive: bool = False,
+                         reverse: bool = False, name=None):
+    """``log(cumsum(exp(x)))`` along ``axis``, computed stably (shifted by the max)."""
+    from .creation import convert_to_tensor
+    from .elementwise import exp, greater, log, stop_gradient, where, zeros_like_value
+    x = convert_to_tensor(x)
+    m = reduce_max(x, axis=axis, keepdims=True)
+    m = where(greater(m, -np.inf), m, zeros_like_value(m))
+    m = stop_gradient(m)
+    return log(cumsum(exp(x - m), axis=axis, exclusive=exclusive, reverse=reverse)) + m
+
+
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
            "reduce_std", "reduce_variance", "reduce_logsumexp", "reduce_all", "reduce_any",
            "reduce_euclidean_norm", "argmax", "argmin", "cumsum", "cumprod", "count_nonzero",
-           "normalize_axis"]
+           "normalize_axis", "zero_fraction", "cumulative_logsumexp"]

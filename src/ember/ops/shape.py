@@ -1,4 +1,5 @@
 """Shape ops: reshape, transpose, expand/squeeze, concat/stack/split, tile, pad, ...
+and ensure_shape (a checked identity).
 
 Every op here moves or copies elements without changing them, so each gradient is
 another shape op: concat's is split, transpose's is the inverse permutation, tile's
@@ -608,6 +609,26 @@ def broadcast_dynamic_shape(shape_x: Any, shape_y: Any) -> Tensor:
     dims = _broadcast_dims(tuple(ax.tolist()), tuple(ay.tolist()), "broadcast_dynamic_shape",
                            InvalidArgumentError)
     return Tensor(np.asarray(dims, dtype=dtype).reshape(len(dims)))
+
+
+def ensure_shape(x: Any, shape: Any, name=None) -> Tensor:
+    """``x`` unchanged, after checking its shape is compatible with ``shape`` (None
+    entries, or an unknown-rank shape, match anything).
+
+    >>> import ember
+    >>> ember.ensure_shape(ember.zeros([2, 3]), [None, 3]).shape
+    TensorShape([2, 3])
+    """
+    from .creation import convert_to_tensor, identity
+    x = convert_to_tensor(x)
+    if shape is None:
+        return identity(x)
+    want = shape if isinstance(shape, TensorShape) else TensorShape(shape)
+    if not want.is_compatible_with(TensorShape(list(x.shape))):
+        raise InvalidArgumentError(
+            f"ember.ensure_shape: shape of tensor {tuple(x.shape)} is not compatible with "
+            f"expected shape {want}")
+    return identity(x)
 
 
 def meshgrid(*args: Any, **kwargs: Any) -> list:

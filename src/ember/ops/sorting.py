@@ -1,4 +1,5 @@
-"""Sorting: top_k, sort, argsort, in_top_k.
+"""Sorting: top_k, sort, argsort, in_top_k; checks of order (is_non_decreasing,
+is_strictly_increasing) and invert_permutation.
 
 Sorted values are gathered from the input with the sorting permutation, so gradients flow
 back through that permutation (a scatter into the input's positions).
@@ -12,8 +13,12 @@ import numpy as np
 
 from ..core.dtypes import to_numpy
 from ..core.errors import InvalidArgumentError
+from ..core.tensor import Tensor
+from .creation import convert_to_tensor
+from .elementwise import equal, greater, logical_or
 from .primitive import primitive
-from .reduction import _as_tensor, _single_axis
+from .reduction import _as_tensor, _single_axis, reduce_all
+from .shape import reshape
 
 TopKV2 = namedtuple("TopKV2", ["values", "indices"])
 
@@ -242,4 +247,33 @@ def in_top_k(targets: Any, predictions: Any, k: Any, name=None):
     return _in_top_k(t, p, k=int(kv))
 
 
-__all__ = ["top_k", "sort", "argsort", "in_top_k", "TopKV2"]
+# -- order checks and permutations ------------------------------------------------------------
+def is_non_decreasing(x: Any, name=None) -> Tensor:
+    """True when every element of (flattened) ``x`` is >= the one before it."""
+    x = reshape(convert_to_tensor(x), [-1])
+    return reduce_all(logical_or(greater(x[1:], x[:-1]), equal(x[1:], x[:-1])))
+
+
+def is_strictly_increasing(x: Any, name=None) -> Tensor:
+    """True when every element of (flattened) ``x`` is > the one before it."""
+    x = reshape(convert_to_tensor(x), [-1])
+    return reduce_all(greater(x[1:], x[:-1]))
+
+
+def invert_permutation(x: Any, name=None) -> Tensor:
+    """The inverse of the permutation ``x``: ``y[x[i]] = i``."""
+    x = convert_to_tensor(x)
+    if x.ndim != 1 or not x.dtype.is_integer:
+        raise InvalidArgumentError(f"ember.math.invert_permutation: expects a 1-D integer "
+                                   f"tensor; got {x.dtype.name} of shape {tuple(x.shape)}")
+    v = np.asarray(x.numpy())
+    if sorted(v.tolist()) != list(range(v.size)):
+        raise InvalidArgumentError(f"ember.math.invert_permutation: {v.tolist()} is not a "
+                                   f"permutation of 0..{v.size - 1}")
+    out = np.empty_like(v)
+    out[v] = np.arange(v.size, dtype=v.dtype)
+    return Tensor(out)
+
+
+__all__ = ["top_k", "sort", "argsort", "in_top_k", "TopKV2", "is_non_decreasing",
+           "is_strictly_increasing", "invert_permutation"]

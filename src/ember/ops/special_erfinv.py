@@ -6,6 +6,8 @@ roughly triples the number of correct digits per step, so three steps reach floa
 precision. Near ``|y| = 1`` the residual is written with erfc (``(1 - |y|) - erfc(z)``)
 so the tail keeps its relative precision instead of losing it in ``1 - erf(z)``.
 
+``ndtri(p)``, the inverse of the standard normal CDF, is ``sqrt(2) * erfinv(2p - 1)``.
+
 ``erfc(x)`` uses the tail expansion of ``ember.ops.special`` directly for ``x >= 0``
 (``1 - erf(x)`` underflows to 0 long before erfc does: erfc(5) is 1.5e-12, erfc(10) is
 2.1e-45) and ``2 - erfc(-x)`` for negative ``x``.
@@ -18,12 +20,15 @@ so the tail keeps its relative precision instead of losing it in ``1 - erf(z)``.
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from .elementwise import _int_to_float, exp
+from ..core.tensor import Tensor
+from .creation import convert_to_tensor
+from .elementwise import _int_to_float, cast, exp
 from .primitive import primitive
 from .special import erf_array, erfc_positive
 
-__all__ = ["erfc", "erfinv"]
+__all__ = ["erfc", "erfinv", "ndtri"]
 
 _SQRT_PI_OVER_2 = math.sqrt(math.pi) / 2.0
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -83,3 +88,10 @@ def erfc(xp, x):
 def _(g, out, x):
     return g * (-_TWO_OVER_SQRT_PI) * exp(-x * x)
 
+
+
+def ndtri(x: Any, name=None) -> Tensor:
+    """The inverse of the standard normal CDF: ``sqrt(2) * erfinv(2x - 1)``."""
+    x = convert_to_tensor(x)
+    x = cast(x, "float32") if x.dtype.is_integer else x
+    return erfinv(x * 2 - 1) * math.sqrt(2.0)

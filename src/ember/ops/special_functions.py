@@ -2,7 +2,8 @@
 
 Modified Bessel functions of order 0 and 1 (``bessel_i0``, ``bessel_i1``), base-2 and
 base-10 logarithms and ``exp2``, the real cube root, ``nextafter``, ``signbit``,
-``gcd`` / ``lcm``, and the parts of complex numbers (``real``, ``imag``, ``conj``).
+``gcd`` / ``lcm``, and complex numbers: their parts (``real``, ``imag``, ``conj``,
+``angle``) and ``complex`` to build them.
 Each forward is one call of the array module ``xp`` (NumPy or CuPy) where it has the
 function, so results are exact to the last bit; gradients are written with Ember ops.
 
@@ -25,10 +26,14 @@ from __future__ import annotations
 
 import contextlib
 import math
+from typing import Any
 
 import numpy as np
 
-from .elementwise import _int_to_float, cast, equal, require_kind, where, zeros_like_value
+from ..core.tensor import Tensor
+from .creation import convert_to_tensor
+from .elementwise import (_int_to_float, atan2, cast, equal, less, require_kind, where,
+                          zeros_like_value)
 from .primitive import primitive
 
 _SERIES_LIMIT = 20.0
@@ -255,3 +260,21 @@ def _times_i(xp, x):
 @_times_i.vjp
 def _(g, y, x):
     return -_times_i(g)
+
+
+def angle(input: Any, name=None) -> Tensor:  # noqa: A002
+    """The argument of each complex number (0 or pi for real numbers)."""
+    x = convert_to_tensor(input)
+    if x.dtype.is_complex:
+        return atan2(imag(x), real(x))
+    return where(less(x, 0), zeros_like_value(x) + math.pi, zeros_like_value(x))
+
+
+def complex(real: Any, imag: Any, name=None) -> Tensor:  # noqa: A001
+    """``real + 1j * imag``: complex64 from float32 parts, complex128 from float64."""
+    re, im = convert_to_tensor(real), convert_to_tensor(imag)
+    if re.dtype != im.dtype or re.dtype.name not in ("float32", "float64"):
+        raise TypeError(f"ember.complex: real and imag must both be float32 or both "
+                        f"float64; got {re.dtype.name} and {im.dtype.name}")
+    ctype = "complex64" if re.dtype.name == "float32" else "complex128"
+    return cast(re, ctype) + _times_i(cast(im, ctype))
