@@ -20,15 +20,12 @@ import numpy as np
 
 from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
+from .arg_checks import describe as _desc
 from .creation import convert_to_tensor
 from .shape import _as_int, _as_int_list, pad, reshape, transpose
 
 __all__ = ["space_to_depth", "depth_to_space", "space_to_batch_nd", "space_to_batch",
            "batch_to_space"]
-
-
-def _desc(x: Tensor) -> str:
-    return f"{x.dtype.name} tensor of shape {tuple(x.shape)}"
 
 
 # -- space_to_depth / depth_to_space ----------------------------------------------------------

@@ -17,16 +17,13 @@ import numpy as np
 
 from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
+from .arg_checks import describe as _desc
 from .creation import convert_to_tensor
 from .elementwise import cast, where
 from .linalg import diag, diag_part
 from .shape import reshape
 
 __all__ = ["set_diag", "tensor_diag", "tensor_diag_part"]
-
-
-def _desc(x: Tensor) -> str:
-    return f"{x.dtype.name} tensor of shape {tuple(x.shape)}"
 
 
 def set_diag(input: Any, diagonal: Any, name="set_diag", k: int = 0,  # noqa: A002

@@ -802,15 +802,6 @@ def where_indices(condition: Any) -> Tensor:
 
 
 # -- unravel_index ----------------------------------------------------------------------------
-def _int_tensor(x: Any, op: str, what: str) -> Tensor:
-    from .creation import convert_to_tensor
-    t = convert_to_tensor(x)
-    if not t.dtype.is_integer:
-        raise TypeError(f"ember.{op}: {what} must be an integer tensor; got {t.dtype.name} "
-                        f"tensor of shape {tuple(t.shape)}")
-    return t
-
-
 @primitive(name="unravel_index")
 def _unravel_index(xp, indices, dims):
     total = int(np.prod(np.asarray(dims, dtype=np.int64)))
@@ -831,8 +822,9 @@ def unravel_index(indices: Any, dims: Any, name=None) -> Tensor:
     [[1, 1], [1, 3]]
     """
     from .elementwise import cast
-    idx = _int_tensor(indices, "unravel_index", "indices")
-    d = _int_tensor(dims, "unravel_index", "dims")
+    from .arg_checks import int_tensor
+    idx = int_tensor(indices, "unravel_index", "indices")
+    d = int_tensor(dims, "unravel_index", "dims")
     if d.ndim != 1:
         raise InvalidArgumentError(f"ember.unravel_index: dims must be 1-D; got "
                                    f"{d.dtype.name} tensor of shape {tuple(d.shape)}")

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
+from .arg_checks import int_tensor as _int_tensor, tracing as _tracing
 from .creation import convert_to_tensor
 from .elementwise import cast, equal
 from .indexing import gather, gather_nd, where_indices
@@ -25,26 +26,6 @@ from .primitive import primitive
 from .shape import _as_int, concat, reshape
 
 __all__ = ["dynamic_partition", "dynamic_stitch"]
-
-
-def _t(x: Any) -> Tensor:
-    return convert_to_tensor(x)
-
-
-def _desc(x: Tensor) -> str:
-    return f"{x.dtype.name} tensor of shape {tuple(x.shape)}"
-
-
-def _int_tensor(x: Any, op: str, what: str) -> Tensor:
-    t = _t(x)
-    if not t.dtype.is_integer:
-        raise TypeError(f"ember.{op}: {what} must be an integer tensor; got {_desc(t)}")
-    return t
-
-
-def _tracing() -> bool:
-    from ..graph.context import executing_eagerly
-    return not executing_eagerly()
 
 
 # -- dynamic_partition ------------------------------------------------------------------------
@@ -58,7 +39,7 @@ def dynamic_partition(data: Any, partitions: Any, num_partitions: int,
     >>> [p.numpy().tolist() for p in ember.dynamic_partition([10, 20, 30], [1, 0, 1], 2)]
     [[20], [10, 30]]
     """
-    data = _t(data)
+    data = convert_to_tensor(data)
     parts = _int_tensor(partitions, "dynamic_partition", "partitions")
     n = _as_int(num_partitions, "dynamic_partition", "num_partitions")
     pshape = tuple(parts.shape)
@@ -106,7 +87,7 @@ def dynamic_stitch(indices: list, data: list, name=None) -> Tensor:
     idx_parts, val_parts, rest = [], [], None
     for i, d in zip(indices, data):
         i = _int_tensor(i, "dynamic_stitch", "indices")
-        d = _t(d)
+        d = convert_to_tensor(d)
         ishape = tuple(i.shape)
         if tuple(d.shape[:len(ishape)]) != ishape:
             raise InvalidArgumentError(

@@ -18,32 +18,13 @@ import numpy as np
 from ..core.dtypes import to_numpy
 from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
+from .arg_checks import describe as _desc, int_tensor as _int_tensor, tracing as _tracing
 from .creation import convert_to_tensor
 from .elementwise import cast
 from .primitive import primitive
 from .shape import _as_int, _norm_axis
 
 __all__ = ["sequence_mask", "reverse_sequence"]
-
-
-def _t(x: Any) -> Tensor:
-    return convert_to_tensor(x)
-
-
-def _desc(x: Tensor) -> str:
-    return f"{x.dtype.name} tensor of shape {tuple(x.shape)}"
-
-
-def _int_tensor(x: Any, op: str, what: str) -> Tensor:
-    t = _t(x)
-    if not t.dtype.is_integer:
-        raise TypeError(f"ember.{op}: {what} must be an integer tensor; got {_desc(t)}")
-    return t
-
-
-def _tracing() -> bool:
-    from ..graph.context import executing_eagerly
-    return not executing_eagerly()
 
 
 # -- sequence_mask ----------------------------------------------------------------------------
@@ -65,7 +46,7 @@ def sequence_mask(lengths: Any, maxlen: Any = None, dtype: Any = "bool",
     >>> ember.sequence_mask([[1], [2]], 3, dtype="float32").numpy().tolist()
     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]]
     """
-    lengths = _t(lengths)
+    lengths = convert_to_tensor(lengths)
     if lengths.dtype.is_bool or lengths.dtype.is_complex:
         raise TypeError(f"ember.sequence_mask: lengths must be numbers; got {_desc(lengths)}")
     if maxlen is not None:
@@ -106,7 +87,7 @@ def reverse_sequence(input: Any, seq_lengths: Any, seq_axis: Any = None,  # noqa
     >>> ember.reverse_sequence([[1, 2, 3], [4, 5, 6]], [2, 3], seq_axis=1).numpy().tolist()
     [[2, 1, 3], [6, 5, 4]]
     """
-    x = _t(input)
+    x = convert_to_tensor(input)
     lengths = _int_tensor(seq_lengths, "reverse_sequence", "seq_lengths")
     if seq_axis is None:
         raise ValueError("ember.reverse_sequence: seq_axis is required")

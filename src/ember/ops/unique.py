@@ -17,7 +17,7 @@ import numpy as np
 
 from ..core.dtypes import to_numpy
 from ..core.errors import InvalidArgumentError
-from ..core.tensor import Tensor
+from .arg_checks import describe as _desc
 from .creation import convert_to_tensor
 from .primitive import primitive
 
@@ -25,10 +25,6 @@ __all__ = ["unique", "unique_with_counts", "Unique", "UniqueWithCounts"]
 
 Unique = namedtuple("Unique", ["y", "idx"])
 UniqueWithCounts = namedtuple("UniqueWithCounts", ["y", "idx", "count"])
-
-
-def _desc(x: Tensor) -> str:
-    return f"{x.dtype.name} tensor of shape {tuple(x.shape)}"
 
 
 @primitive(name="unique", multiple_results=True)
