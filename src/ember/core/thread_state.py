@@ -26,6 +26,9 @@ class ThreadState(threading.local):
         self.watchers: list = []        # told about each variable read (custom_gradient)
         self.tracing: list = []         # graph builders tracing an ember.function
         self.assign_hooks: list = []    # where variable assignments go while tracing
+        # told of each Variable about to be created, ``hook(name)``: an ember.function
+        # allows new variables on its first trace only (init_scope does not set it aside)
+        self.variable_hooks: list = []
 
 
 STATE = ThreadState()

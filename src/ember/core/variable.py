@@ -18,6 +18,8 @@ _uid = itertools.count()
 # ``STATE.assign_hooks``: installed by ``ember.function`` while it traces (in that thread),
 # assignments are recorded into the graph (and carried out) by the innermost hook instead
 # of running here directly.
+# ``STATE.variable_hooks``: installed by ``ember.function`` while it traces; the innermost
+# is told of each new variable (``hook(name)``) and raises where the function allows none.
 
 
 class Variable:
@@ -40,6 +42,9 @@ class Variable:
                  name: str | None = None, dtype: Any = None,
                  shape: Any = None, constraint: Callable | None = None,
                  validate_shape: bool = True) -> None:
+        hooks = STATE.variable_hooks
+        if hooks:
+            hooks[-1](name)
         if initial_value is None:
             raise ValueError("ember.Variable needs an initial_value")
         if callable(initial_value):

@@ -30,7 +30,7 @@ from .concrete_function import ConcreteFunction, PerSizeFunction, PolymorphicFun
 from .context import RUN_FUNCTIONS_EAGERLY
 from .optimize import optimize
 from .tensor_spec import ArgumentMismatchError, TensorSpec
-from .tracer import GraphBuilder, GraphTensor, VariableSnapshot, tracing
+from .tracer import GraphBuilder, GraphTensor, VariableSnapshot, creating_variables, tracing
 
 RETRACE_WARNING_AFTER = 5
 _NUMBERS = (bool, int, float, complex, np.bool_, np.number)
@@ -59,6 +59,10 @@ class Function:
         self._last_by_structure: dict = {}     # reduce_retracing: the last key traced
         self._by_exact_key: dict = {}          # relax_batch_dims: exact key -> function
         self._warned = False
+        # variables may be created while tracing until one trace has finished (as in
+        # TF: on the first call only); whether that first trace made any
+        self._traced_once = False
+        self._made_variables = False
         self._instances: Any = weakref.WeakKeyDictionary()
         self._trace_lock = threading.RLock()
         try:
@@ -244,11 +248,14 @@ class Function:
             builder.before_write = snapshot.save
         try:
             quiet = np.errstate(all="ignore") if dry else contextlib.nullcontext()
-            with tracing(builder), quiet:
+            with tracing(builder), creating_variables(self._on_new_variable), quiet:
                 result = self.python_function(*targs, **tkwargs)
         finally:
             if snapshot is not None:
                 snapshot.restore()
+        # only a trace that finished uses up the first call (TF counts a failed one too,
+        # which would refuse a Keras optimizer's slots on a fit run again after an error)
+        self._traced_once = True
         flat = nest.flatten(result)
         outputs, concrete = [], []
         for leaf in flat:
@@ -273,6 +280,26 @@ class Function:
         else:
             value = concrete[0] if concrete else result
         return builder.graph, structure, value
+
+    def _on_new_variable(self, name: str | None) -> None:
+        """Told of each Variable created while this function traces: allowed on its
+        first trace, refused (with TensorFlow's error) on later ones."""
+        if not self._traced_once:
+            self._made_variables = True
+            return
+        what = f"variable '{name}'" if name else "a variable"
+        if self._made_variables:
+            raise ValueError(
+                f"ember.function '{self._name}' only supports singleton Variables created "
+                f"on the first call, but {what} is being created while tracing it again "
+                "(for new argument shapes, dtypes or Python values). Make sure the "
+                "Variable is only created once (`if self.v is None: self.v = "
+                "ember.Variable(...)`) or created outside the function.")
+        raise ValueError(
+            f"ember.function '{self._name}': creating variables on a non-first call to a "
+            f"function decorated with ember.function ({what}, while tracing it again for "
+            "new argument shapes, dtypes or Python values). Create variables on the "
+            "first call only, or outside the function.")
 
     def _trace(self, key, arrays: list, args: tuple, kwargs: dict, dry: bool):
         # one thread traces at a time: two threads' first calls must not both run the

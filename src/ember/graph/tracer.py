@@ -280,6 +280,18 @@ def tracing(builder: GraphBuilder):
         STATE.assign_hooks.pop()
 
 
+@contextlib.contextmanager
+def creating_variables(hook: Callable[[str | None], None]):
+    """Tell ``hook`` the name of each ``ember.Variable`` about to be created in the block
+    (in this thread); it raises to refuse one. ``init_scope`` does not lift the block
+    out of it: a variable made there while tracing is still made by the trace."""
+    STATE.variable_hooks.append(hook)
+    try:
+        yield
+    finally:
+        STATE.variable_hooks.pop()
+
+
 def current_builder() -> GraphBuilder | None:
     """The innermost active graph builder, or None when running eagerly."""
     return STATE.tracing[-1] if STATE.tracing else None
