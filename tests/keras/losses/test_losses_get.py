@@ -79,8 +79,9 @@ def test_serialize_round_trip_classes(loss):
 
 def test_serialize_round_trip_functions():
     cfg = losses.serialize(losses.mean_squared_error)
-    assert cfg == {"module": "keras.losses", "class_name": "function",
-                   "config": "mean_squared_error", "registered_name": "mean_squared_error"}
+    # Keras 3 writes every built-in function this way (and reads nothing else for them)
+    assert cfg == {"module": "builtins", "class_name": "function",
+                   "config": "mean_squared_error", "registered_name": "function"}
     assert losses.deserialize(cfg) is losses.mean_squared_error
     assert losses.deserialize("mse") is losses.mean_squared_error
     assert losses.deserialize("categorical_crossentropy") is losses.categorical_crossentropy

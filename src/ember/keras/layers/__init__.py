@@ -15,6 +15,8 @@ _TABLE = {
     "Embedding": f"{_L}.core.embedding:Embedding",
     "Lambda": f"{_L}.core.lambda_layer:Lambda",
     "OperationLayer": f"{_L}.core.op_layer:OperationLayer",
+    "serialize": "ember.keras.saving.serialization:serialize_keras_object",
+    "deserialize": "ember.keras.saving.serialization:deserialize_keras_object",
     "Identity": f"{_L}.core.identity:Identity",
     "Masking": f"{_L}.core.masking:Masking",
     # activation layers
@@ -72,7 +74,9 @@ _TABLE = {
     "Convolution1D": f"{_L}.convolutional.conv1d:Conv1D",
     "Convolution2D": f"{_L}.convolutional.conv2d:Conv2D",
     "Convolution3D": f"{_L}.convolutional.conv3d:Conv3D",
+    "Convolution1DTranspose": f"{_L}.convolutional.conv1d_transpose:Conv1DTranspose",
     "Convolution2DTranspose": f"{_L}.convolutional.conv2d_transpose:Conv2DTranspose",
+    "Convolution3DTranspose": f"{_L}.convolutional.conv3d_transpose:Conv3DTranspose",
     "SeparableConvolution1D": f"{_L}.convolutional.separable_conv1d:SeparableConv1D",
     "SeparableConvolution2D": f"{_L}.convolutional.separable_conv2d:SeparableConv2D",
     # pooling

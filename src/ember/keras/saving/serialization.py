@@ -27,33 +27,71 @@ _KERAS_MODULES = {
 }
 
 
+# Ember classes whose Python name differs from the name Keras exports (and writes)
+_EXPORTED_CLASS_NAMES: dict[str, str] = {
+    "GroupedQueryAttention": "GroupQueryAttention",
+}
+
+
+# Ember base classes Keras exports at its top level (``keras.Layer``, ``keras.Loss``, ...)
+_TOP_LEVEL_CLASSES = frozenset({"Layer", "Loss", "Metric", "Optimizer", "Initializer",
+                                "Regularizer", "InputSpec", "DTypePolicy"})
+
+
 _MODULELESS_SEARCH = ("ember.keras.layers", "ember.keras.models", "ember.keras.initializers",
                       "ember.keras.regularizers", "ember.keras.constraints",
                       "ember.keras.losses", "ember.keras.metrics", "ember.keras.optimizers")
 
 
 def _public_module(obj: Any) -> str:
-    """The module name real Keras writes for ``obj`` in a config envelope."""
+    """The module name real Keras writes for ``obj`` (a class or an instance) in a config
+    envelope."""
     from ..models.layer import Layer
     cls = obj if isinstance(obj, type) else type(obj)
-    if isinstance(obj, Layer):
+    if cls.__module__.startswith("ember.keras.") and cls.__name__ in _TOP_LEVEL_CLASSES:
+        return "keras"
+    if issubclass(cls, Layer):
         from ..models.functional import Functional
         from ..models.model import Model
         from ..models.sequential import Sequential
-        if isinstance(obj, Sequential):
+        if issubclass(cls, Sequential):
             return "keras"
-        if isinstance(obj, Functional):
+        if issubclass(cls, Functional):
             return "keras.src.models.functional"
-        if isinstance(obj, Model):
+        if issubclass(cls, Model):
             return cls.__module__ if not cls.__module__.startswith("ember.") else "keras"
         if cls.__module__.startswith("ember.keras."):
             return "keras.layers"
         return cls.__module__
-    mod = obj.__module__ if isinstance(obj, (type, types.FunctionType)) else cls.__module__
-    if mod.startswith("ember.keras."):
-        family = mod.split(".")[2]
-        return "keras.optimizers.schedules" if "schedules" in mod else f"keras.{family}"
-    return mod
+    if cls.__module__.startswith("ember.keras."):
+        return _family_module(cls.__module__)
+    return cls.__module__
+
+
+def _family_module(mod: str) -> str:
+    family = mod.split(".")[2]
+    return "keras.optimizers.schedules" if "schedules" in mod else f"keras.{family}"
+
+
+def public_class_name(cls: type) -> str:
+    """The class name real Keras writes for ``cls``: its exported name, which is the Python
+    class name except where Keras exports a class under another one.
+
+    >>> from ember.keras import layers
+    >>> public_class_name(layers.GroupedQueryAttention)
+    'GroupQueryAttention'
+    """
+    if cls.__module__.startswith("ember.keras."):
+        return _EXPORTED_CLASS_NAMES.get(cls.__name__, cls.__name__)
+    return cls.__name__
+
+
+def envelope_header(obj: Any) -> dict:
+    """``module``, ``class_name`` and ``registered_name`` of the envelope Keras writes for
+    ``obj`` (an instance or a class)."""
+    cls = obj if isinstance(obj, type) else type(obj)
+    return {"module": _public_module(cls), "class_name": public_class_name(cls),
+            "registered_name": GLOBAL_CUSTOM_NAMES.get(cls)}
 
 
 def serialize_keras_object(obj: Any) -> Any:
@@ -76,17 +114,22 @@ def serialize_keras_object(obj: Any) -> Any:
                                                        "dtype": str(np.asarray(obj).dtype)}}
     if isinstance(obj, types.FunctionType):
         registered = GLOBAL_CUSTOM_NAMES.get(obj)
-        return {"module": _public_module(obj), "class_name": "function",
+        if registered is None and obj.__module__.startswith("ember.keras."):
+            # Keras writes its own functions (losses, metrics, activations) as "builtins",
+            # found again by name in its families
+            return {"module": "builtins", "class_name": "function", "config": obj.__name__,
+                    "registered_name": "function"}
+        return {"module": obj.__module__, "class_name": "function",
                 "config": registered or obj.__name__,
                 "registered_name": registered or obj.__name__}
     envelope = getattr(obj, "keras_envelope", None)
     if envelope is not None and envelope() is not None:    # an operation on Keras tensors
         return envelope()
     if hasattr(obj, "get_config"):
-        registered = GLOBAL_CUSTOM_NAMES.get(type(obj))
-        envelope = {"module": _public_module(obj), "class_name": type(obj).__name__,
+        header = envelope_header(obj)
+        envelope = {"module": header["module"], "class_name": header["class_name"],
                     "config": serialize_keras_object(obj.get_config()),
-                    "registered_name": registered}
+                    "registered_name": header["registered_name"]}
         build_config = getattr(obj, "get_build_config", None)
         if build_config is not None:
             bc = build_config()
@@ -115,6 +158,8 @@ def _resolve_class(module: str | None, class_name: str, registered_name: str | N
         target = f"ember.keras.{family}"
     # Keras 2 configs (legacy .h5 files) name no module: look in the families in turn
     candidates = [target] if target else [] if module else list(_MODULELESS_SEARCH)
+    if module == "keras":          # keras.InputSpec and other top-level names
+        candidates += _MODULELESS_SEARCH
     for candidate in candidates:
         try:
             mod = importlib.import_module(candidate)
@@ -126,6 +171,35 @@ def _resolve_class(module: str | None, class_name: str, registered_name: str | N
                     "custom classes are decorated with "
                     "`@keras.saving.register_keras_serializable()` or passed in "
                     "`custom_objects`.")
+
+
+# where Keras looks for a function written with module "builtins", in this order
+_BUILTIN_FUNCTION_FAMILIES = ("activations", "constraints", "initializers", "losses",
+                              "metrics", "optimizers", "regularizers")
+
+
+def _resolve_function(config: dict, custom_objects: dict | None,
+                      module_objects: dict | None) -> Any:
+    inner = config.get("config")
+    registered = config.get("registered_name")
+    for key in (inner, registered if registered != "function" else None):
+        if key:
+            fn = get_registered_object(key, custom_objects)
+            if fn is not None:
+                return fn
+    module = config.get("module")
+    if module == "builtins" or module is None:
+        for family in _BUILTIN_FUNCTION_FAMILIES:
+            mod = importlib.import_module(f"ember.keras.{family}")
+            fn = getattr(mod, str(inner), None)
+            if isinstance(fn, types.FunctionType):
+                return fn
+        if module_objects and isinstance(module_objects.get(inner), types.FunctionType):
+            return module_objects[inner]
+        raise TypeError(f"Could not locate function '{inner}'. Make sure custom functions "
+                        "are decorated with `@keras.saving.register_keras_serializable()` "
+                        "or passed in `custom_objects`.")
+    return _resolve_class(module, inner, None, custom_objects, module_objects)
 
 
 def deserialize_keras_object(config: Any, custom_objects: dict | None = None,
@@ -153,12 +227,7 @@ def deserialize_keras_object(config: Any, custom_objects: dict | None = None,
     if class_name == "__numpy__":
         return np.asarray(inner["value"], dtype=inner["dtype"])
     if class_name == "function":
-        name = config.get("registered_name") or inner
-        fn = get_registered_object(name, custom_objects, module_objects)
-        if fn is None:
-            fn = _resolve_class(config.get("module"), inner, None, custom_objects,
-                                module_objects)
-        return fn
+        return _resolve_function(config, custom_objects, module_objects)
     if str(config.get("module", "")).startswith("keras.src.ops."):
         from ..layers.core.op_layer import OperationLayer
         return OperationLayer.from_keras_op(class_name, inner)

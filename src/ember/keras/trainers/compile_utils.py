@@ -110,13 +110,20 @@ def _call_loss(fn, y_true, y_pred, sample_weight):
 
 
 class CompileMetrics:
-    """Compiled metrics, one group per output, resolved on the first batch."""
+    """Compiled metrics, one group per output, resolved on the first batch.
+
+    The names they are logged under follow Keras 3: the metric's name, prefixed by the
+    output's name when the model has several outputs; a weighted metric whose name is
+    taken gets a ``weighted_`` prefix after the output's name; a name taken again gets
+    ``_1``, ``_2``...
+    """
 
     def __init__(self, metrics: Any, weighted_metrics: Any, loss: Any):
         self.metrics_spec = metrics
         self.weighted_spec = weighted_metrics
         self.loss_spec = loss
         self.groups = None   # list per output of [(metric, weighted)]
+        self.names = []      # the logged name of each metric, in `metrics` order
         self.built = False
 
     def build(self, model, y_true, y_pred) -> None:
@@ -129,46 +136,58 @@ class CompileMetrics:
         trues = _as_list(y_true) if n > 1 else [y_true]
         losses = _align(self.loss_spec, y_pred, names, "loss") if self.loss_spec is not None \
             else [None] * n
-        groups = []
+        groups = [[] for _ in range(n)]
         for spec, weighted in ((self.metrics_spec, False), (self.weighted_spec, True)):
             if spec is None:
                 continue
-            per_output = self._per_output(spec, y_pred, names, n)
-            for i, ms in enumerate(per_output):
-                while len(groups) <= i:
-                    groups.append([])
-                for m in ms or []:
+            what = "weighted_metrics" if weighted else "metrics"
+            for i, ms in enumerate(self._per_output(spec, y_pred, names, n, what)):
+                for m in ms:
                     metric = metrics_mod.get_for_output(m, trues[i], preds[i], losses[i])
-                    if n > 1:
-                        metric.name = f"{names[i]}_{metric.name}" if i < len(names) else \
-                            f"output_{i}_{metric.name}"
-                    if weighted:
-                        metric.name = f"weighted_{metric.name}" if not \
-                            metric.name.startswith("weighted_") else metric.name
                     groups[i].append((metric, weighted))
-        self.groups = groups + [[] for _ in range(n - len(groups))]
+        self.groups = groups
+        prefixes = [None] if n == 1 else \
+            [names[i] if i < len(names) else f"output_{i}" for i in range(n)]
+        self.names = _logged_names(groups, prefixes)
         self.built = True
 
     @staticmethod
-    def _per_output(spec, y_pred, names, n) -> list:
+    def _per_output(spec, y_pred, names, n, what) -> list:
+        """The metrics of each output (Keras 3): with one output, every metric given; with
+        several, a dict by output name, or a list or tuple with one entry (a metric, a
+        list of them or None) per output; another list applies to every output."""
+        def entries(s) -> list:
+            if s is None:
+                return []
+            return list(s) if isinstance(s, (list, tuple)) else [s]
+
+        if n == 1:
+            if isinstance(spec, dict):
+                return [[m for v in spec.values() for m in entries(v)]]
+            return [entries(spec)]
         if isinstance(spec, dict):
             keys = list(y_pred.keys()) if isinstance(y_pred, dict) else names
-            return [(spec.get(k) if isinstance(spec.get(k), (list, tuple)) or
-                     spec.get(k) is None else [spec.get(k)]) for k in keys]
-        if not isinstance(spec, (list, tuple)):
-            spec = [spec]
-        if n > 1 and spec and all(isinstance(s, (list, tuple)) or s is None for s in spec):
-            if len(spec) != n:
-                raise ValueError(f"metrics has {len(spec)} lists, but the model has {n} "
-                                 "outputs")
-            return [list(s or []) for s in spec]
-        return [list(spec) for _ in range(n)]
+            unknown = [k for k in spec if k not in keys]
+            if unknown:
+                raise ValueError(f"{what} given for unknown outputs {sorted(unknown)}; the "
+                                 f"model's outputs are {keys}")
+            return [entries(spec.get(k)) for k in keys]
+        if isinstance(spec, (list, tuple)) and len(spec) == n:
+            return [entries(s) for s in spec]
+        if isinstance(spec, (list, tuple)) and spec and \
+                all(isinstance(s, (list, tuple)) or s is None for s in spec):
+            raise ValueError(f"{what} has {len(spec)} lists, but the model has {n} outputs")
+        return [entries(spec) for _ in range(n)]
 
     @property
     def metrics(self) -> list:
         if not self.built:
             return []
         return [m for group in self.groups for m, _ in group]
+
+    def result(self) -> dict:
+        """Each metric's result under its logged name."""
+        return {name: m.result() for name, m in zip(self.names, self.metrics)}
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         preds = _as_list(y_pred)
@@ -186,3 +205,28 @@ class CompileMetrics:
     def reset_state(self) -> None:
         for m in self.metrics:
             m.reset_state()
+
+
+def _logged_names(groups: list, prefixes: list) -> list:
+    """Keras 3's names for the compiled metrics, ordered as ``CompileMetrics.metrics``:
+    all plain metrics (output by output) claim names first, then the weighted ones."""
+    def full(prefix, name):
+        return f"{prefix}_{name}" if prefix else name
+
+    taken: dict = {}
+    named: dict = {}
+    for weighted_pass in (False, True):
+        for g, (group, prefix) in enumerate(zip(groups, prefixes)):
+            for j, (metric, weighted) in enumerate(group):
+                if weighted != weighted_pass:
+                    continue
+                name = full(prefix, metric.name)
+                if name in taken and weighted:
+                    name = full(prefix, f"weighted_{metric.name}")
+                if name in taken:
+                    taken[name] += 1
+                    name = f"{name}_{taken[name] - 1}"
+                else:
+                    taken[name] = 1
+                named[g, j] = name
+    return [named[g, j] for g, group in enumerate(groups) for j in range(len(group))]

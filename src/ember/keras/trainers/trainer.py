@@ -26,6 +26,7 @@ class Trainer:
         self._compile_loss = None
         self._compile_metrics = None
         self._loss_tracker = None
+        self._auto_scaled_loss = False    # whether compile wrapped the optimizer
         self.steps_per_execution = 1
         self._run_eagerly = False
         self._jit_compile = False
@@ -53,7 +54,17 @@ class Trainer:
         """
         from .. import metrics as metrics_mod
         from .. import optimizers
+        from ..optimizers.loss_scale_optimizer import LossScaleOptimizer
         self.optimizer = optimizers.get(optimizer)
+        policy = getattr(self, "dtype_policy", None)
+        if auto_scale_loss and getattr(policy, "name", None) == "mixed_float16" and \
+                self.optimizer is not None and \
+                not isinstance(self.optimizer, LossScaleOptimizer):
+            # Keras 3: float16 gradients underflow without dynamic loss scaling
+            self.optimizer = LossScaleOptimizer(self.optimizer, name="loss_scale_optimizer")
+            self._auto_scaled_loss = True
+        else:
+            self._auto_scaled_loss = False
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
         self._compile_metrics = CompileMetrics(metrics, weighted_metrics, loss) \
@@ -109,7 +120,9 @@ class Trainer:
             return None
         config = dict(self._compile_config)
         if self.optimizer is not None:
-            config["optimizer"] = self.optimizer
+            # as compile was given it: a LossScaleOptimizer compile added is added again
+            config["optimizer"] = self.optimizer.inner_optimizer \
+                if getattr(self, "_auto_scaled_loss", False) else self.optimizer
         return serialize_keras_object(config)
 
     def compile_from_config(self, config: dict) -> None:
@@ -153,7 +166,21 @@ class Trainer:
 
     @property
     def metrics_names(self) -> list:
-        return [m.name for m in self.metrics]
+        """The names the metrics are logged under."""
+        return [name for name, _ in self._named_metrics()]
+
+    def _named_metrics(self) -> list:
+        """``(logged name, metric)`` of every metric, in ``metrics`` order; the compiled
+        metrics under the names Keras logs them with (``CompileMetrics.names``)."""
+        compiled = self._compile_metrics.metrics if self._compile_metrics is not None else []
+        out, placed = [], False
+        for m in self.metrics:
+            if not any(m is c for c in compiled):
+                out.append((m.name, m))
+            elif not placed:      # the compiled metrics sit together in `metrics`
+                out.extend(zip(self._compile_metrics.names, compiled))
+                placed = True
+        return out
 
     def reset_metrics(self) -> None:
         for m in self.metrics:
@@ -201,12 +228,12 @@ class Trainer:
         """Every metric's current result (Python floats; tensors inside a traced step)."""
         convert = (lambda v: v) if ember.inside_function() else _to_float
         logs = {}
-        for m in self.metrics:
+        for name, m in self._named_metrics():
             r = m.result()
             if isinstance(r, dict):
                 logs.update({k: convert(v) for k, v in r.items()})
             else:
-                logs[m.name] = convert(r)
+                logs[name] = convert(r)
         return logs
 
     # -- steps ------------------------------------------------------------------------------
@@ -383,7 +410,7 @@ class Trainer:
         adapter = da.make_adapter(x, y, sample_weight, batch_size, steps)
         verbose = _resolve_verbose(verbose)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
-                           epochs=1, steps=adapter.num_batches, mode="test")
+                           epochs=1, steps=adapter.num_batches)
         logs = self._evaluate_adapter(adapter, cbs)
         if return_dict:
             return _sorted_logs(logs)
@@ -419,7 +446,7 @@ class Trainer:
         adapter = da.make_adapter(x, None, None, batch_size, steps)
         verbose = _resolve_verbose(verbose)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
-                           epochs=1, steps=adapter.num_batches, mode="predict")
+                           epochs=1, steps=adapter.num_batches)
         cbs.on_predict_begin()
         outputs = []
         predict_function = self.make_predict_function()
