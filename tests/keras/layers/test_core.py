@@ -430,3 +430,32 @@ def test_masking_training_and_config(rng):
     layer = layers.Masking(mask_value=0.5)
     assert layer.get_config()["mask_value"] == 0.5
     roundtrip(layer, np.array([[[0.5, 0.5], [1.0, 2.0]]], np.float32))
+
+
+# -- against Keras 3.15: input_spec and mixed precision of Dense / EinsumDense --------------
+def test_dense_input_spec_checked_on_every_call():
+    dense = layers.Dense(2, name="dense_spec")
+    dense(np.ones((1, 3), np.float32))
+    with pytest.raises(ValueError, match=r"Input 0 of layer 'dense_spec' is incompatible "
+                                         r"with the layer: expected axis -1 of input shape "
+                                         r"to have value 3, but received input with shape "
+                                         r"\(1, 4\)"):
+        dense(np.ones((1, 4), np.float32))
+    with pytest.raises(ValueError, match="expected min_ndim=2, found ndim=1"):
+        layers.Dense(2)(np.ones((3,), np.float32))
+    einsum = layers.EinsumDense("abc,cd->abd", output_shape=(None, 2))
+    einsum(np.ones((1, 2, 3), np.float32))
+    with pytest.raises(ValueError, match="expected ndim=3, found ndim=2"):
+        einsum(np.ones((1, 3), np.float32))
+
+
+def test_einsum_dense_mixed_policy_computes_in_float16():
+    layer = layers.EinsumDense("ab,bc->ac", output_shape=3, bias_axes="c",
+                               dtype="mixed_float16")
+    x = np.random.default_rng(1).standard_normal((2, 4)).astype(np.float32)
+    out = layer(ember.constant(x))
+    assert out.dtype == ember.float16
+    assert layer.kernel.dtype == ember.float32
+    kernel, bias = (w.numpy() for w in layer.weights)
+    np.testing.assert_allclose(out.numpy(), x.astype(np.float16) @ kernel.astype(np.float16)
+                               + bias.astype(np.float16), rtol=1e-2, atol=1e-2)

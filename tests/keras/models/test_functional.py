@@ -136,3 +136,65 @@ def test_more_python_operators_on_keras_tensors_record_ops():
     again = keras.Model.from_config(model.get_config())
     for g, w in zip(again(x), want):
         np.testing.assert_allclose(np.asarray(g), w)
+
+
+def _flip_model():
+    """A model whose nodes recorded training=True, as Keras saves augmentation layers."""
+    inp = keras.Input((4, 4, 1))
+    x = keras.layers.RandomFlip("horizontal", seed=3)(inp, training=True)
+    return keras.Model(inp, keras.layers.Dropout(0.5, seed=4)(x, training=True))
+
+
+def test_outer_training_value_replaces_the_recorded_one(tmp_path):
+    images = np.arange(16 * 16, dtype=np.float32).reshape(16, 4, 4, 1) + 1.0
+    path = str(tmp_path / "flip.keras")
+    _flip_model().save(path)
+    for model in (_flip_model(), keras.saving.load_model(path)):
+        # inference: what predict/evaluate run, and an explicit training=False
+        np.testing.assert_array_equal(model.predict(images, verbose=0), images)
+        np.testing.assert_array_equal(model(images, training=False).numpy(), images)
+        # no outer value: the recorded training=True applies (as in Keras)
+        out = model(images).numpy()
+        assert (out == 0).any()
+        out = model(images, training=True).numpy()
+        assert (out == 0).any()
+
+
+def test_compute_output_shape_keeps_the_batch_size():
+    x = keras.Input((4,))
+    model = keras.Model(x, keras.layers.Dense(3)(x))
+    assert model.compute_output_shape((7, 4)) == (7, 3)              # was (None, 3)
+    assert model.compute_output_shape((None, 4)) == (None, 3)
+    assert keras.layers.TimeDistributed(model).compute_output_shape((7, 5, 4)) == (7, 5, 3)
+    seq = keras.Input((None, 4))
+    assert keras.Model(seq, keras.layers.Dense(3)(seq)).compute_output_shape((7, 9, 4)) \
+        == (7, 9, 3)
+    a, b = keras.Input((4,)), keras.Input((2,))
+    two = keras.Model([a, b], [keras.layers.Dense(3)(a), keras.layers.Dense(1)(b)])
+    assert two.compute_output_shape([(7, 4), (7, 2)]) == [(7, 3), (7, 1)]
+    named = keras.Model({"a": a, "b": b}, {"x": keras.layers.Dense(3)(a)})
+    assert named.compute_output_shape({"a": (7, 4), "b": (7, 2)}) == {"x": (7, 3)}
+    wide = keras.Input((4,), dtype="float64")
+    spec = keras.Model(wide, keras.layers.Dense(3, dtype="float64")(wide)) \
+        .compute_output_spec(keras.KerasTensor((7, 4)))
+    assert spec.shape == (7, 3) and spec.dtype == "float64"
+    with pytest.raises(ValueError, match=r"of layer '.*' is incompatible with the layer: "
+                                         r"expected shape=\(None, 4\), found "
+                                         r"shape=\(7, 5\)"):
+        model.compute_output_shape((7, 5))
+
+
+def test_inputs_are_converted_to_the_input_dtype():
+    x = keras.Input((4,))
+    model = keras.Model(x, keras.layers.Dense(2)(x))
+    assert model(np.ones((2, 4), np.int32)).dtype == ember.float32     # was float64
+    assert model(np.ones((2, 4))).dtype == ember.float32
+
+
+def test_eager_call_checks_fixed_input_sizes():
+    x = keras.Input((4,))
+    model = keras.Model(x, keras.layers.Dense(2)(x))
+    with pytest.raises(ValueError, match=r"Input 0 with name '.*' of layer '.*' is "
+                                         r"incompatible with the layer: expected "
+                                         r"shape=\(None, 4\), found shape=\(7, 5\)"):
+        model(np.ones((7, 5), np.float32))

@@ -135,3 +135,118 @@ def test_dense_gradient_step_lowers_loss():
             v.assign_sub(0.1 * g)
         losses.append(float(loss))
     assert losses[-1] < losses[0] * 0.1
+
+
+# -- input conversion and autocast (as Keras 3's Layer.__call__) ----------------------------
+def test_array_inputs_take_the_compute_dtype():
+    # Keras: arrays become tensors of the layer's compute dtype, float64 ones included
+    conv = keras.layers.Conv2D(3, 3, dtype="float64")
+    assert conv(np.ones((1, 5, 5, 2))).dtype == ember.float64
+    q = np.ones((1, 2, 3))
+    assert keras.layers.Attention(dtype="float64")([q, q]).dtype == ember.float64
+    assert keras.layers.Dense(3)(np.ones((2, 4))).dtype == ember.float32
+    assert keras.layers.Dense(2, dtype="float16")(np.ones((1, 3))).dtype == ember.float16
+    # integer and bool inputs are never cast
+    assert keras.layers.Activation("linear")(np.ones((2, 4), np.int32)).dtype == ember.int32
+    assert keras.layers.Identity()(np.ones((1, 3), bool)).dtype == ember.bool
+
+
+def test_autocast_casts_floating_tensor_inputs_of_every_argument():
+    x64 = ember.constant(np.ones((2, 4)))
+    assert keras.layers.Dense(3)(x64).dtype == ember.float32
+    x16 = ember.ones((2, 4), dtype="float16")
+    assert keras.layers.Dropout(0.5)(x16).dtype == ember.float32
+    # a list input, and keyword tensors (initial_state) too
+    out = keras.layers.Add()([x64, ember.ones((2, 4))])
+    assert out.dtype == ember.float32
+    lstm = keras.layers.LSTM(2, dtype="float64")
+    out = lstm(np.ones((1, 3, 4), np.float32),
+               initial_state=[ember.zeros((1, 2)), ember.zeros((1, 2))])
+    assert out.dtype == ember.float64
+    # autocast=False keeps what it gets (float64 arrays stay float64, as in Keras)
+    relu = keras.layers.Activation("relu", autocast=False)
+    assert relu(np.ones((2, 4))).dtype == ember.float64
+    assert relu(x64).dtype == ember.float64
+
+
+def test_autocast_keeps_the_mask_of_a_cast_input():
+    x = ember.constant(np.ones((2, 3, 4)))
+    x._keras_mask = ember.constant(np.array([[True, True, False], [True, False, False]]))
+    out = keras.layers.Dense(2)(x)
+    assert out.dtype == ember.float32
+    np.testing.assert_array_equal(out._keras_mask.numpy(), x._keras_mask.numpy())
+
+
+def test_mixed_policy_reads_float32_variables_as_float16_inside_call():
+    rng = np.random.default_rng(0)
+    layer = keras.layers.Dense(3, dtype="mixed_float16")
+    x = rng.standard_normal((2, 4)).astype(np.float32)
+    out = layer(ember.constant(x))
+    assert out.dtype == ember.float16
+    assert layer.kernel.dtype == ember.float32            # still the float32 variable
+    assert isinstance(layer.kernel, ember.Variable)
+    kernel, bias = (w.numpy() for w in layer.weights)
+    want = x.astype(np.float16) @ kernel.astype(np.float16) + bias.astype(np.float16)
+    np.testing.assert_allclose(out.numpy(), want, rtol=1e-2, atol=1e-2)
+    with ember.GradientTape() as tape:
+        loss = ember.reduce_sum(ember.cast(layer(ember.constant(x)), "float32"))
+    grad = tape.gradient(loss, layer.kernel)
+    assert grad.dtype == ember.float32
+    np.testing.assert_allclose(grad.numpy(), np.repeat(x.sum(0)[:, None], 3, axis=1),
+                               rtol=1e-2)
+
+
+# -- losses of the last call only --------------------------------------------------------
+class _TwiceDense(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(1, kernel_initializer="ones",
+                                        activity_regularizer="l2")
+
+    def call(self, x):
+        return self.dense(x) + self.dense(x)
+
+
+def test_activity_regularizer_losses_are_those_of_the_last_outer_call():
+    x = np.ones((2, 3), np.float32)
+    layer = keras.layers.Dense(1, kernel_initializer="ones", activity_regularizer="l2")
+    layer(x)
+    layer(x)
+    assert len(layer.losses) == 1                          # Keras: 1 (was 2)
+    # l2(0.01) of outputs [[3], [3]] divided by the batch size
+    np.testing.assert_allclose(float(layer.losses[0]), 0.01 * 18 / 2, rtol=1e-6)
+    outer = _TwiceDense()
+    outer(x)
+    assert len(outer.losses) == 2                          # both inner calls of one call
+    outer(x)
+    assert len(outer.losses) == 2
+    outer.dense(x)                                         # a direct call of the inner one
+    assert len(outer.losses) == 1 and len(outer.dense.losses) == 1
+    inp = keras.Input((3,))
+    model = keras.Model(inp, keras.layers.Dense(1, activity_regularizer="l2")(inp))
+    assert model.losses == []
+    model(x)
+    model(x)
+    assert len(model.losses) == 1
+    model.predict(x, verbose=0)
+    assert len(model.losses) == 1
+
+
+# -- input_spec on eager calls -----------------------------------------------------------------
+def test_input_spec_is_checked_on_eager_calls():
+    conv = keras.layers.Conv2D(2, 3, name="conv_spec")
+    conv(np.ones((1, 5, 5, 3), np.float32))
+    with pytest.raises(ValueError, match=r"Input 0 of layer 'conv_spec' is incompatible "
+                                         r"with the layer: expected axis -1 of input shape "
+                                         r"to have value 3, but received input with shape "
+                                         r"\(1, 5, 5, 4\)"):
+        conv(np.ones((1, 5, 5, 4), np.float32))
+    with pytest.raises(ValueError, match="expected min_ndim=4, found ndim=3"):
+        conv(np.ones((5, 5, 3), np.float32))
+    assert conv(np.ones((2, 6, 6, 3), np.float32)).shape == (2, 4, 4, 2)
+
+
+def test_symbolic_calls_keep_tuples():
+    out = keras.layers.LSTM(2, return_state=True)(keras.Input((3, 4)))
+    assert isinstance(out, tuple) and len(out) == 3
+    assert [t.shape for t in out] == [(None, 2), (None, 2), (None, 2)]

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+import ember
 from ember import keras
 
 
@@ -52,3 +53,23 @@ def test_summary_prints_keras_table(capsys):
     assert 'Model: "s"' in out and "a (Dense)" in out and "(None, 64)" in out
     assert "4,160" in out and "Total params: 4,810 (18.79 KB)" in out
     assert "Trainable params: 4,810" in out and "Non-trainable params: 0" in out
+
+
+def test_compute_output_shape_keeps_the_batch_size():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8),
+                              keras.layers.Dense(3)])
+    assert model.compute_output_shape((7, 4)) == (7, 3)              # was (None, 3)
+    assert model.compute_output_shape((None, 4)) == (None, 3)
+    assert keras.layers.TimeDistributed(model).compute_output_shape((7, 5, 4)) == (7, 5, 3)
+    assert keras.Sequential([keras.layers.Dense(3)]).compute_output_shape((7, 4)) == (7, 3)
+    with pytest.raises(ValueError, match=r"expected shape=\(None, 4\), found shape=\(7, 5\)"):
+        model.compute_output_shape((7, 5))
+
+
+def test_float64_model_inputs_are_not_rounded_to_float32():
+    x = np.random.default_rng(0).random((2, 3))
+    model = keras.Sequential([keras.Input((3,), dtype="float64"),
+                              keras.layers.Dense(1, dtype="float64", kernel_initializer="ones")])
+    out = model(x)
+    assert out.dtype == ember.float64
+    np.testing.assert_array_equal(out.numpy(), x.sum(axis=1, keepdims=True))

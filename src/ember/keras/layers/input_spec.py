@@ -54,7 +54,8 @@ def assert_input_compatibility(spec: Any, shapes: Any, layer_name: str) -> None:
             continue
         shape = tuple(shape)
         rank = len(shape)
-        where = f'Input {i} of layer "{layer_name}" is incompatible with the layer'
+        named = f" with name '{s.name}'" if s.name else ""
+        where = f"Input {i}{named} of layer '{layer_name}' is incompatible with the layer"
         if s.ndim is not None and rank != s.ndim and not (
                 s.allow_last_axis_squeeze and rank in (s.ndim - 1, s.ndim + 1)):
             raise ValueError(f"{where}: expected ndim={s.ndim}, found ndim={rank}. "

@@ -6,6 +6,15 @@ import threading
 _state = threading.local()
 
 
+def stack() -> list:
+    """This thread's stack of ``training`` values, one per layer call in progress
+    (empty outside any layer call)."""
+    st = getattr(_state, "stack", None)
+    if st is None:
+        st = _state.stack = []
+    return st
+
+
 def current_training():
     """The ``training`` value of the innermost layer call in progress (None outside)."""
     stack = getattr(_state, "stack", None)

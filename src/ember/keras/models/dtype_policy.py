@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import ember
+
 from .. import config
 
 
@@ -23,6 +25,9 @@ class DTypePolicy:
         else:
             self.variable_dtype = self.compute_dtype = name
         self.name = name
+        # read on every eager layer call: whether inputs (and variables) are cast
+        self._float_compute = _is_float(self.compute_dtype)
+        self._mixed = self.compute_dtype != self.variable_dtype and self._float_compute
 
     def get_config(self) -> dict:
         return {"name": self.name}
@@ -36,6 +41,13 @@ class DTypePolicy:
 
     def __repr__(self) -> str:
         return f'<DTypePolicy "{self.name}">'
+
+
+def _is_float(name: str) -> bool:
+    try:
+        return ember.as_dtype(name).is_floating
+    except (TypeError, ValueError):
+        return False
 
 
 def get(identifier: Any) -> DTypePolicy:

@@ -72,6 +72,10 @@ class Layer:
     TensorShape([2, 3])
     """
 
+    # whether __call__ converts array inputs and casts floating ones to the compute dtype
+    # (False for layers that take raw strings or keep their input dtypes, as in Keras)
+    _convert_input_args = True
+
     def __new__(cls, *args, **kwargs):
         obj = super().__new__(cls)
         # remember constructor arguments for the automatic get_config of custom layers
@@ -341,7 +345,8 @@ class Layer:
         return out
 
     def _clear_losses(self) -> None:
-        self._losses = []
+        if self._losses:
+            object.__setattr__(self, "_losses", [])
         for layer in self._layers:
             layer._clear_losses()
 
@@ -420,6 +425,9 @@ class Layer:
         return inputs
 
     def __call__(self, *args, **kwargs):
+        if len(args) == 1 and type(args[0]) is ember.Tensor and (   # the common eager case
+                not kwargs or not any_symbolic(*kwargs.values())):
+            return self._eager_call(args, kwargs)
         if any_symbolic(args, kwargs):
             from .symbolic_op import symbolic_layer_call
             return symbolic_layer_call(self, args, kwargs)
@@ -428,12 +436,27 @@ class Layer:
     def _eager_call(self, args: tuple, kwargs: dict):
         if not args:
             raise ValueError(f"Layer '{self.name}' was called without inputs")
-        inputs = args[0]
-        if not isinstance(inputs, ember.Tensor):
-            inputs = _map(_to_tensor, inputs)
-            args = (inputs,) + tuple(args[1:])
+        policy = self.dtype_policy
+        first = args[0]
+        if self._convert_input_args:
+            # as Keras: array inputs become tensors, and floating inputs (every argument)
+            # are cast to the compute dtype when `autocast`; the common case of one
+            # tensor argument of the right dtype is left alone cheaply
+            if len(args) != 1 or type(first) is not ember.Tensor or \
+                    kwargs and not _plain_kwargs(kwargs) or \
+                    _dtype_name(first) != self.input_dtype and _is_float_name(
+                        _dtype_name(first)):
+                args, kwargs = self._convert_inputs(args, kwargs)
+                first = args[0]
+        elif not isinstance(first, ember.Tensor):
+            first = _map(_to_tensor, first)
+            args = (first,) + tuple(args[1:])
         if not self.built:
-            self._maybe_build(_map(_shape_of, inputs))
+            self._maybe_build(_map(_shape_of, first))
+        else:
+            spec = self.input_spec
+            if spec is not None:
+                _check_input_spec(spec, first, self.name)
         if self._call_has_training:
             training = kwargs.get("training")
             if training is None:
@@ -448,14 +471,22 @@ class Layer:
         if self._call_has_mask and kwargs.get("mask") is not None:
             previous_mask = kwargs["mask"]      # an explicit mask wins, as in Keras
         else:
-            previous_mask = _collect_mask(inputs)
+            previous_mask = getattr(first, "_keras_mask", None) \
+                if type(first) is ember.Tensor else _collect_mask(first)
             if self._call_has_mask and previous_mask is not None:
                 kwargs["mask"] = previous_mask
-        if self.autocast and self.compute_dtype != self.variable_dtype:
-            args = (_map(lambda t: _autocast(t, self.compute_dtype), inputs),) + \
-                tuple(args[1:])
-        with call_context.training_scope(training):
-            outputs = self.call(*args, **kwargs)
+        stack = call_context.stack()
+        if not stack:
+            # the outermost call: the previous call's losses go, as in Keras
+            self._clear_losses()
+        stack.append(training)
+        try:
+            if policy._mixed and self.autocast:
+                outputs = self._call_autocast_variables(policy.compute_dtype, args, kwargs)
+            else:
+                outputs = self.call(*args, **kwargs)
+        finally:
+            stack.pop()
         if self.activity_regularizer is not None:
             for o in _flatten(outputs):
                 if isinstance(o, ember.Tensor):
@@ -464,10 +495,49 @@ class Layer:
                         loss = loss / float(o.shape[0])
                     self.add_loss(loss)
         if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
-            mask = self.compute_mask(inputs, previous_mask)
+            mask = self.compute_mask(first, previous_mask)
             if mask is not None:
                 _attach_masks(outputs, mask)
         return outputs
+
+    @property
+    def input_dtype(self) -> str:
+        """The dtype floating inputs are cast to (with ``autocast``): the compute dtype."""
+        return self.dtype_policy.compute_dtype
+
+    def _convert_inputs(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        """Arrays in every argument become tensors; with ``autocast`` floating ones are
+        cast to ``input_dtype`` (integer, bool and string inputs are left as they are).
+        Python numbers and lists are converted in the first argument only."""
+        target = self.input_dtype
+        if not (self.autocast and self.dtype_policy._float_compute and
+                _is_float_name(target)):
+            target = None
+
+        def leaf(x):
+            return _convert_input(x, target)
+        first = args[0]
+        first = _map(lambda x: _convert_input(_python_to_array(x, target), target), first) \
+            if not isinstance(first, ember.Tensor) else leaf(first)
+        args = (first,) + tuple(_map(leaf, a) for a in args[1:])
+        if kwargs:
+            kwargs = {k: (v if v is None or isinstance(v, (bool, str)) else _map(leaf, v))
+                      for k, v in kwargs.items()}
+        return args, kwargs
+
+    def _call_autocast_variables(self, dtype: str, args: tuple, kwargs: dict):
+        """``call`` with this layer's floating autocast variables read in the compute
+        dtype (a mixed policy: float32 variables, float16 math), as Keras's autocast
+        scope does. The attributes are put back afterwards."""
+        swapped: list = []
+        _collect_autocast_variables(self, dtype, swapped, set())
+        for owner, name, value in swapped:
+            object.__setattr__(owner, name, ember.cast(value, dtype))
+        try:
+            return self.call(*args, **kwargs)
+        finally:
+            for owner, name, value in swapped:
+                object.__setattr__(owner, name, value)
 
     def compute_mask(self, inputs: Any, mask: Any = None):
         """The output mask: the input's, passed through, when ``supports_masking``."""
@@ -542,6 +612,8 @@ class Layer:
 
 
 def _to_tensor(x: Any):
+    """The first argument of a layer that converts no inputs (``_convert_input_args``
+    False): arrays and Python data become tensors, float64 ones in ``floatx``."""
     if isinstance(x, (ember.Tensor, KerasTensor)) or x is None:
         return x
     if isinstance(x, ember.Variable):
@@ -555,10 +627,117 @@ def _to_tensor(x: Any):
     return x
 
 
-def _autocast(t: Any, dtype: str):
-    if isinstance(t, ember.Tensor) and t.dtype.is_floating and t.dtype != dtype:
-        return ember.cast(t, dtype)
-    return t
+def _collect_autocast_variables(layer: Layer, dtype: str, out: list, seen: set) -> None:
+    """(layer, attribute, variable) for the floating autocast variables held as
+    attributes by ``layer`` and by its sub-layers of the same mixed compute dtype (those
+    a wrapper may run through their ``call``, as TimeDistributed does)."""
+    seen.add(id(layer))
+    for name, value in layer.__dict__.items():
+        if isinstance(value, ember.Variable) and getattr(value, "autocast", False) \
+                and value.dtype.is_floating and value.dtype.name != dtype:
+            out.append((layer, name, value))
+    for sub in layer._layers:
+        policy = sub.dtype_policy
+        if id(sub) not in seen and sub.autocast and policy._mixed and \
+                policy.compute_dtype == dtype:
+            _collect_autocast_variables(sub, dtype, out, seen)
+
+
+def _dtype_of(x: Any):
+    """A tensor's dtype, or None for one Ember has no dtype for (text)."""
+    try:
+        return x.dtype
+    except TypeError:
+        return None
+
+
+def _dtype_name(x: Any) -> str | None:
+    try:
+        return x.dtype.name
+    except TypeError:
+        return None
+
+
+def _plain_kwargs(kwargs: dict) -> bool:
+    """Whether no keyword argument could need converting (only None, bools, strings)."""
+    for v in kwargs.values():
+        if v is not None and type(v) is not bool and type(v) is not str:
+            return False
+    return True
+
+
+def _is_float_name(name: str) -> bool:
+    return name in ("float16", "bfloat16", "float32", "float64")
+
+
+def _python_to_array(x: Any, target: str | None) -> Any:
+    """Python numbers and lists (first argument only) as arrays; Python floats take the
+    compute dtype (floatx when not casting)."""
+    if isinstance(x, (list, float, int)):
+        arr = np.asarray(x)
+        if arr.dtype == np.float64:
+            from .. import config
+            arr = arr.astype(target or config.floatx())
+        return arr
+    if isinstance(x, np.generic):
+        return np.asarray(x)
+    return x
+
+
+def _convert_input(x: Any, target: str | None) -> Any:
+    """One input: a tensor (arrays and variables converted), floating ones cast to
+    ``target`` when it is not None; a mask on a cast tensor is kept."""
+    if isinstance(x, ember.Tensor):
+        if target is not None:
+            dt = _dtype_of(x)
+            if dt is not None and dt.is_floating and dt.name != target:
+                y = ember.cast(x, target)
+                mask = getattr(x, "_keras_mask", None)
+                if mask is not None:
+                    y._keras_mask = mask
+                return y
+        return x
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind in "OUS":       # text: handed on as before, never cast
+            return ember.constant(x)
+        if target is not None and x.dtype.kind == "f" and x.dtype != target:
+            return ember.constant(x.astype(target))
+        return _convert_input(ember.constant(x), target)
+    if isinstance(x, ember.Variable):
+        return _convert_input(x.read_value(), target)
+    return x
+
+
+def _check_input_spec(spec: Any, x: Any, name: str) -> None:
+    """The eager-call check of the first input against ``input_spec``: a few attribute
+    reads when it passes; the full check (with Keras's message) when it may not."""
+    global _InputSpec, _assert_input_compatibility
+    if _InputSpec is None:
+        from ..layers.input_spec import InputSpec, assert_input_compatibility
+        _InputSpec, _assert_input_compatibility = InputSpec, assert_input_compatibility
+    if type(spec) is list and len(spec) == 1:
+        spec = spec[0]
+    if type(spec) is _InputSpec and isinstance(x, ember.Tensor):
+        ndim = x.ndim
+        if (spec.ndim is None or ndim == spec.ndim) and \
+                (spec.min_ndim is None or ndim >= spec.min_ndim) and \
+                (spec.max_ndim is None or ndim <= spec.max_ndim) and spec.shape is None:
+            axes = spec.axes
+            if not axes:
+                return
+            # the array's own shape tuple: building a TensorShape (x.shape) would cost
+            # more than the rest of this check (eager call overhead is measured)
+            shape = x._value.shape
+            for axis, value in axes.items():
+                if value is not None and -ndim <= axis < ndim and shape[axis] != value:
+                    break
+            else:
+                return
+    _assert_input_compatibility(spec, _map(_shape_of, x), name)
+
+
+_InputSpec = None
+_assert_input_compatibility = None
 
 
 def _collect_mask(inputs: Any):

@@ -98,6 +98,14 @@ class Sequential(Model):
         self.built = True
 
     @property
+    def input_dtype(self) -> str:
+        """Inputs are converted to the dtype of the model's Input, if it has one (so a
+        float64 model is not fed float32-rounded values), as in Keras."""
+        if self._input_layer is not None:
+            return self._input_layer.output.dtype
+        return super().input_dtype
+
+    @property
     def layers(self) -> list:
         return list(self._layers)
 
@@ -137,9 +145,21 @@ class Sequential(Model):
         return super()._eager_call(args, kwargs)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
-        if self._output_spec is not None:
-            return self._output_spec.shape
-        return super().compute_output_shape(input_shape)
+        """The output shape for this input shape (the batch size carried through).
+
+        >>> from ember import keras
+        >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+        >>> model.compute_output_shape((7, 4))
+        (7, 3)
+        """
+        if self._output_spec is None:
+            return super().compute_output_shape(input_shape)
+        from .functional import input_spec_for, map_specs
+        from .symbolic_op import layer_output_spec
+        x = input_spec_for(self._input_layer.output, input_shape, 0, self.name)
+        for layer in self._layers:
+            x = layer_output_spec(layer, (x,), {})
+        return map_specs(lambda t: t.shape, x)
 
     def get_config(self) -> dict:
         from ..saving.serialization import serialize_keras_object

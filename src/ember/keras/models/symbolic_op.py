@@ -128,22 +128,27 @@ def _input_shapes(args):
 
 def symbolic_layer_call(layer, args: tuple, kwargs: dict) -> Any:
     """``layer(*args)`` on KerasTensors: build the layer, infer outputs, record a node."""
-    from .layer import Layer
     if not layer.built:
         layer._maybe_build(_input_shapes(args))
     elif getattr(layer, "input_spec", None) is not None:
         from ..layers.input_spec import assert_input_compatibility
         assert_input_compatibility(layer.input_spec, _input_shapes(args), layer.name)
-    cls = type(layer)
-    if cls.compute_output_spec is not Layer.compute_output_spec:
-        outputs = layer.compute_output_spec(*args, **kwargs)
-    elif cls.compute_output_shape is not Layer.compute_output_shape:
-        outputs = _specs_from_shapes(layer.compute_output_shape(_input_shapes(args)),
-                                     layer.compute_dtype)
-    else:
-        outputs = infer_output_spec(layer, args, kwargs)
+    outputs = layer_output_spec(layer, args, kwargs)
     Node(layer, args, kwargs, outputs)
     return outputs
+
+
+def layer_output_spec(layer, args: tuple, kwargs: dict) -> Any:
+    """The KerasTensors ``layer(*args, **kwargs)`` returns on KerasTensor arguments (the
+    layer is built), recording no node."""
+    from .layer import Layer
+    cls = type(layer)
+    if cls.compute_output_spec is not Layer.compute_output_spec:
+        return layer.compute_output_spec(*args, **kwargs)
+    if cls.compute_output_shape is not Layer.compute_output_shape:
+        return _specs_from_shapes(layer.compute_output_shape(_input_shapes(args)),
+                                  layer.compute_dtype)
+    return infer_output_spec(layer, args, kwargs)
 
 
 def _is_shape(x) -> bool:
@@ -152,12 +157,14 @@ def _is_shape(x) -> bool:
 
 
 def _specs_from_shapes(shapes: Any, dtype: str) -> Any:
-    """KerasTensors for a shape, or a list/dict of shapes."""
+    """KerasTensors for a shape, or a list/tuple/dict of shapes (kept a list, tuple or
+    dict, as Keras does: ``LSTM(return_state=True)`` gives a tuple)."""
     if _is_shape(shapes):
         return KerasTensor(shapes, dtype)
     if isinstance(shapes, dict):
         return {k: _specs_from_shapes(v, dtype) for k, v in shapes.items()}
-    return [_specs_from_shapes(s, dtype) for s in shapes]
+    out = [_specs_from_shapes(s, dtype) for s in shapes]
+    return tuple(out) if isinstance(shapes, tuple) else out
 
 
 def symbolic_call(fn: Callable, *args: Any, **kwargs: Any) -> Any:

@@ -7,6 +7,7 @@ import ember
 
 from ... import activations, constraints, initializers, regularizers
 from ...models.layer import Layer
+from ..input_spec import InputSpec
 
 
 class Dense(Layer):
@@ -43,6 +44,7 @@ class Dense(Layer):
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha
         self.quantization_config = None
+        self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -58,6 +60,7 @@ class Dense(Layer):
                                     initializer=self.bias_initializer,
                                     regularizer=self.bias_regularizer,
                                     constraint=self.bias_constraint) if self.use_bias else None
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         self.built = True
 
     def call(self, inputs):

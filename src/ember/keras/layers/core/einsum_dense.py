@@ -8,6 +8,7 @@ import ember
 
 from ... import activations, constraints, initializers, regularizers
 from ...models.layer import Layer
+from ..input_spec import InputSpec
 
 
 class EinsumDense(Layer):
@@ -59,6 +60,7 @@ class EinsumDense(Layer):
     def build(self, input_shape):
         shapes = analyze_einsum(self.equation, self.bias_axes, input_shape,
                                 self.partial_output_shape, self.name)
+        self.input_spec = InputSpec(ndim=len(input_shape))
         init = _fan_aware(self.kernel_initializer, shapes.kernel, shapes.input_axes,
                           shapes.output_axes)
         self.kernel = self.add_weight(name="kernel", shape=shapes.kernel, initializer=init,
