@@ -45,6 +45,12 @@ class TensorShape(tuple):
     def is_fully_defined(self) -> bool:
         return None not in self
 
+    @classmethod
+    def of_ints(cls, dims: tuple) -> "TensorShape":
+        """The shape of an array (a tuple of Python ints), without checking each one:
+        ``x.shape`` is read on every layer call, so this skips the general path."""
+        return tuple.__new__(cls, dims)
+
     def is_compatible_with(self, other: Iterable) -> bool:
         other = TensorShape(other)
         if isinstance(other, _UnknownRank):

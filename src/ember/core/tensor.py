@@ -36,10 +36,10 @@ class Tensor:
     # -- what it is -------------------------------------------------------------------
     @property
     def shape(self) -> TensorShape:
-        return TensorShape(self._value.shape)
+        return TensorShape.of_ints(self._value.shape)
 
     def get_shape(self) -> TensorShape:
-        return TensorShape(self._value.shape)
+        return TensorShape.of_ints(self._value.shape)
 
     @property
     def dtype(self) -> _dtypes.DType:

@@ -65,7 +65,7 @@ class Variable:
 
     @property
     def shape(self) -> TensorShape:
-        return TensorShape(self._value.shape)
+        return TensorShape.of_ints(self._value.shape)
 
     def get_shape(self) -> TensorShape:
         return self.shape

@@ -68,7 +68,7 @@ class GraphTensor(Tensor):
     def shape(self) -> TensorShape:
         if self._static_shape is not None:
             return TensorShape(self._static_shape)
-        return TensorShape(self._value.shape)
+        return TensorShape.of_ints(self._value.shape)
 
     def get_shape(self) -> TensorShape:
         return self.shape

@@ -1,7 +1,11 @@
-"""Global Keras settings: float dtype, epsilon, image data format (``keras.config``)."""
+"""Global Keras settings: float dtype, dtype policy, epsilon, image data format
+(``keras.config``)."""
 from __future__ import annotations
 
+from typing import Any
+
 _FLOATX = "float32"
+_DTYPE_POLICY: str | None = None        # None: the policy named by floatx()
 _EPSILON = 1e-7
 _IMAGE_DATA_FORMAT = "channels_last"
 
@@ -22,6 +26,36 @@ def set_floatx(value: str) -> None:
         raise ValueError(f"Unknown floatx type: {value!r}; expected float16, bfloat16, "
                          "float32 or float64")
     _FLOATX = str(value)
+
+
+def set_dtype_policy(policy: Any) -> None:
+    """Make ``policy`` (a ``DTypePolicy`` or a name such as ``"mixed_float16"``) the policy
+    of layers created without a ``dtype``; None goes back to ``floatx()``.
+
+    >>> set_dtype_policy("mixed_float16"); dtype_policy().compute_dtype
+    'float16'
+    >>> set_dtype_policy(None); dtype_policy().name
+    'float32'
+    """
+    global _DTYPE_POLICY
+    name = getattr(policy, "name", policy)
+    if policy is not None and not isinstance(name, str):
+        raise ValueError(  # Keras raises ValueError here
+            "Invalid `policy` argument. Expected the string name of a policy (such as "
+            "'mixed_float16') or a `DTypePolicy` instance. Received: "
+            f"policy={policy!r} (of type {type(policy)})")
+    _DTYPE_POLICY = name
+
+
+def dtype_policy() -> Any:
+    """The global ``DTypePolicy``: the one set last, else the one of ``floatx()``."""
+    from .models.dtype_policy import DTypePolicy
+    return DTypePolicy(default_policy_name())
+
+
+def default_policy_name() -> str:
+    """The name of the policy a layer created without a ``dtype`` gets."""
+    return _DTYPE_POLICY or _FLOATX
 
 
 def epsilon() -> float:

@@ -17,32 +17,8 @@ from .models.dtype_policy import DTypePolicy
 from .optimizers.loss_scale_optimizer import LossScaleOptimizer
 
 Policy = DTypePolicy
-
-_global_policy: DTypePolicy | None = None
-
-
-def set_dtype_policy(policy: DTypePolicy | str | None) -> None:
-    """Make ``policy`` (a ``DTypePolicy`` or its name, such as ``"mixed_float16"``) the
-    policy of layers created without a ``dtype``; None goes back to ``floatx()``."""
-    global _global_policy
-    if policy is None or isinstance(policy, DTypePolicy):
-        _global_policy = policy
-        return
-    if not isinstance(policy, str):     # Keras raises ValueError here
-        raise ValueError(  # noqa: TRY004
-            "Invalid `policy` argument. Expected the string name of a policy (such as "
-            "'mixed_float16') or a `DTypePolicy` instance. Received: "
-            f"policy={policy!r} (of type {type(policy)})")
-    _global_policy = DTypePolicy(policy)
-
-
-def dtype_policy() -> DTypePolicy:
-    """The global dtype policy: the one set last, else the one of ``floatx()``."""
-    return _global_policy if _global_policy is not None else DTypePolicy(config.floatx())
-
-
-set_global_policy = set_dtype_policy
-global_policy = dtype_policy
+set_dtype_policy = set_global_policy = config.set_dtype_policy
+dtype_policy = global_policy = config.dtype_policy
 
 __all__ = ["DTypePolicy", "LossScaleOptimizer", "Policy", "dtype_policy", "global_policy",
            "set_dtype_policy", "set_global_policy"]

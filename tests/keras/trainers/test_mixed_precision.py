@@ -71,3 +71,20 @@ def test_mixed_float16_model_trains_with_loss_scaling():
     model.compile(explicit, "mse")
     assert model.optimizer is explicit
     assert model.get_compile_config()["optimizer"]["class_name"] == "LossScaleOptimizer"
+
+
+def test_global_policy_reaches_new_layers_and_compile():
+    keras.config.set_dtype_policy("mixed_float16")
+    assert keras.mixed_precision.global_policy().name == "mixed_float16"
+    dense = keras.layers.Dense(2)
+    out = dense(np.ones((3, 4), np.float32))
+    assert dense.dtype_policy.name == "mixed_float16"
+    assert dense.kernel.dtype.name == "float32" and out.dtype.name == "float16"
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    assert isinstance(model.optimizer, keras.mixed_precision.LossScaleOptimizer)
+    model.fit(np.ones((8, 4), np.float32), np.ones((8, 1), np.float32), verbose=0)
+    keras.config.set_dtype_policy(None)
+    assert keras.layers.Dense(2).dtype_policy.name == "float32"
+    with pytest.raises(ValueError, match="Invalid `policy`"):
+        keras.config.set_dtype_policy(3)

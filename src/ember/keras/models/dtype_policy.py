@@ -18,7 +18,7 @@ class DTypePolicy:
     """
 
     def __init__(self, name: str | None = None):
-        name = name or config.floatx()
+        name = name or config.default_policy_name()
         if name.startswith("mixed_"):
             self.variable_dtype = "float32"
             self.compute_dtype = name[len("mixed_"):]
