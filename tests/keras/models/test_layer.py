@@ -90,6 +90,21 @@ def test_auto_get_config_for_custom_layers():
     assert clone.factor == 3.0
 
 
+def test_auto_get_config_spreads_a_var_keyword_parameter_of_any_name():
+    class Shift(keras.layers.Layer):
+        def __init__(self, offset=1.0, **kw):
+            super().__init__(**kw)
+            self.offset = offset
+
+        def call(self, x):
+            return x + self.offset
+
+    config = Shift(offset=2.0, name="shift", dtype="float64").get_config()
+    assert "kw" not in config and config["name"] == "shift" and config["offset"] == 2.0
+    clone = Shift.from_config(config)
+    assert clone.name == "shift" and clone.dtype_policy.name == "float64"
+
+
 def test_dense_config_round_trip():
     layer = keras.layers.Dense(4, activation="relu", use_bias=False, name="d")
     clone = keras.layers.Dense.from_config(layer.get_config())

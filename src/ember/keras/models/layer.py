@@ -80,11 +80,14 @@ class Layer:
         obj = super().__new__(cls)
         # remember constructor arguments for the automatic get_config of custom layers
         try:
-            bound = inspect.signature(cls.__init__).bind(obj, *args, **kwargs)
+            sig = inspect.signature(cls.__init__)
+            bound = sig.bind(obj, *args, **kwargs)
             bound.apply_defaults()
             auto = {k: v for k, v in bound.arguments.items() if k != "self"}
-            extra = auto.pop("kwargs", None) or {}
-            auto.update(extra)
+            # the ``**`` parameter, whatever it is called, is spread into the config
+            var_kw = next((p.name for p in sig.parameters.values()
+                           if p.kind is inspect.Parameter.VAR_KEYWORD), None)
+            auto.update(auto.pop(var_kw, None) or {})
             obj._auto_config = auto if _jsonable(auto) else None
         except TypeError:
             obj._auto_config = None
