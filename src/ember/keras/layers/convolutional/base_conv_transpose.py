@@ -8,6 +8,7 @@ import ember
 from ... import activations, constraints, initializers, regularizers
 from ... import config as keras_config
 from ...models.layer import Layer
+from ..floating_inputs import as_floating
 from ..input_spec import InputSpec
 from . import conv_args, conv_layer_parts
 
@@ -82,6 +83,7 @@ class BaseConvTranspose(Layer):
         self.built = True
 
     def call(self, inputs):
+        inputs = as_floating(inputs, self.compute_dtype)
         out_shape = self.compute_output_shape(tuple(inputs.shape))
         outputs = ember.nn.conv_transpose(inputs, conv_args.cast_like(self.kernel, inputs),
                                           output_shape=list(out_shape), strides=self.strides,

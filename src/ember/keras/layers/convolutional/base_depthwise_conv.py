@@ -8,6 +8,7 @@ import ember
 from ... import activations, constraints, initializers, regularizers
 from ... import config as keras_config
 from ...models.layer import Layer
+from ..floating_inputs import as_floating
 from ..input_spec import InputSpec
 from . import conv_args, conv_layer_parts
 
@@ -83,6 +84,7 @@ class BaseDepthwiseConv(Layer):
         self.built = True
 
     def call(self, inputs):
+        inputs = as_floating(inputs, self.compute_dtype)
         outputs = depthwise_op(self, inputs, self.kernel)
         return conv_layer_parts.bias_and_activation(self, outputs)
 

@@ -8,6 +8,7 @@ import ember
 from ... import activations, constraints, initializers, regularizers
 from ... import config as keras_config
 from ...models.layer import Layer
+from ..floating_inputs import as_floating
 from ..input_spec import InputSpec
 from . import conv_args, conv_layer_parts
 from .base_depthwise_conv import depthwise_op
@@ -79,6 +80,7 @@ class BaseSeparableConv(Layer):
         self.built = True
 
     def call(self, inputs):
+        inputs = as_floating(inputs, self.compute_dtype)
         pointwise = conv_args.cast_like(self.pointwise_kernel, inputs)
         if self.rank == 2:
             outputs = ember.nn.separable_conv2d(

@@ -7,6 +7,7 @@ import ember
 
 from ... import activations, constraints, initializers, regularizers
 from ...models.layer import Layer
+from ..floating_inputs import as_floating
 from ..input_spec import InputSpec
 
 
@@ -64,6 +65,7 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
+        inputs = as_floating(inputs, self.compute_dtype)
         if inputs.ndim == 2:
             x = ember.matmul(inputs, self.kernel)
         else:

@@ -8,6 +8,7 @@ import ember
 
 from ... import activations, constraints, initializers, regularizers
 from ...models.layer import Layer
+from ..floating_inputs import as_floating
 from ..input_spec import InputSpec
 
 
@@ -72,6 +73,7 @@ class EinsumDense(Layer):
         self.built = True
 
     def call(self, inputs):
+        inputs = as_floating(inputs, self.compute_dtype)
         x = ember.einsum(self.equation, inputs, self.kernel)
         if self.bias is not None:
             x = x + self.bias

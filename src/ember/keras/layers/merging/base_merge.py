@@ -6,6 +6,7 @@ from typing import Any, Callable
 import ember
 
 from ...models.layer import Layer
+from ..floating_inputs import to_common_dtype
 
 
 def _is_shape_list(input_shape: Any) -> bool:
@@ -118,6 +119,7 @@ class Merge(Layer):
         if not isinstance(inputs, (list, tuple)):
             raise ValueError("A merge layer should be called on a list of inputs. "
                              f"Received: inputs={inputs} (not a list of tensors)")
+        inputs = to_common_dtype(inputs)
         shapes = [tuple(x.shape) for x in inputs]
         self._check_batch_sizes(shapes)
         self._sample_shape(shapes)

@@ -5,6 +5,7 @@ from typing import Any
 
 import ember
 
+from ..floating_inputs import to_common_dtype
 from .base_merge import Merge
 
 
@@ -56,7 +57,7 @@ class Concatenate(Merge):
             raise ValueError("A `Concatenate` layer should be called on a list of "
                              f"inputs. Received: inputs={inputs}")
         self._check_shapes([tuple(x.shape) for x in inputs])
-        return ember.concat(list(inputs), axis=self.axis)
+        return ember.concat(to_common_dtype(inputs), axis=self.axis)
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         if not isinstance(input_shape, (list, tuple)) or \

@@ -6,6 +6,7 @@ from typing import Any
 
 import ember
 
+from ..floating_inputs import to_common_dtype
 from .base_merge import Merge
 
 
@@ -103,7 +104,7 @@ class Dot(Merge):
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
             raise ValueError("A `Dot` layer should be called on exactly 2 inputs. "
                              f"Received: inputs={inputs}")
-        x1, x2 = inputs
+        x1, x2 = to_common_dtype(inputs)
         axes = self._axes_for(tuple(x1.shape), tuple(x2.shape))
         if self.normalize:
             x1 = _l2_normalize(x1, axes[0])

@@ -6,6 +6,7 @@ from typing import Any
 import ember
 
 from ...models.layer import Layer
+from ..floating_inputs import as_floating
 
 
 class UnitNormalization(Layer):
@@ -36,8 +37,7 @@ class UnitNormalization(Layer):
 
     def call(self, inputs):
         self._check_axes(inputs.ndim)
-        if not inputs.dtype.is_floating:
-            inputs = ember.cast(inputs, self.compute_dtype)
+        inputs = as_floating(inputs, self.compute_dtype)
         squares = ember.reduce_sum(ember.square(inputs), axis=self.axis, keepdims=True)
         return inputs * ember.math.rsqrt(ember.maximum(squares, 1e-24))
 

@@ -5,8 +5,9 @@ from typing import Any
 
 import ember
 
+from ...floating_inputs import as_floating
 from .base_image_layer import BaseImagePreprocessingLayer, make_seed_stream
-from .random_contrast import back_to, to_working_float
+from .random_contrast import back_to
 
 
 class RandomBrightness(BaseImagePreprocessingLayer):
@@ -45,7 +46,7 @@ class RandomBrightness(BaseImagePreprocessingLayer):
     def transform_images(self, images, transformation, training=True):
         if not training:
             return images
-        x = to_working_float(images, self.compute_dtype)
+        x = as_floating(images, self.compute_dtype)
         out = x + ember.cast(transformation["rgb_delta"], x.dtype)
         out = ember.clip_by_value(out, float(self.value_range[0]),
                                   float(self.value_range[1]))

@@ -5,16 +5,8 @@ from typing import Any
 
 import ember
 
+from ...floating_inputs import as_floating
 from .base_image_layer import BaseImagePreprocessingLayer, make_seed_stream
-
-
-def to_working_float(images: ember.Tensor, dtype: str) -> ember.Tensor:
-    """Integer images as ``dtype`` floats; float images unchanged.
-
-    >>> to_working_float(ember.constant([1, 2]), "float32").dtype.name
-    'float32'
-    """
-    return images if images.dtype.is_floating else ember.cast(images, dtype)
 
 
 def back_to(values: ember.Tensor, like: ember.Tensor) -> ember.Tensor:
@@ -66,7 +58,7 @@ class RandomContrast(BaseImagePreprocessingLayer):
     def transform_images(self, images, transformation, training=True):
         if not training:
             return images
-        x = to_working_float(images, self.compute_dtype)
+        x = as_floating(images, self.compute_dtype)
         h_axis, w_axis = self._hw_axes()
         mean = ember.reduce_mean(x, axis=[h_axis, w_axis], keepdims=True)
         factor = ember.cast(transformation["contrast_factor"], x.dtype)
