@@ -201,10 +201,10 @@ class BackupAndRestore(Callback):
 
 
 def _seed_streams(model: Any) -> list[tuple[str, Any]]:
-    """Every ``SeedStream`` held by ``model`` or its layers (dropout, noise, RNN cells,
+    """Every ``SeedGenerator`` held by ``model`` or its layers (dropout, noise, RNN cells,
     augmentation), keyed by its position: ``"1/0/seed_generator"`` is the attribute
     ``seed_generator`` of sub-layer 0 of the model's sub-layer 1."""
-    from ..layers.regularization.dropout import SeedStream
+    from ..random.seed_generator import SeedGenerator
     found: list[tuple[str, Any]] = []
     seen: set[int] = set()
 
@@ -213,7 +213,7 @@ def _seed_streams(model: Any) -> list[tuple[str, Any]]:
             return
         seen.add(id(layer))
         for attr, value in sorted(vars(layer).items()):
-            if isinstance(value, SeedStream) and id(value) not in seen:
+            if isinstance(value, SeedGenerator) and id(value) not in seen:
                 seen.add(id(value))
                 found.append((prefix + attr, value))
         for i, sub in enumerate(getattr(layer, "_layers", [])):

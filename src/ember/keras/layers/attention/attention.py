@@ -5,7 +5,7 @@ import ember
 
 from ...models.keras_tensor import KerasTensor
 from ...models.layer import Layer
-from ..regularization.dropout import SeedStream
+from ...random.seed_generator import SeedGenerator
 from .dot_product import stateless_dropout
 from .masks import as_bool, causal_mask
 
@@ -35,7 +35,7 @@ class Attention(Layer):
         self.dropout = dropout
         self.seed = seed
         if self.dropout > 0:
-            self.seed_generator = SeedStream(seed)
+            self.seed_generator = SeedGenerator(seed)
         if self.score_mode not in ("dot", "concat"):
             raise ValueError("Invalid value for argument score_mode. Expected one of "
                              f"{{'dot', 'concat'}}. Received: score_mode={score_mode}")

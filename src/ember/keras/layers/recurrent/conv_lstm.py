@@ -11,7 +11,7 @@ from ... import config as keras_config
 from ...models.layer import Layer
 from ..convolutional.conv_args import conv_output_shape, standardize_padding, standardize_tuple
 from ..input_spec import InputSpec
-from ..regularization.dropout import SeedStream
+from ...random.seed_generator import SeedGenerator
 from .cell_rnn import CellRNN
 from .dropout_rnn_cell import DropoutRNNCell, masks_for_sequence
 from .rnn_loop import cell_property, rnn_loop
@@ -45,7 +45,7 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
                  recurrent_dropout: float = 0.0, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.seed = seed
-        self.seed_generator = SeedStream(seed)
+        self.seed_generator = SeedGenerator(seed)
         if rank > 3:
             raise ValueError(f"Rank {rank} convolutions are not currently implemented. "
                              f"Received: rank={rank}")

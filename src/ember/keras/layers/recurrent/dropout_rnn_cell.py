@@ -9,7 +9,7 @@ from ember.ops.random import stateless_keep_mask
 
 class DropoutRNNCell:
     """Mixin for cells with ``dropout`` / ``recurrent_dropout`` rates and a
-    ``seed_generator`` (a ``SeedStream``).
+    ``seed_generator`` (a ``SeedGenerator``).
 
     The RNN layer asks for the masks before its time loop and clears them after it, so
     one sequence sees one mask, as in Keras. Cells whose ``dropout_mask_count`` is set

@@ -7,7 +7,7 @@ import ember
 
 from ... import activations, constraints, initializers, regularizers
 from ...models.layer import Layer
-from ..regularization.dropout import SeedStream
+from ...random.seed_generator import SeedGenerator
 from .dropout_rnn_cell import DropoutRNNCell
 
 
@@ -50,7 +50,7 @@ class RecurrentCell(Layer, DropoutRNNCell):
         self.dropout = min(1.0, max(0.0, float(dropout)))
         self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
         self.seed = seed
-        self.seed_generator = SeedStream(seed)
+        self.seed_generator = SeedGenerator(seed)
         self.output_size = units
 
     def _set_gating(self, recurrent_activation: Any, implementation: int) -> None:

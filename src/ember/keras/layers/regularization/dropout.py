@@ -1,4 +1,4 @@
-"""keras.layers.Dropout, and the per-layer seed stream its random siblings share."""
+"""keras.layers.Dropout, and the construction and mask drawing its random siblings share."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,35 +9,7 @@ import ember
 from ember.ops.random import stateless_keep_mask
 
 from ...models.layer import Layer
-from ...utils.random import draw_seed
-
-
-class SeedStream:
-    """A layer's source of stateless seeds: ``[seed, n]`` for its n-th random draw.
-
-    The start seed is the layer's ``seed`` argument, or drawn from Keras's generator
-    (so ``keras.utils.set_random_seed`` makes runs repeatable). The counter lives in
-    an Ember Variable kept outside the layer's weights, as Keras keeps its
-    ``SeedGenerator`` state out of ``layer.weights``.
-
-    >>> s = SeedStream(7)
-    >>> s.next().numpy().tolist(), s.next().numpy().tolist()
-    ([7, 0], [7, 1])
-    """
-
-    def __init__(self, seed: int | None = None):
-        if seed is not None and (not isinstance(seed, (int, np.integer))
-                                 or isinstance(seed, bool)):
-            raise ValueError(f"Argument `seed` must be an integer. Received: seed={seed!r}")
-        start = draw_seed() if seed is None else int(seed)
-        self.state = ember.Variable(np.array([start, 0], dtype=np.int64), trainable=False,
-                                    name="seed_generator_state")
-
-    def next(self) -> ember.Tensor:
-        """The seed for this draw; advances the counter."""
-        seed = self.state.read_value()
-        self.state.assign_add(np.array([0, 1], dtype=np.int64))
-        return seed
+from ...random.seed_generator import SeedGenerator
 
 
 class Dropout(Layer):
@@ -84,14 +56,14 @@ class Dropout(Layer):
 def init_dropout(layer: Layer, rate: float, seed: int | None, name: str = "rate") -> None:
     """The constructor part every dropout and noise layer shares: check the amount (the
     argument ``name``: ``rate``, or GaussianNoise's ``stddev``) is in [0, 1], keep it as
-    that attribute with the seed, make the seed stream, support masking."""
+    that attribute with the seed, make the seed generator, support masking."""
     if not 0 <= rate <= 1:
         raise ValueError(f"Invalid value received for argument `{name}`. Expected a float "
                          f"value between 0 and 1. Received: {name}={rate}")
     setattr(layer, name, rate)
     layer.seed = seed
     if rate > 0:
-        layer.seed_generator = SeedStream(seed)
+        layer.seed_generator = SeedGenerator(seed)
     layer.supports_masking = True
     layer.built = True
 

@@ -13,7 +13,7 @@ import ember
 
 from ....config import standardize_data_format
 from ....models.layer import Layer
-from ...regularization.dropout import SeedStream
+from ....random.seed_generator import SeedGenerator
 
 
 class BaseImagePreprocessingLayer(Layer):
@@ -157,14 +157,14 @@ def check_target_size(layer: Layer, height: Any, width: Any) -> tuple[int, int]:
     return int(height), int(width)
 
 
-def make_seed_stream(seed: int | None) -> SeedStream:
+def make_seed_stream(seed: int | None) -> SeedGenerator:
     """The seed source of a random image layer (``keras.utils.set_random_seed`` makes
     it repeatable when ``seed`` is None).
 
     >>> make_seed_stream(3).next().numpy().tolist()
     [3, 0]
     """
-    return SeedStream(seed)
+    return SeedGenerator(seed)
 
 
 def float_images(images: ember.Tensor, dtype: str) -> ember.Tensor:
