@@ -98,9 +98,98 @@ def mish(x):
     return x * ember.tanh(ember.nn.softplus(x))
 
 
+# -- the rest of Keras 3's activations, as the keras.ops functions they name ------------------
+def celu(x, alpha=1.0):
+    """``max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    >>> float(celu(ember.constant(-1.0), alpha=2.0))  # 2 * (exp(-0.5) - 1)
+    -0.7869386...
+    """
+    from .. import ops
+    return ops.celu(x, alpha=alpha)
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: ``a * sigmoid(b)`` for the halves ``a, b`` of ``x`` along ``axis``.
+
+    >>> glu(ember.ones((2, 4))).shape
+    TensorShape([2, 2])
+    """
+    from .. import ops
+    return ops.glu(x, axis=axis)
+
+
+def hard_shrink(x, threshold=0.5):
+    """``x`` where ``|x| > threshold``, else 0."""
+    from .. import ops
+    return ops.hard_shrink(x, threshold=threshold)
+
+
+def soft_shrink(x, threshold=0.5):
+    """``x`` moved ``threshold`` towards 0, and 0 where ``|x| <= threshold``."""
+    from .. import ops
+    return ops.soft_shrink(x, threshold=threshold)
+
+
+def hard_tanh(x):
+    """``x`` clipped to ``[-1, 1]``."""
+    from .. import ops
+    return ops.hard_tanh(x)
+
+
+def tanh_shrink(x):
+    """``x - tanh(x)``."""
+    from .. import ops
+    return ops.tanh_shrink(x)
+
+
+def threshold(x, threshold, default_value):
+    """``x`` where ``x > threshold``, else ``default_value``."""
+    from .. import ops
+    return ops.threshold(x, threshold, default_value)
+
+
+def log_sigmoid(x):
+    """``log(sigmoid(x))``, computed without overflow."""
+    from .. import ops
+    return ops.log_sigmoid(x)
+
+
+def sparse_sigmoid(x):
+    """0 below -1, 1 above 1, ``(x + 1) / 2`` between."""
+    from .. import ops
+    return ops.sparse_sigmoid(x)
+
+
+def sparse_plus(x):
+    """0 below -1, ``x`` above 1, ``(x + 1) ** 2 / 4`` between."""
+    from .. import ops
+    return ops.sparse_plus(x)
+
+
+def squareplus(x, b=4):
+    """``(x + sqrt(x ** 2 + b)) / 2``, a smooth ReLU."""
+    from .. import ops
+    return ops.squareplus(x, b=b)
+
+
+def sparsemax(x, axis=-1):
+    """The Euclidean projection of ``x`` onto the probability simplex along ``axis``
+    (a softmax that gives exact zeros).
+
+    >>> sparsemax(ember.constant([[1.0, 0.0, -2.0]])).numpy().tolist()
+    [[1.0, 0.0, 0.0]]
+    """
+    from .. import ops
+    return ops.sparsemax(x, axis=axis)
+
+
 ALL = {f.__name__: f for f in (relu, linear, sigmoid, tanh, softmax, log_softmax, gelu,
                                silu, elu, selu, softplus, softsign, leaky_relu, relu6,
-                               exponential, hard_sigmoid, hard_silu, mish)}
+                               exponential, hard_sigmoid, hard_silu, mish, celu, glu,
+                               hard_shrink, soft_shrink, hard_tanh, tanh_shrink, threshold,
+                               log_sigmoid, sparse_sigmoid, sparse_plus, squareplus,
+                               sparsemax)}
 ALL.update({"swish": silu, "hard_swish": hard_silu})
 _FAMILY = ObjectFamily(
     ALL, instantiates=(),
