@@ -77,7 +77,7 @@ def test_activations():
     assert activations.get({"module": "keras.activations", "class_name": "function",
                             "config": "gelu", "registered_name": None}) is activations.gelu
     with pytest.raises(ValueError, match=r"activation function identifier: 'nope'; known "
-                                         r"names are \['elu'"):
+                                         r"names are \['celu', 'elu'"):
         activations.get("nope")
     with pytest.raises(ValueError, match=r"^Could not interpret activation function "
                                          r"identifier: 3$"):
