@@ -2,6 +2,7 @@
 (``keras.config``)."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 _FLOATX = "float32"
@@ -123,3 +124,44 @@ def disable_unsafe_deserialization() -> None:
 def is_unsafe_deserialization_enabled() -> bool:
     """Whether ``enable_unsafe_deserialization`` is in effect."""
     return _UNSAFE_DESERIALIZATION
+
+
+# -- debugging caps on training runs (also set by KERAS_MAX_EPOCHS and
+# KERAS_MAX_STEPS_PER_EPOCH in the environment, as Keras reads them)
+_MAX_EPOCHS: int | None = int(os.environ["KERAS_MAX_EPOCHS"]) \
+    if os.environ.get("KERAS_MAX_EPOCHS") else None
+_MAX_STEPS_PER_EPOCH: int | None = int(os.environ["KERAS_MAX_STEPS_PER_EPOCH"]) \
+    if os.environ.get("KERAS_MAX_STEPS_PER_EPOCH") else None
+
+
+def set_max_epochs(max_epochs: int | None) -> None:
+    """Cap the epochs of every ``fit`` call at ``max_epochs`` (None: no cap), to run a
+    script quickly while debugging; ``fit`` warns when it cuts a run short.
+
+    >>> set_max_epochs(2); max_epochs()
+    2
+    >>> set_max_epochs(None)
+    """
+    global _MAX_EPOCHS
+    _MAX_EPOCHS = None if max_epochs is None else int(max_epochs)
+
+
+def max_epochs() -> int | None:
+    """The cap ``set_max_epochs`` set (or ``KERAS_MAX_EPOCHS``), None when there is none."""
+    return _MAX_EPOCHS
+
+
+def set_max_steps_per_epoch(max_steps_per_epoch: int | None) -> None:
+    """Cap the steps of each epoch of ``fit``, ``evaluate`` and ``predict`` (None: no cap).
+
+    >>> set_max_steps_per_epoch(3); max_steps_per_epoch()
+    3
+    >>> set_max_steps_per_epoch(None)
+    """
+    global _MAX_STEPS_PER_EPOCH
+    _MAX_STEPS_PER_EPOCH = None if max_steps_per_epoch is None else int(max_steps_per_epoch)
+
+
+def max_steps_per_epoch() -> int | None:
+    """The cap ``set_max_steps_per_epoch`` set (or ``KERAS_MAX_STEPS_PER_EPOCH``)."""
+    return _MAX_STEPS_PER_EPOCH

@@ -7,6 +7,7 @@ and ``ember.data.Dataset``-like iterables.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Iterator
 
 import numpy as np
@@ -200,7 +201,9 @@ class IteratorAdapter:
 
 def make_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False,
                  class_weight=None, rng=None):
-    """The adapter for ``x`` (arrays are sliced; anything else is iterated)."""
+    """The adapter for ``x`` (arrays are sliced; anything else is iterated); ``steps`` is
+    capped by ``keras.config.max_steps_per_epoch()`` when that is set."""
+    steps = _capped_steps(steps)
     if x is None:
         raise ValueError("No input data: pass `x` (arrays, a generator or a PyDataset)")
     from .dataset_adapter import DatasetAdapter, is_dataset
@@ -215,6 +218,23 @@ def make_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None, shu
         raise ValueError("`sample_weight` argument is not supported when `x` is a "
                          "generator, iterator or PyDataset")
     return IteratorAdapter(x, steps, class_weight, shuffle, rng)
+
+
+def _capped_steps(steps: int | None) -> int | None:
+    cap = config.max_steps_per_epoch()
+    if cap and (not steps or cap < steps):
+        warnings.warn(f"Limiting steps_per_epoch to {cap}", stacklevel=4)
+        return cap
+    return steps
+
+
+def progress_steps(adapter: Any) -> int | None:
+    """How many batches one pass of ``adapter`` gives (the progress bar's total)."""
+    if adapter.steps is None:
+        return adapter.num_batches
+    if adapter.num_batches is None:
+        return adapter.steps
+    return min(adapter.steps, adapter.num_batches)
 
 
 def train_validation_split(arrays: tuple, validation_split: float) -> tuple:

@@ -10,6 +10,7 @@ import ember
 
 from ...graph.context import RUN_FUNCTIONS_EAGERLY
 from ...ops import primitive as _prim
+from .. import config as keras_config
 from . import data_adapter as da
 from .compile_utils import CompileLoss, CompileMetrics
 
@@ -356,7 +357,8 @@ class Trainer:
             val_adapter = da.make_adapter(vx, vy, vsw, validation_batch_size or batch_size,
                                           validation_steps)
         verbose = _resolve_verbose(verbose)
-        steps = train_data.num_batches if steps_per_epoch is None else steps_per_epoch
+        epochs = _capped_epochs(epochs)
+        steps = da.progress_steps(train_data)
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=epochs, steps=steps)
         self.stop_training = False
@@ -410,7 +412,7 @@ class Trainer:
         adapter = da.make_adapter(x, y, sample_weight, batch_size, steps)
         verbose = _resolve_verbose(verbose)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
-                           epochs=1, steps=adapter.num_batches)
+                           epochs=1, steps=da.progress_steps(adapter))
         logs = self._evaluate_adapter(adapter, cbs)
         if return_dict:
             return _sorted_logs(logs)
@@ -446,7 +448,7 @@ class Trainer:
         adapter = da.make_adapter(x, None, None, batch_size, steps)
         verbose = _resolve_verbose(verbose)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
-                           epochs=1, steps=adapter.num_batches)
+                           epochs=1, steps=da.progress_steps(adapter))
         cbs.on_predict_begin()
         outputs = []
         predict_function = self.make_predict_function()
@@ -578,6 +580,15 @@ def _concat_structs(parts: list):
     if isinstance(first, (list, tuple)):
         return type(first)(_concat_structs([p[i] for p in parts]) for i in range(len(first)))
     return np.concatenate(parts, axis=0)
+
+
+def _capped_epochs(epochs: int) -> int:
+    """``epochs``, or ``keras.config.max_epochs()`` when that is set and smaller."""
+    cap = keras_config.max_epochs()
+    if cap and cap < epochs:
+        warnings.warn(f"Limiting epochs to {cap}", stacklevel=3)
+        return cap
+    return epochs
 
 
 def _should_eval(epoch: int, freq) -> bool:
