@@ -13,7 +13,8 @@ from . import ops as _ops  # noqa: F401 - installs the operators on Tensor and V
 from .core.memory import tune_allocator as _tune_allocator
 from ._lazy import lazy_namespace as _lazy_namespace
 from ._names import TOP as _TOP
-from .autodiff import GradientTape, UnconnectedGradients, custom_gradient  # noqa: F401
+from .autodiff import (GradientTape, UnconnectedGradients, custom_gradient,  # noqa: F401
+                       recompute_grad)
 from .core.dtypes import (DType, as_dtype, bool_ as bool, complex64, complex128,  # noqa: A004,F401
                           float16, float32, float64, int8, int16, int32, int64, uint8,
                           uint16, uint32, uint64)

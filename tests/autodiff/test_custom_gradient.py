@@ -73,3 +73,71 @@ def test_custom_gradient_outside_tape_returns_value():
     def f(x):
         return x * 2.0, lambda dy: dy
     np.testing.assert_allclose(f(ember.constant([1.0])).numpy(), [2.0])
+
+
+def test_every_positional_argument_gets_a_gradient_slot():
+    # TF: a Python number argument is an input too (grad_fn returns None for it)
+    @ember.custom_gradient
+    def f(x, s):
+        def grad(dy):
+            return dy * s, None
+        return x * s, grad
+
+    x = ember.constant(2.0)
+    with ember.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x, 3.0)
+    assert float(tape.gradient(y, x)) == 3.0
+
+
+def test_variable_argument_is_an_input_not_a_captured_variable():
+    w = ember.Variable(3.0)
+
+    @ember.custom_gradient
+    def f(x):
+        def grad(dy):
+            return dy * 5.0
+        return x * 1.0, grad
+
+    with ember.GradientTape() as tape:
+        y = f(w)
+    assert float(tape.gradient(y, w)) == 5.0
+
+
+def test_grad_fn_with_var_keyword_receives_variables():
+    w = ember.Variable(3.0)
+
+    @ember.custom_gradient
+    def f(x):
+        def grad(dy, **kw):
+            return dy * w, [dy * 0.0 + len(kw["variables"])]
+        return x * w, grad
+
+    x = ember.constant(2.0)
+    with ember.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    gx, gw = tape.gradient(y, [x, w])
+    assert float(gx) == 3.0 and float(gw) == 1.0
+
+
+def test_recompute_grad_matches_plain_gradients():
+    from ember.autodiff import recompute_grad
+    w = ember.Variable([[1.0, 2.0], [3.0, 4.0]])
+    block = recompute_grad(lambda x: ember.tanh(ember.matmul(x, w)))
+    x = ember.constant([[0.1, 0.2]])
+    with ember.GradientTape() as tape:
+        tape.watch(x)
+        y = ember.reduce_sum(block(x))
+    gx, gw = tape.gradient(y, [x, w])
+    # TF 2.21 tf.recompute_grad gives these
+    np.testing.assert_allclose(gx.numpy(), [[1.47469, 3.58412]], rtol=1e-5)
+    np.testing.assert_allclose(gw.numpy(), [[0.06347, 0.04200], [0.12695, 0.08399]],
+                               rtol=1e-3)
+    with ember.GradientTape() as t2:
+        t2.watch(x)
+        with ember.GradientTape() as t1:
+            t1.watch(x)
+            y = ember.reduce_sum(recompute_grad(lambda v: v ** 3)(x))
+        g = t1.gradient(y, x)
+    np.testing.assert_allclose(t2.gradient(g, x).numpy(), [[0.6, 1.2]], rtol=1e-6)

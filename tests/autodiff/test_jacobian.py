@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 import ember
 
@@ -45,3 +46,36 @@ def test_persistent_jacobian_twice():
     j2 = tape.jacobian(y, x)
     np.testing.assert_allclose(j1.numpy(), j2.numpy())
     np.testing.assert_allclose(np.diag(j1.numpy()), np.exp([1.0, 2.0]), rtol=1e-6)
+
+
+def test_batch_jacobian_unconnected_is_zeros_in_either_mode():
+    # TF returns zeros (target dtype) even with unconnected_gradients='none'
+    x = ember.Variable([[1.0, 2.0]])
+    z = ember.Variable([[1.0]])
+    with ember.GradientTape(persistent=True) as tape:
+        y = x * 2.0
+    for mode in ("none", "zero"):
+        j = tape.batch_jacobian(y, z, unconnected_gradients=mode)
+        assert j.shape == (1, 2, 1) and j.dtype == ember.float32
+        np.testing.assert_array_equal(j.numpy(), np.zeros((1, 2, 1)))
+
+
+def test_jacobian_of_a_list_target_is_refused():
+    x = ember.Variable([1.0, 2.0])
+    with ember.GradientTape() as tape:
+        y = x * x
+        z = x * 3.0
+    with pytest.raises(TypeError, match="single tensor"):
+        tape.jacobian([y, z], x)
+
+
+def test_jacobian_inside_persistent_context_and_variable_target():
+    x = ember.Variable([1.0, 2.0])
+    with ember.GradientTape(persistent=True) as tape:
+        y = x * x
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            j = tape.jacobian(y, x)
+    np.testing.assert_allclose(j.numpy(), [[2.0, 0.0], [0.0, 4.0]])
+    np.testing.assert_allclose(tape.jacobian(x, x).numpy(), np.eye(2))

@@ -171,3 +171,97 @@ def test_bad_sources_are_errors():
         tape.gradient(y, "x")
     with pytest.raises(ValueError, match="watch"):
         ember.GradientTape().watch("x")
+
+
+# -- behaviour checked against TensorFlow 2.21 ------------------------------------------------
+def test_unwatched_tensor_input_of_a_recorded_op_gets_none():
+    # TF: only watched tensors (and values the tape produced) are sources
+    x = ember.constant(2.0)
+    v = ember.Variable(3.0)
+    with ember.GradientTape() as tape:
+        y = x * v
+    gx, gv = tape.gradient(y, [x, v])
+    assert gx is None and float(gv) == 2.0
+
+
+def test_watching_after_first_use_counts_earlier_ops():
+    x = ember.constant(2.0)
+    v = ember.Variable(3.0)
+    with ember.GradientTape() as tape:
+        y = x * v
+        tape.watch(x)
+        w = x * x
+        total = y + w
+    assert float(tape.gradient(total, x)) == 7.0   # TF: 3 + 2 * 2
+
+
+def test_reset_forgets_watched_tensors():
+    a = ember.Variable(3.0)
+    c = ember.constant(2.0)
+    with ember.GradientTape() as tape:
+        tape.watch(c)
+        tape.reset()
+        w = a * c
+    ga, gc = tape.gradient(w, [a, c])
+    assert float(ga) == 2.0 and gc is None
+
+
+def test_persistent_gradient_inside_context_is_recorded():
+    x = ember.Variable(2.0)
+    with pytest.warns(UserWarning, match="inside its context"):
+        import ember.autodiff.tape as tape_module
+        tape_module._warned_inside_context = False
+        with ember.GradientTape(persistent=True) as tape:
+            y = x ** 3
+            g = tape.gradient(y, x)
+            z = g * x
+    assert float(g) == 12.0
+    assert float(tape.gradient(g, x)) == 12.0     # 6x
+    assert float(tape.gradient(z, x)) == 36.0     # d(3x^3)/dx = 9x^2
+
+
+def test_non_persistent_gradient_inside_context_stops_recording():
+    x = ember.Variable(2.0)
+    with ember.GradientTape() as tape:
+        y = x * x
+        assert float(tape.gradient(y, x)) == 4.0
+        x * x   # not recorded: the tape is spent
+    assert tape._nodes == [] and not tape._recording
+
+
+def test_variable_as_target():
+    v = ember.Variable(2.0)
+    with ember.GradientTape(persistent=True) as tape:
+        y = v * v
+    assert float(tape.gradient(v, v)) == 1.0
+    assert float(tape.gradient([y, v], v)) == 5.0
+
+
+def test_watched_variables_in_creation_order():
+    a = ember.Variable(1.0)
+    b = ember.Variable(2.0)
+    with ember.GradientTape() as tape:
+        b * a + b
+    assert tape.watched_variables() == (a, b)
+
+
+def test_watch_integer_tensor_warns():
+    with ember.GradientTape() as tape:
+        with pytest.warns(UserWarning, match="must be floating"):
+            tape.watch(ember.constant(3))
+
+
+def test_tape_errors_are_clear():
+    tape = ember.GradientTape()
+    with pytest.raises(RuntimeError, match="not recording"):
+        with tape.stop_recording():
+            pass
+    v = ember.Variable(1.0)
+    with ember.GradientTape() as tape:
+        y = v * v
+    with pytest.raises(ValueError, match="unconnected_gradients: 'bogus'"):
+        tape.gradient(y, v, unconnected_gradients="bogus")
+    with ember.GradientTape() as tape:
+        y = v * v
+    with pytest.raises(TypeError, match="received None"):
+        tape.gradient(None, v)

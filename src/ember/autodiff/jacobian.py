@@ -26,6 +26,17 @@ def _unit_seeds(shape: tuple, dtype, batch: bool = False):
         yield Tensor(seed.reshape(shape))
 
 
+def _jacobian_target(target: Any, what: str) -> Tensor | Variable:
+    if isinstance(target, (Tensor, Variable)):
+        return target
+    if isinstance(target, (list, tuple, dict)):
+        raise TypeError(f"GradientTape.{what}: `target` must be a single tensor, got a "
+                        f"{type(target).__name__} (stack the targets, or call {what} once "
+                        "per target)")
+    from .tape import _as_target
+    return _as_target(target)
+
+
 def _zero_mode(unconnected_gradients) -> bool:
     return str(getattr(unconnected_gradients, "value", unconnected_gradients)).lower() == \
         "zero"
@@ -35,8 +46,7 @@ def jacobian(tape, target: Any, sources: Any, unconnected_gradients="none") -> A
     """``result[i]`` has shape ``target.shape + source_i.shape``."""
     from ..ops.creation import zeros
     from ..ops.shape import reshape, stack
-    from .tape import _as_target
-    target = _as_target(target)
+    target = _jacobian_target(target, "jacobian")
     flat_sources = nest.flatten(sources)
     tshape = tuple(target._value.shape)
     columns: list[list] = [[] for _ in flat_sources]
@@ -58,17 +68,18 @@ def jacobian(tape, target: Any, sources: Any, unconnected_gradients="none") -> A
 
 def batch_jacobian(tape, target: Any, source: Any, unconnected_gradients="none") -> Any:
     """Jacobian of each example's output against the same example's input, shape
-    ``(batch,) + target.shape[1:] + source.shape[1:]``.
+    ``(batch,) + target.shape[1:] + source.shape[1:]``. An unconnected source gives zeros
+    in either ``unconnected_gradients`` mode (TensorFlow keeps that for compatibility).
 
     Assumes examples do not interact (as TensorFlow does): ``d target[b] / d source[b]``
     is read from the gradient of ``sum_b target[b, j]``.
     """
     from ..ops.creation import zeros
     from ..ops.shape import reshape, stack
-    from .tape import _as_target
-    target = _as_target(target)
+    target = _jacobian_target(target, "batch_jacobian")
     if not isinstance(source, (Tensor, Variable)):
-        raise ValueError("batch_jacobian takes a single source tensor")
+        raise ValueError(f"GradientTape.batch_jacobian: `source` must be a single tensor or "
+                         f"variable, got {type(source).__name__}")
     tshape = tuple(target._value.shape)
     sshape = tuple(source.shape)
     if not tshape or not sshape or tshape[0] != sshape[0]:
@@ -78,7 +89,8 @@ def batch_jacobian(tape, target: Any, source: Any, unconnected_gradients="none")
     for seed in _unit_seeds(tshape, target._value.dtype, batch=True):
         g = tape._run_backprop([target], [source], [seed]).get(id(source))
         cols.append(g)
-    if all(c is None for c in cols) and not _zero_mode(unconnected_gradients):
-        return None
+    if all(c is None for c in cols):
+        # zeros (in the target's dtype) whatever unconnected_gradients says, as TF does
+        return zeros((tshape[0],) + tshape[1:] + sshape[1:], dtype=target.dtype)
     cols = [zeros(sshape, dtype=source.dtype) if c is None else c for c in cols]
     return reshape(stack(cols, axis=1), (tshape[0],) + tshape[1:] + sshape[1:])

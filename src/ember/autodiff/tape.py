@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import warnings
 from typing import Any
 
 from ..core.tensor import Tensor
@@ -52,7 +53,8 @@ class GradientTape:
 
     def _push(self) -> None:
         if self._recording:
-            raise ValueError("This GradientTape is already recording")
+            raise ValueError("GradientTape: the tape is already recording; a tape cannot be "
+                             "entered again inside its own `with` block")
         _prim.STATE.tapes.append(self)
         self._recording = True
 
@@ -66,6 +68,10 @@ class GradientTape:
             if isinstance(t, Variable):
                 self._watch_variable(t)
             elif isinstance(t, Tensor):
+                if not _prim._is_inexact(t._value):
+                    warnings.warn(f"GradientTape.watch: the dtype of the watched tensor must "
+                                  f"be floating (e.g. float32), got {t.dtype.name}; its "
+                                  "gradient will be None", stacklevel=2)
                 if id(t) not in self._watched:
                     self._watched.add(id(t))
                     self._watched_objs.append(t)
@@ -80,14 +86,15 @@ class GradientTape:
             self._variables.append(var)
 
     def watched_variables(self) -> tuple:
-        """The variables this tape has watched, in the order first seen."""
-        return tuple(self._variables)
+        """The variables this tape has watched, in the order they were created (as TF)."""
+        return tuple(sorted(self._variables, key=lambda v: getattr(v, "_unique_id", 0)))
 
     @contextlib.contextmanager
     def stop_recording(self):
         """Temporarily stop recording: ops inside are not differentiated."""
         if not self._recording:
-            raise ValueError("stop_recording() is only valid while the tape is recording")
+            raise RuntimeError("GradientTape.stop_recording: trying to stop recording a tape "
+                               "which is not recording (use it inside the tape's `with`)")
         self._pop()
         try:
             yield
@@ -121,10 +128,12 @@ class GradientTape:
         12.0
         """
         self._check_usable("gradient")
-        unconnected = UnconnectedGradients(
-            unconnected_gradients.value if isinstance(unconnected_gradients, enum.Enum)
-            else str(unconnected_gradients).lower())
-        targets = [_as_target(t) for t in nest.flatten(target)]
+        unconnected = _unconnected_mode(unconnected_gradients)
+        if target is None:
+            raise TypeError("GradientTape.gradient: `target` should be a tensor, a variable "
+                            "or a nested structure of them, but received None")
+        targets = [t if isinstance(t, Variable) else _as_target(t)
+                   for t in nest.flatten(target)]
         flat_sources = nest.flatten(sources)
         for s in flat_sources:
             if not isinstance(s, (Tensor, Variable)):
@@ -137,6 +146,7 @@ class GradientTape:
             if len(ogs) != len(targets):
                 raise ValueError(f"GradientTape.gradient: {len(ogs)} output_gradients for "
                                  f"{len(targets)} targets")
+        self._stop_unless_persistent()
         grads = self._run_backprop(targets, flat_sources, ogs, release=not self._persistent)
         if not self._persistent:
             self._used = True
@@ -150,22 +160,32 @@ class GradientTape:
             out.append(g)
         return nest.pack_sequence_as(sources, out)
 
+    def _stop_unless_persistent(self) -> None:
+        """Called inside the tape's context, a non-persistent tape stops recording (it can
+        be used only once); a persistent one goes on and records the backward pass."""
+        if self._recording:
+            if self._persistent:
+                _warn_gradient_inside_context()
+            else:
+                self._pop()
+
     def _run_backprop(self, targets, flat_sources, ogs, release: bool = False) -> dict:
-        was_recording = self._recording
-        if was_recording:   # the backward pass is not recorded on the tape it reads
-            self._pop()
-        try:
-            return backprop(self._nodes, targets, [id(s) for s in flat_sources], ogs,
-                            release=release)
-        finally:
-            if was_recording:
-                self._push()
+        """Gradients by source id. A persistent tape that is still recording records the
+        backward pass too (so it can differentiate its own gradients, as TF's does).
+        Only sources this tape watched (or produced) get one, as in TF: a constant that
+        was merely an input of a recorded op is unconnected unless watched."""
+        target_ids = {id(t) for t in targets}
+        watched = self._watched
+        ids = [id(s) for s in flat_sources if id(s) in watched or id(s) in target_ids]
+        grads = backprop(self._nodes, targets, ids, ogs, release=release)
+        return {i: grads[i] for i in ids if i in grads}
 
     def jacobian(self, target: Any, sources: Any, unconnected_gradients="none",
                  parallel_iterations=None, experimental_use_pfor=True):
         """Full Jacobian: result[i] has shape ``target.shape + source_i.shape``."""
         from .jacobian import jacobian
         self._check_usable("jacobian")
+        self._stop_unless_persistent()
         result = jacobian(self, target, sources, unconnected_gradients)
         if not self._persistent:
             self._used = True
@@ -176,10 +196,32 @@ class GradientTape:
         """Per-example Jacobian: shape ``(batch,) + target.shape[1:] + source.shape[1:]``."""
         from .jacobian import batch_jacobian
         self._check_usable("batch_jacobian")
+        self._stop_unless_persistent()
         result = batch_jacobian(self, target, source, unconnected_gradients)
         if not self._persistent:
             self._used = True
         return result
+
+
+def _unconnected_mode(value: Any) -> UnconnectedGradients:
+    key = value.value if isinstance(value, enum.Enum) else str(value).lower()
+    try:
+        return UnconnectedGradients(key)
+    except ValueError:
+        raise ValueError(f"GradientTape.gradient: unknown value for unconnected_gradients: "
+                         f"{value!r} (expected 'none' or 'zero')") from None
+
+
+_warned_inside_context = False
+
+
+def _warn_gradient_inside_context() -> None:
+    global _warned_inside_context
+    if not _warned_inside_context:
+        _warned_inside_context = True
+        warnings.warn("Calling GradientTape.gradient on a persistent tape inside its context "
+                      "records the gradient computation on the tape (slower, more memory); "
+                      "do it only to take higher-order derivatives", stacklevel=4)
 
 
 def _as_target(t: Any) -> Tensor:

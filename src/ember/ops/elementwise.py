@@ -27,6 +27,20 @@ def _int_to_float(xp, x):
     return x
 
 
+def _holomorphic(rule):
+    """A vjp written as ``g * f'(x)``, given TF's complex convention: for complex
+    values the gradient is ``g * conj(f'(x))``, that is ``conj(rule(conj(g)))``."""
+    def vjp(g, out, *xs):
+        if not g.dtype.is_complex:
+            return rule(g, out, *xs)
+        from .special_functions import conj
+        res = rule(conj(g), out, *xs)
+        if isinstance(res, tuple):
+            return tuple(None if r is None else conj(r) for r in res)
+        return conj(res)
+    return vjp
+
+
 # -- arithmetic --------------------------------------------------------------------------
 @primitive
 def add(xp, x, y):
@@ -118,6 +132,7 @@ def pow(xp, x, y):  # noqa: A001 - TensorFlow's name
 
 
 @pow.vjp
+@_holomorphic
 def _(g, out, x, y):
     gx = g * y * pow(x, y - 1)
     # d/dy x**y = x**y log x, taken as 0 where x <= 0 (as TensorFlow does)
@@ -166,6 +181,7 @@ def exp(xp, x):
 
 
 @exp.vjp
+@_holomorphic
 def _(g, out, x):
     return g * out
 
@@ -176,6 +192,7 @@ def expm1(xp, x):
 
 
 @expm1.vjp
+@_holomorphic
 def _(g, out, x):
     return g * (out + 1)
 
@@ -186,6 +203,7 @@ def log(xp, x):
 
 
 @log.vjp
+@_holomorphic
 def _(g, out, x):
     return g / x
 
@@ -196,6 +214,7 @@ def log1p(xp, x):
 
 
 @log1p.vjp
+@_holomorphic
 def _(g, out, x):
     return g / (x + 1)
 
@@ -213,6 +232,7 @@ def _zero_where_g_is_zero(g, grad):
 
 
 @sqrt.vjp
+@_holomorphic
 def _(g, out, x):
     return _zero_where_g_is_zero(g, g * 0.5 / out)
 
@@ -224,6 +244,7 @@ def rsqrt(xp, x):
 
 
 @rsqrt.vjp
+@_holomorphic
 def _(g, out, x):
     return _zero_where_g_is_zero(g, g * -0.5 * out / x)
 
@@ -234,6 +255,7 @@ def square(xp, x):
 
 
 @square.vjp
+@_holomorphic
 def _(g, out, x):
     return g * 2 * x
 
@@ -244,6 +266,7 @@ def reciprocal(xp, x):
 
 
 @reciprocal.vjp
+@_holomorphic
 def _(g, out, x):
     return _zero_where_g_is_zero(g, -g * out * out)
 
@@ -255,6 +278,7 @@ def sin(xp, x):
 
 
 @sin.vjp
+@_holomorphic
 def _(g, out, x):
     return g * cos(x)
 
@@ -265,6 +289,7 @@ def cos(xp, x):
 
 
 @cos.vjp
+@_holomorphic
 def _(g, out, x):
     return -g * sin(x)
 
@@ -275,6 +300,7 @@ def tan(xp, x):
 
 
 @tan.vjp
+@_holomorphic
 def _(g, out, x):
     return g * (1 + out * out)
 
@@ -285,6 +311,7 @@ def asin(xp, x):
 
 
 @asin.vjp
+@_holomorphic
 def _(g, out, x):
     return g * rsqrt(1 - x * x)
 
@@ -295,6 +322,7 @@ def acos(xp, x):
 
 
 @acos.vjp
+@_holomorphic
 def _(g, out, x):
     return -g * rsqrt(1 - x * x)
 
@@ -305,6 +333,7 @@ def atan(xp, x):
 
 
 @atan.vjp
+@_holomorphic
 def _(g, out, x):
     return g / (1 + x * x)
 
@@ -326,6 +355,7 @@ def sinh(xp, x):
 
 
 @sinh.vjp
+@_holomorphic
 def _(g, out, x):
     return g * cosh(x)
 
@@ -336,6 +366,7 @@ def cosh(xp, x):
 
 
 @cosh.vjp
+@_holomorphic
 def _(g, out, x):
     return g * sinh(x)
 
@@ -346,6 +377,7 @@ def tanh(xp, x):
 
 
 @tanh.vjp
+@_holomorphic
 def _(g, out, x):
     return g * (1 - out * out)
 
@@ -356,6 +388,7 @@ def asinh(xp, x):
 
 
 @asinh.vjp
+@_holomorphic
 def _(g, out, x):
     return g * rsqrt(x * x + 1)
 
@@ -366,6 +399,7 @@ def acosh(xp, x):
 
 
 @acosh.vjp
+@_holomorphic
 def _(g, out, x):
     return g * rsqrt(x * x - 1)
 
@@ -376,6 +410,7 @@ def atanh(xp, x):
 
 
 @atanh.vjp
+@_holomorphic
 def _(g, out, x):
     return g / (1 - x * x)
 
@@ -391,6 +426,7 @@ def sigmoid(xp, x):
 
 
 @sigmoid.vjp
+@_holomorphic
 def _(g, out, x):
     return g * out * (1 - out)
 

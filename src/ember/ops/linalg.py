@@ -58,6 +58,16 @@ def matmul(xp, a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjo
 def _(g, out, a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
       *, needs=(True, True), **unused):
     ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
+    if g.dtype.is_complex:   # TF: the products take conj(a), conj(b) (an adjoint flag
+        from .special_functions import conj   # conjugated the input already)
+        ga, gb = _matmul_vjp(g, a if adjoint_a else conj(a), b if adjoint_b else conj(b),
+                             ta, tb, needs)
+        return (conj(ga) if adjoint_a and ga is not None else ga,
+                conj(gb) if adjoint_b and gb is not None else gb)
+    return _matmul_vjp(g, a, b, ta, tb, needs)
+
+
+def _matmul_vjp(g, a, b, ta: bool, tb: bool, needs) -> tuple:
     if not ta and not tb:
         ga = (lambda: matmul(g, b, transpose_b=True))
         gb = (lambda: matmul(a, g, transpose_a=True))
@@ -489,6 +499,9 @@ def _(g, out, *ops, equation=""):
         shape = _shape(op)
         subs = [ins[j] for j in range(len(ops)) if j != k] + [out_subs]
         operands = [ops[j] for j in range(len(ops)) if j != k] + [g]
+        if g.dtype.is_complex:   # TF's convention: g times the conjugate of the others
+            from .special_functions import conj
+            operands = [conj(o) for o in operands[:-1]] + [g]
         xp = g.xp if hasattr(g, "xp") else np
         dtype = g._value.dtype
         target = ""
@@ -719,7 +732,9 @@ def _inv(xp, a):
 
 @_inv.vjp
 def _(g, y, a):
-    return -_matmul(_matmul(y, g, transpose_a=True), y, transpose_b=True)
+    adj = g.dtype.is_complex   # TF's complex convention: -y^H g y^H
+    return -_matmul(_matmul(y, g, transpose_a=not adj, adjoint_a=adj), y,
+                    transpose_b=not adj, adjoint_b=adj)
 
 
 def inv(input: Any, adjoint: bool = False, name=None):  # noqa: A002
@@ -744,6 +759,9 @@ def _det(xp, a):
 @_det.vjp
 def _(g, y, a):
     batch = _shape(a)[:-2]
+    if g.dtype.is_complex:   # the conjugate derivative, as for every holomorphic op
+        from .special_functions import conj
+        return _expand2(g * conj(y), batch) * _matrix_transpose(_inv(a), conjugate=True)
     return _expand2(g * y, batch) * _T(_inv(a))
 
 
@@ -793,7 +811,11 @@ def logdet(matrix: Any, name=None):
     from .elementwise import log
     from .reduction import reduce_sum
     chol = _cholesky(matrix)
-    half = reduce_sum(log(_diag_part(chol, k=0)), axis=-1)
+    diagonal = _diag_part(chol, k=0)
+    if _value(diagonal).dtype.kind == "c":  # real and positive: the result is real (as TF)
+        from .special_functions import real
+        diagonal = real(diagonal)
+    half = reduce_sum(log(diagonal), axis=-1)
     return half + half  # (not 2.0 * half: keeps float64 0-d results float64)
 
 
@@ -814,10 +836,11 @@ def _solve(xp, a, b, adjoint=False):
 @_solve.vjp
 def _(g, x, a, b, adjoint=False):
     gb = _solve(a, g, adjoint=not adjoint)
+    adj = g.dtype.is_complex   # TF's complex convention: conjugate transposes
     if adjoint:
-        ga = -_matmul(x, gb, transpose_b=True)
+        ga = -_matmul(x, gb, transpose_b=not adj, adjoint_b=adj)
     else:
-        ga = -_matmul(gb, x, transpose_b=True)
+        ga = -_matmul(gb, x, transpose_b=not adj, adjoint_b=adj)
     return ga, gb
 
 
@@ -850,10 +873,11 @@ def _triangular_solve(xp, a, b, lower=True, adjoint=False):
 @_triangular_solve.vjp
 def _(g, x, a, b, lower=True, adjoint=False):
     gb = _triangular_solve(a, g, lower=lower, adjoint=not adjoint)
+    adj = g.dtype.is_complex   # TF's complex convention: conjugate transposes
     if adjoint:
-        ga = -_matmul(x, gb, transpose_b=True)
+        ga = -_matmul(x, gb, transpose_b=not adj, adjoint_b=adj)
     else:
-        ga = -_matmul(gb, x, transpose_b=True)
+        ga = -_matmul(gb, x, transpose_b=not adj, adjoint_b=adj)
     return (_tril(ga) if lower else _triu(ga)), gb
 
 

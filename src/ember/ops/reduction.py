@@ -310,7 +310,11 @@ def _reduce_prod(xp, x, axis=(), keepdims=False):
 @_reduce_prod.vjp
 def _(g, out, x, axis=(), keepdims=False):
     # d prod / d x_i = product of the other elements: exact with any number of zeros
-    return _kept(g, x, axis, keepdims) * _prod_others(x, axis=axis)
+    others = _prod_others(x, axis=axis)
+    if others.dtype.is_complex:   # TF's convention: g * conj(d prod / d x_i)
+        from .special_functions import conj
+        others = conj(others)
+    return _kept(g, x, axis, keepdims) * others
 
 
 @primitive(name="prod_of_others")
