@@ -51,7 +51,7 @@ def test_filter_take_skip_take_while():
     assert _list(D.range(10).skip(7)) == [7, 8, 9]
     assert len(D.range(10).skip(-1)) == 0 and len(D.range(5).take(-1)) == 5
     assert _list(D.range(10).take_while(lambda x: x < 4)) == [0, 1, 2, 3]
-    with pytest.raises(TypeError, match="scalar bool"):
+    with pytest.raises(ValueError, match="scalar bool"):
         list(D.range(3).filter(lambda x: x))
 
 

@@ -9,10 +9,10 @@
 from __future__ import annotations
 
 from . import experimental
-from .batching import DatasetSpec
 from .dataset import Dataset
+from .iterator import Iterator
 from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options
-from .structure import StringSpec
+from .structure import DatasetSpec, StringSpec
 
 __all__ = [
            "AUTOTUNE",
@@ -20,6 +20,7 @@ __all__ = [
            "UNKNOWN_CARDINALITY",
            "Dataset",
            "DatasetSpec",
+           "Iterator",
            "Options",
            "StringSpec",
            "experimental",

@@ -6,10 +6,12 @@ from typing import Any
 
 import numpy as np
 
+import ember
 from ember.core.errors import InvalidArgumentError
 
 from . import structure as st
 from .dataset import Dataset
+from .structure import DatasetSpec
 
 _END = object()
 
@@ -84,8 +86,15 @@ class BatchDataset(Dataset):
                 yield source._slices(lo, hi) if index is None else \
                     source._slices(lo, hi, index[lo:hi])
             return
+        from .transforms import skip_error
         for group in _groups(self._inputs[0]._iter_np(), self._size, self._drop):
-            yield _stack(group, "batch")
+            try:
+                out = _stack(group, "batch")
+            except InvalidArgumentError as e:
+                if skip_error(e):
+                    continue
+                raise
+            yield out
 
 
 def _as_shape(s, op: str):
@@ -147,6 +156,11 @@ class PaddedBatchDataset(Dataset):
         if a.shape != ():
             raise InvalidArgumentError(f"ember.data.Dataset.padded_batch: padding values "
                                        f"must be scalars; got shape {tuple(a.shape)}")
+        if (a.dtype.kind == "S") != (dtype.kind == "S") or (
+                a.dtype.kind in "fc" and dtype.kind in "biu") or (
+                a.dtype.kind == "c" and dtype.kind == "f"):
+            raise TypeError(f"ember.data.Dataset.padded_batch: the padding value {v!r} "
+                            f"({a.dtype}) does not fit the component's dtype {dtype}")
         return a.astype(dtype)
 
     def _card(self) -> int:
@@ -239,19 +253,6 @@ class _ListDataset(Dataset):
         return iter(self._elements_list)
 
 
-class DatasetSpec:
-    """The spec of a dataset-valued component (what ``window`` yields)."""
-
-    def __init__(self, element_spec: Any):
-        self.element_spec = element_spec
-
-    def __eq__(self, other):
-        return isinstance(other, DatasetSpec) and other.element_spec == self.element_spec
-
-    def __repr__(self):
-        return f"DatasetSpec({self.element_spec!r})"
-
-
 class WindowDataset(Dataset):
     def __init__(self, input_dataset: Dataset, size, shift, stride, drop_remainder):
         super().__init__((input_dataset,))
@@ -301,3 +302,192 @@ class WindowDataset(Dataset):
             offset += drop
             if done and offset + len(buf) <= start:
                 return
+
+
+class RebatchDataset(Dataset):
+    """``rebatch``: the rows of the input's batches regrouped into batches of
+    ``batch_size`` (a list of sizes is used in turn), across input batch boundaries."""
+
+    def __init__(self, input_dataset: Dataset, batch_size: Any, drop_remainder: bool):
+        super().__init__((input_dataset,))
+        sizes = np.asarray(st.to_numpy(batch_size)).reshape(-1).tolist()
+        if not sizes:
+            raise InvalidArgumentError("ember.data.Dataset.rebatch: `batch_size` must hold "
+                                       "at least one size")
+        self._sizes = [_positive(v, "batch_size", "rebatch") for v in sizes]
+        self._drop = bool(drop_remainder)
+        for s in st.flatten(input_dataset.element_spec):
+            if st.spec_shape(s) == ():
+                raise ValueError(f"ember.data.Dataset.rebatch: expected a dataset with "
+                                 f"elements of rank >= 1 but got scalar elements {s}; add "
+                                 f"`batch` before `rebatch`")
+
+    def _compute_spec(self):
+        lead = self._sizes[0] if self._drop and len(set(self._sizes)) == 1 else None
+        return st.map_structure(
+            lambda s: s if st.spec_shape(s) is None else
+            st.make_spec((lead,) + st.spec_shape(s)[1:], st.spec_np_dtype(s)),
+            self._inputs[0].element_spec)
+
+    def _iter_np(self):
+        k = 0
+        pending: list = []      # input batches (flat lists) not yet handed out
+        have = 0                # rows in pending
+        for element in self._inputs[0]._iter_np():
+            flat = st.flatten(element)
+            n = st.check_first_dims(flat, "rebatch")
+            struct = element
+            pending.append(flat)
+            have += n
+            while have >= self._sizes[k]:
+                out, pending, have = _take_rows(pending, self._sizes[k], have)
+                k = (k + 1) % len(self._sizes)
+                yield st.pack_as(struct, out)
+        while have and not self._drop:
+            size = min(have, self._sizes[k])
+            out, pending, have = _take_rows(pending, size, have)
+            k = (k + 1) % len(self._sizes)
+            yield st.pack_as(struct, out)
+
+
+def _take_rows(pending: list, size: int, have: int) -> tuple:
+    """The first ``size`` rows of the flat batches in ``pending``, concatenated per
+    component, and what is left."""
+    parts: list = []
+    need = size
+    while need:
+        flat = pending[0]
+        n = flat[0].shape[0] if flat else 0
+        if n <= need:
+            parts.append(flat)
+            pending = pending[1:]
+            need -= n
+        else:
+            parts.append([a[:need] for a in flat])
+            pending = [[a[need:] for a in flat]] + pending[1:]
+            need = 0
+    out = []
+    for column in zip(*parts):
+        if len({a.shape[1:] for a in column}) > 1:
+            raise InvalidArgumentError(
+                f"ember.data.Dataset.rebatch: cannot batch rows of different shapes: "
+                f"{sorted({tuple(a.shape[1:]) for a in column})}")
+        out.append(column[0] if len(column) == 1 else np.concatenate(column))
+    return out, pending, have - size
+
+
+def _int_scalar(value: Any, what: str, op: str) -> int:
+    a = st.to_numpy(value)
+    if a.shape != () or a.dtype.kind not in "iu":
+        raise ValueError(f"ember.data.Dataset.{op}: `{what}` must return a scalar integer "
+                        f"(int64) tensor; got shape {tuple(a.shape)} {a.dtype}")
+    return int(a)
+
+
+class GroupByWindowDataset(Dataset):
+    """``group_by_window``: elements grouped by ``key_func``; each full window (and, at
+    the end, each partial one, in key order) goes through ``reduce_func``."""
+
+    def __init__(self, input_dataset: Dataset, key_func, reduce_func, window_size,
+                 window_size_func, spec_func=None):
+        super().__init__((input_dataset,))
+        if (window_size is None) == (window_size_func is None):
+            raise ValueError("ember.data.Dataset.group_by_window: pass exactly one of "
+                             "`window_size` and `window_size_func`")
+        if window_size is not None:
+            size = _positive(window_size, "window_size", "group_by_window")
+            window_size_func = lambda key: size
+        self._key_func, self._reduce_func = key_func, reduce_func
+        self._size_func = window_size_func
+        self._spec_func = spec_func
+
+    def _reduce(self, key: int, elements: list) -> Any:
+        ds = self._reduce_func(ember.constant(np.int64(key)),
+                               _ListDataset(elements, self._inputs[0].element_spec))
+        if not isinstance(ds, Dataset):
+            raise TypeError(f"ember.data.Dataset.group_by_window: `reduce_func` must return "
+                            f"a Dataset; it returned {type(ds).__name__}")
+        return ds
+
+    def _compute_spec(self):
+        if self._spec_func is not None:
+            return self._spec_func()
+        return self._reduce(0, []).element_spec
+
+    def _iter_np(self):
+        from .transforms import call
+        groups: dict = {}
+        sizes: dict = {}
+        for element in self._inputs[0]._iter_np():
+            key = _int_scalar(call(self._key_func, element), "key_func", "group_by_window")
+            if key not in sizes:
+                sizes[key] = _positive(self._size_func(ember.constant(np.int64(key))),
+                                       "the window size", "group_by_window")
+            group = groups.setdefault(key, [])
+            group.append(element)
+            if len(group) == sizes[key]:
+                del groups[key]
+                yield from self._reduce(key, group)._iter_np()
+        for key in sorted(groups):
+            yield from self._reduce(key, groups[key])._iter_np()
+
+
+def bucket_by_sequence_length(dataset: Dataset, element_length_func, bucket_boundaries,
+                              bucket_batch_sizes, padded_shapes=None, padding_values=None,
+                              pad_to_bucket_boundary=False, no_padding=False,
+                              drop_remainder=False) -> Dataset:
+    """Elements put in buckets by length and batched (padded) per bucket."""
+    from bisect import bisect_right
+    from itertools import pairwise
+
+    bounds = [int(b) for b in bucket_boundaries]
+    sizes = [int(b) for b in bucket_batch_sizes]
+    if len(sizes) != len(bounds) + 1:
+        raise ValueError(f"ember.data.Dataset.bucket_by_sequence_length: "
+                         f"len(bucket_batch_sizes) must equal len(bucket_boundaries) + 1; got "
+                         f"{len(sizes)} and {len(bounds)}")
+    if any(b >= c for b, c in pairwise(bounds)):
+        raise ValueError(f"ember.data.Dataset.bucket_by_sequence_length: bucket_boundaries "
+                         f"must be strictly increasing; got {bounds}")
+    spec = dataset.element_spec
+    if padded_shapes is None:
+        flat_shapes = [st.spec_shape(s) for s in st.flatten(spec)]
+    elif isinstance(spec, (tuple, dict)):
+        ps = tuple(padded_shapes) if isinstance(padded_shapes, list) else padded_shapes
+        flat_shapes = [_as_shape(s, "bucket_by_sequence_length")
+                       for s in _flatten_up_to(spec, ps)]
+    else:
+        flat_shapes = [_as_shape(padded_shapes, "bucket_by_sequence_length")]
+
+    def key_func(*args):
+        length = _int_scalar(element_length_func(*args), "element_length_func",
+                             "bucket_by_sequence_length")
+        return np.int64(bisect_right(bounds, length))
+
+    def fill(filler):
+        out = [None if s is None else [filler if d is None else d for d in s]
+               for s in flat_shapes]
+        return st.pack_as(spec, out) if isinstance(spec, (tuple, dict)) else out[0]
+
+    def batching(key, window, spec_only=False):
+        key = int(key)
+        size = sizes[key]
+        if no_padding:
+            return window.batch(size, drop_remainder=drop_remainder)
+        filler = None
+        if pad_to_bucket_boundary and not spec_only:
+            if key >= len(bounds):
+                raise InvalidArgumentError(
+                    f"ember.data.Dataset.bucket_by_sequence_length: with "
+                    f"pad_to_bucket_boundary=True, elements must have length < "
+                    f"max(bucket_boundaries) = {max(bounds) if bounds else None}")
+            filler = bounds[key] - 1
+        return window.padded_batch(size, fill(filler), padding_values,
+                                   drop_remainder=drop_remainder)
+
+    def spec_func():      # the batch size and padded lengths vary by bucket: None
+        out = batching(0, _ListDataset([], spec), spec_only=True).element_spec
+        return st.map_structure(lambda s: st.relax_shape(s, lambda i, d: i > 0), out)
+
+    return GroupByWindowDataset(dataset, key_func, batching, None,
+                                lambda key: sizes[int(key)], spec_func)

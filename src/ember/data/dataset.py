@@ -14,9 +14,12 @@ from typing import Any
 import numpy as np
 
 import ember
+from ember.core.errors import InvalidArgumentError
 
 from . import structure as st
 from .options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options
+
+_END = object()
 
 
 class Dataset:
@@ -80,8 +83,10 @@ class Dataset:
         return True     # never falls back on __len__ (which may raise)
 
     def __iter__(self) -> Iterator[Any]:
-        for element in self._iter_np():
-            yield st.element_to_ember(element)
+        """An iterator of the elements as Ember tensors (``next``, ``get_next``,
+        ``get_next_as_optional``, ``element_spec``)."""
+        from .iterator import Iterator as DatasetIterator
+        return DatasetIterator(self)
 
     def as_numpy_iterator(self) -> Iterator[Any]:
         """Iterate elements as NumPy arrays (scalars as NumPy scalars).
@@ -91,8 +96,7 @@ class Dataset:
         [np.int64(0), np.int64(1), np.int64(2)]
         """
         for element in self._iter_np():
-            yield st.map_structure(
-                lambda a: a[()] if isinstance(a, np.ndarray) and a.ndim == 0 else a, element)
+            yield st.map_structure(_numpy_leaf, element)
 
     def __repr__(self) -> str:
         try:
@@ -422,10 +426,9 @@ class Dataset:
         state = st.element_to_ember(initial)
         spec = st.spec_of(initial)
         for element in self._iter_np():
-            args = st.element_to_ember(element)
-            state = reduce_func(state, args)
-            state = _cast_like(st.element_to_numpy(state), spec)
-            state = st.element_to_ember(state)
+            state = reduce_func(state, st.element_to_ember(element))
+            state = st.element_to_ember(st.cast_state(st.element_to_numpy(state), spec,
+                                                      "reduce"))
         return state
 
     def options(self) -> Options:
@@ -449,10 +452,139 @@ class Dataset:
     def shard(self, num_shards: int, index: int, name: str | None = None) -> Dataset:
         """Every ``num_shards``-th element starting at ``index``."""
         if not 0 <= int(index) < int(num_shards):
-            raise ValueError(f"ember.data.Dataset.shard: index must be in [0, num_shards); "
+            raise InvalidArgumentError(f"ember.data.Dataset.shard: index must be in [0, num_shards); "
                              f"got index={index}, num_shards={num_shards}")
         from .transforms import ShardDataset
         return ShardDataset(self, int(num_shards), int(index))
+
+    def scan(self, initial_state: Any, scan_func: Callable, name: str | None = None) -> Dataset:
+        """A state threaded through the elements: ``scan_func(state, element)`` returns
+        ``(new_state, output_element)``; the new state keeps the initial state's structure
+        and dtypes.
+
+        >>> import ember.data
+        >>> ds = ember.data.Dataset.range(5).scan(0, lambda s, x: (s + x, s + x))
+        >>> [int(v) for v in ds]
+        [0, 1, 3, 6, 10]
+        """
+        from .transforms import ScanDataset
+        return ScanDataset(self, initial_state, scan_func)
+
+    def group_by_window(self, key_func: Callable, reduce_func: Callable,
+                        window_size: int | None = None,
+                        window_size_func: Callable | None = None,
+                        name: str | None = None) -> Dataset:
+        """Elements grouped by the integer ``key_func(element)``; each window of
+        ``window_size`` (or ``window_size_func(key)``) elements of one key is handed to
+        ``reduce_func(key, window_dataset)``, whose dataset's elements are the output. At
+        the end the partial windows follow, in increasing key order.
+
+        >>> import ember.data
+        >>> ds = ember.data.Dataset.range(6).group_by_window(
+        ...     lambda x: x % 2, lambda k, w: w.batch(2), window_size=2)
+        >>> [b.numpy().tolist() for b in ds]
+        [[0, 2], [1, 3], [4], [5]]
+        """
+        from .batching import GroupByWindowDataset
+        return GroupByWindowDataset(self, key_func, reduce_func, window_size,
+                                    window_size_func)
+
+    def bucket_by_sequence_length(self, element_length_func: Callable,
+                                  bucket_boundaries: list[int],
+                                  bucket_batch_sizes: list[int], padded_shapes: Any = None,
+                                  padding_values: Any = None,
+                                  pad_to_bucket_boundary: bool = False,
+                                  no_padding: bool = False, drop_remainder: bool = False,
+                                  name: str | None = None) -> Dataset:
+        """Elements put in buckets by ``element_length_func(element)`` (bucket ``i``
+        holds lengths in ``[bucket_boundaries[i-1], bucket_boundaries[i])``) and batched
+        per bucket with ``bucket_batch_sizes[i]``, padded to the longest in the batch (or
+        to the bucket's boundary - 1 with ``pad_to_bucket_boundary``).
+
+        >>> import ember, ember.data
+        >>> ds = ember.data.Dataset.range(1, 5).map(lambda n: ember.fill([n], n))
+        >>> ds = ds.bucket_by_sequence_length(lambda x: ember.shape(x)[0], [3], [2, 2])
+        >>> [b.numpy().tolist() for b in ds]
+        [[[1, 0], [2, 2]], [[3, 3, 3, 0], [4, 4, 4, 4]]]
+        """
+        from .batching import bucket_by_sequence_length
+        return bucket_by_sequence_length(self, element_length_func, bucket_boundaries,
+                                         bucket_batch_sizes, padded_shapes, padding_values,
+                                         pad_to_bucket_boundary, no_padding, drop_remainder)
+
+    def rebatch(self, batch_size: Any, drop_remainder: bool = False,
+                name: str | None = None) -> Dataset:
+        """The rows of this (batched) dataset regrouped into batches of ``batch_size``
+        (a list of sizes is used in turn); batches may span input batches.
+
+        >>> import ember.data
+        >>> ds = ember.data.Dataset.range(7).batch(4).rebatch(3)
+        >>> [b.numpy().tolist() for b in ds]
+        [[0, 1, 2], [3, 4, 5], [6]]
+        """
+        from .batching import RebatchDataset
+        return RebatchDataset(self, batch_size, drop_remainder)
+
+    def get_single_element(self, name: str | None = None) -> Any:
+        """The only element of a one-element dataset (an error if it has none or more).
+
+        >>> import ember.data
+        >>> int(ember.data.Dataset.range(4).batch(4).get_single_element()[3])
+        3
+        """
+        it = iter(self._iter_np())
+        first = next(it, _END)
+        if first is _END:
+            raise InvalidArgumentError("ember.data.Dataset.get_single_element: the dataset "
+                                       "was empty; expected exactly one element")
+        if next(it, _END) is not _END:
+            raise InvalidArgumentError("ember.data.Dataset.get_single_element: the dataset "
+                                       "had more than one element; expected exactly one")
+        return st.element_to_ember(first)
+
+    def ignore_errors(self, log_warning: bool = False, name: str | None = None) -> Dataset:
+        """The elements whose making did not fail: failures of a ``map`` / ``filter``
+        function, or of batching elements of unequal shapes, drop that element (logged
+        as a warning with ``log_warning``).
+
+        >>> import ember.data
+        >>> def inverse(x):
+        ...     if float(x) == 0:
+        ...         raise ValueError("division by zero")
+        ...     return 1 / x
+        >>> ds = ember.data.Dataset.from_tensor_slices([1., 0., 2.]).map(inverse)
+        >>> [float(v) for v in ds.ignore_errors()]
+        [1.0, 0.5]
+        """
+        from .transforms import IgnoreErrorsDataset
+        return IgnoreErrorsDataset(self, log_warning)
+
+    @staticmethod
+    def counter(start: int = 0, step: int = 1, dtype: Any = "int64",
+                name: str | None = None) -> Dataset:
+        """``start``, ``start + step``, ... forever.
+
+        >>> import ember.data
+        >>> list(ember.data.Dataset.counter(5, 2).take(3).as_numpy_iterator())
+        [np.int64(5), np.int64(7), np.int64(9)]
+        """
+        from .sources import CounterDataset
+        return CounterDataset(start, step, dtype)
+
+    @staticmethod
+    def random(seed: int | None = None, rerandomize_each_iteration: bool | None = None,
+               name: str | None = None) -> Dataset:
+        """Random int64 numbers in ``[0, 2**32)`` forever (a different sequence than
+        TF's for the same seed). Each iteration repeats the sequence unless
+        ``rerandomize_each_iteration``.
+
+        >>> import ember.data
+        >>> ds = ember.data.Dataset.random(seed=1).take(3)
+        >>> list(ds.as_numpy_iterator()) == list(ds.as_numpy_iterator())
+        True
+        """
+        from .sources import RandomDataset
+        return RandomDataset(seed, rerandomize_each_iteration)
 
     # -- used by Keras ------------------------------------------------------------------------
     def _numpy_elements(self) -> Iterator[Any]:
@@ -460,10 +592,13 @@ class Dataset:
         return self._iter_np()
 
 
-def _cast_like(state, spec):
-    flat, specs = st.flatten(state), st.flatten(spec)
-    if len(flat) != len(specs) or not st.same_structure(state, spec):
-        raise TypeError(f"ember.data.Dataset.reduce: the state returned by `reduce_func` "
-                        f"must have the structure of `initial_state` {spec}; got {state}")
-    out = [a.astype(st.spec_np_dtype(s), copy=False) for a, s in zip(flat, specs)]
-    return st.pack_as(spec, out)
+def _numpy_leaf(a: Any) -> Any:
+    """One leaf as ``as_numpy_iterator`` gives it: 0-d arrays as NumPy scalars (strings
+    as Python ``bytes``); dataset-valued leaves (from ``window``) are refused, as in TF."""
+    if isinstance(a, Dataset):
+        raise TypeError("ember.data.Dataset.as_numpy_iterator: not supported for datasets "
+                        "whose elements are datasets (from `window`); iterate the windows, "
+                        "or `flat_map` them into batches first")
+    if isinstance(a, np.ndarray) and a.ndim == 0:
+        a = a[()]
+    return bytes(a) if isinstance(a, np.bytes_) else a

@@ -69,13 +69,21 @@ class TensorDataset(Dataset):
         yield self._data
 
 
+def _range_int(value: Any) -> int:
+    a = st.to_numpy(value)
+    if a.shape != () or a.dtype.kind not in "iu":
+        raise TypeError(f"ember.data.Dataset.range: arguments must be integer scalars; got "
+                        f"{value!r}")
+    return int(a)
+
+
 class RangeDataset(Dataset):
     def __init__(self, *args: int, output_type: Any = "int64"):
         super().__init__()
         if not 1 <= len(args) <= 3:
             raise TypeError(f"ember.data.Dataset.range: takes 1 to 3 arguments (start, stop, "
                             f"step); got {len(args)}")
-        vals = [int(v) for v in args]
+        vals = [_range_int(v) for v in args]
         start, stop, step = (0, vals[0], 1) if len(vals) == 1 else \
             (vals[0], vals[1], vals[2] if len(vals) == 3 else 1)
         if step == 0:
@@ -250,6 +258,14 @@ class SampleDataset(Dataset):
         self._stop = stop_on_empty
         self._epoch = 0
 
+    def _card(self) -> int:
+        cards = [d._card() for d in self._inputs]
+        return INFINITE_CARDINALITY if INFINITE_CARDINALITY in cards else \
+            UNKNOWN_CARDINALITY
+
+    def _compute_spec(self):
+        return _merged_spec(self._inputs, "sample_from_datasets")
+
     def _iter_np(self):
         self._epoch += 1
         rng = np.random.default_rng(None if self._seed is None else
@@ -273,6 +289,15 @@ class ChooseDataset(Dataset):
         self._n = len(datasets)
         self._stop = stop_on_empty
 
+    def _card(self) -> int:
+        cards = [d._card() for d in self._inputs]
+        if cards[-1] == INFINITE_CARDINALITY and INFINITE_CARDINALITY in cards[:-1]:
+            return INFINITE_CARDINALITY
+        return 0 if cards[-1] == 0 else UNKNOWN_CARDINALITY
+
+    def _compute_spec(self):
+        return _merged_spec(self._inputs[:self._n], "choose_from_datasets")
+
     def _iter_np(self):
         its = [iter(d._iter_np()) for d in self._inputs[:self._n]]
         for c in self._inputs[-1]._iter_np():
@@ -286,3 +311,68 @@ class ChooseDataset(Dataset):
                     return
                 continue
             yield v
+
+
+def _merged_spec(datasets: list, op: str) -> Any:
+    """The spec all ``datasets`` fit (dims that differ become None)."""
+    spec = datasets[0].element_spec
+    for d in datasets[1:]:
+        other = d.element_spec
+        if not st.same_structure(spec, other) or \
+                len(st.flatten(spec)) != len(st.flatten(other)):
+            raise TypeError(f"ember.data.Dataset.{op}: all datasets must have the same "
+                            f"element structure; got {spec} and {other}")
+        spec = st.pack_as(spec, [st.merge_specs(a, b, op) for a, b in
+                                 zip(st.flatten(spec), st.flatten(other))])
+    return spec
+
+
+class CounterDataset(Dataset):
+    """``Dataset.counter``: start, start + step, ... forever."""
+
+    def __init__(self, start: Any, step: Any, dtype: Any):
+        super().__init__()
+        self._start, self._step = int(st.to_numpy(start)), int(st.to_numpy(step))
+        self._dtype = np.dtype(ember.dtypes.as_dtype(dtype).as_numpy_dtype)
+
+    def _card(self) -> int:
+        return INFINITE_CARDINALITY
+
+    def _compute_spec(self):
+        return st.make_spec((), self._dtype)
+
+    def _iter_np(self):
+        t, v = self._dtype.type, self._start
+        while True:
+            yield np.asarray(t(v))
+            v += self._step
+
+
+class RandomDataset(Dataset):
+    """``Dataset.random``: int64 random numbers in [0, 2**32) forever. The seed is fixed
+    when the dataset is made, so every iteration gives the same numbers unless
+    ``rerandomize_each_iteration``."""
+
+    def __init__(self, seed: Any, rerandomize_each_iteration: bool | None):
+        super().__init__()
+        base = _base_seed(None if seed is None else int(st.to_numpy(seed)))
+        if base is None:
+            base = [int(v) for v in np.random.SeedSequence().generate_state(2, np.uint64)]
+        self._seed = base
+        self._rerandomize = bool(rerandomize_each_iteration)
+        self._epoch = 0
+
+    def _card(self) -> int:
+        return INFINITE_CARDINALITY
+
+    def _compute_spec(self):
+        return st.make_spec((), np.int64)
+
+    def _iter_np(self):
+        epoch = self._epoch
+        if self._rerandomize:
+            self._epoch += 1
+        rng = np.random.default_rng(self._seed + [epoch])
+        while True:
+            for v in rng.integers(0, 1 << 32, size=256, dtype=np.int64):
+                yield np.asarray(v)

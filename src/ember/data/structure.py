@@ -11,6 +11,19 @@ import ember
 from ember.core.errors import InvalidArgumentError
 
 
+class DatasetSpec:
+    """The spec of a dataset-valued component (what ``window`` yields)."""
+
+    def __init__(self, element_spec: Any):
+        self.element_spec = element_spec
+
+    def __eq__(self, other):
+        return isinstance(other, DatasetSpec) and other.element_spec == self.element_spec
+
+    def __repr__(self):
+        return f"DatasetSpec({self.element_spec!r})"
+
+
 def map_structure(fn: Callable, s: Any) -> Any:
     """``fn`` applied to each leaf of a nest of tuples / namedtuples / dicts."""
     if isinstance(s, dict):
@@ -129,6 +142,20 @@ def spec_of(element: Any) -> Any:
     return map_structure(lambda a: make_spec(a.shape, a.dtype), element)
 
 
+def placeholder_element(spec: Any, size: int = 1, value: int = 0) -> Any:
+    """An element of ``spec`` filled with ``value`` (unknown dims of ``size``, unknown
+    rank a scalar): what a user function is run on to find its output spec when the
+    input dataset is empty (TF traces it symbolically instead)."""
+    def leaf(s):
+        if isinstance(s, DatasetSpec):
+            from .batching import _ListDataset
+            return _ListDataset([], s.element_spec)
+        shape = spec_shape(s)
+        dims = () if shape is None else tuple(size if d is None else d for d in shape)
+        return np.full(dims, value, spec_np_dtype(s))
+    return map_structure(leaf, spec)
+
+
 def spec_shape(spec) -> tuple | None:
     return None if spec.shape is None else tuple(spec.shape)
 
@@ -170,3 +197,22 @@ def check_first_dims(flat: list, op: str) -> int:
             f"ember.data.Dataset.{op}: all components must have the same size in their "
             f"first dimension; got shapes {[tuple(a.shape) for a in flat]}")
     return sizes[0] if sizes else 0
+
+
+def cast_state(state: Any, spec: Any, op: str) -> Any:
+    """A new ``reduce`` / ``scan`` state as the dtypes of ``spec`` (the initial state's):
+    the structure must match and a dtype may change only within its kind (int64 back to
+    int32, float64 to float32); a float state for an integer one is refused, as in TF."""
+    flat, specs = flatten(state), flatten(spec)
+    if len(flat) != len(specs) or not same_structure(state, spec):
+        raise TypeError(f"ember.data.Dataset.{op}: the new state must have the structure of "
+                        f"the initial state {spec}; got {state}")
+    out = []
+    for a, s in zip(flat, specs):
+        want = spec_np_dtype(s)
+        if a.dtype != want and not (np.can_cast(a.dtype, want, "same_kind") and
+                                    (a.dtype.kind == "S") == (want.kind == "S")):
+            raise TypeError(f"ember.data.Dataset.{op}: the element types of the new state "
+                            f"must match the initial state: expected {want}, got {a.dtype}")
+        out.append(a.astype(want, copy=False))
+    return pack_as(spec, out)

@@ -2,7 +2,9 @@
 concatenate, interleave / flat_map, take_while, unique, shard."""
 from __future__ import annotations
 
+import contextvars
 import os
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +17,22 @@ from .dataset import Dataset
 from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
 
 _END = object()
+
+# Set while an ``ignore_errors`` stage pulls an element from its input: per-element
+# failures (a map function raising, a batch of unequal shapes) then drop that element.
+_SKIPPING = contextvars.ContextVar("ember_data_skipping_errors", default=None)
+
+
+def skip_error(error: Exception) -> bool:
+    """Whether ``error``, raised for one element, is to be dropped (inside an
+    ``ignore_errors`` stage); logs it when that stage asked for warnings."""
+    log = _SKIPPING.get()
+    if log is None:
+        return False
+    if log:
+        warnings.warn(f"ember.data.Dataset.ignore_errors: dropped an element: "
+                      f"{type(error).__name__}: {error}", stacklevel=2)
+    return True
 
 
 def call(fn: Callable, element: Any) -> Any:
@@ -42,19 +60,43 @@ def _unknown_sizes(dataset: Dataset, element: Any) -> set:
     return sizes
 
 
-def _spec_from_first(dataset: Dataset, fn: Callable) -> Any:
+def _output_to_numpy(value: Any, op: str) -> Any:
+    """A user function's result as an element; None anywhere in it is an error."""
+    if any(v is None for v in st.flatten(value if not isinstance(value, list)
+                                         else tuple(value))):
+        raise TypeError(f"ember.data.Dataset.{op}: the function returned {value!r}; it must "
+                        f"return a tensor or a (nested) tuple/dict of tensors, not None")
+    return st.element_to_numpy(value)
+
+
+def _spec_from_first(dataset: Dataset, fn: Callable, op: str = "map") -> Any:
     """The spec of ``fn``'s output, found by running it on the input's first two
     elements: dims that differ between them, or equal a size that is unknown in the
     input's spec, are left unknown (TF finds this by tracing; Ember runs eagerly)."""
-    it = iter(dataset._iter_np())
-    first = next(it, _END)
-    if first is _END:
-        return None
-    out = st.element_to_numpy(call(fn, first))
-    unknown = _unknown_sizes(dataset, first)
-    second = next(it, _END)
+    outputs, first, error = [], _END, None
+    for tries, element in enumerate(dataset._iter_np()):
+        try:                # elements fn fails on are skipped (for ignore_errors)
+            outputs.append(_output_to_numpy(call(fn, element), op))
+        except Exception as e:  # noqa: BLE001 -- re-raised below when nothing worked
+            error = error or e
+        else:
+            first = element if first is _END else first
+        if len(outputs) == 2 or (tries >= 100 and not outputs):
+            break
+    if error is not None and not outputs:
+        raise error
+    if first is _END:       # an empty input: run fn on two placeholders of the input's spec
+        first = st.placeholder_element(dataset.element_spec)
+        second = st.placeholder_element(dataset.element_spec, size=2, value=1)
+        outputs = [_output_to_numpy(call(fn, e), op) for e in (first, second)]
+    return _spec_from_outputs(outputs[0], outputs[-1], _unknown_sizes(dataset, first))
+
+
+def _spec_from_outputs(out: Any, other: Any, unknown: set) -> Any:
+    """The spec of two sample outputs: dims that differ, or equal one of the ``unknown``
+    sizes of the input, are None."""
     flat = st.flatten(out)
-    other = flat if second is _END else st.flatten(st.element_to_numpy(call(fn, second)))
+    other = st.flatten(other)
     specs = []
     for a, b in zip(flat, other):
         if a.ndim != b.ndim:
@@ -82,13 +124,19 @@ class MapDataset(Dataset):
     def _iter_np(self):
         fn = self._fn
         for element in self._inputs[0]._iter_np():
-            yield st.element_to_numpy(call(fn, element))
+            try:
+                out = _output_to_numpy(call(fn, element), "map")
+            except Exception as e:  # re-raised unless inside ignore_errors
+                if skip_error(e):
+                    continue
+                raise
+            yield out
 
 
 def _truth(value: Any, op: str) -> bool:
     a = st.to_numpy(value)
     if a.shape != () or a.dtype != np.bool_:
-        raise TypeError(f"ember.data.Dataset.{op}: the predicate must return a scalar bool "
+        raise ValueError(f"ember.data.Dataset.{op}: the predicate must return a scalar bool "
                         f"tensor; got shape {tuple(a.shape)} {a.dtype}")
     return bool(a)
 
@@ -100,7 +148,13 @@ class FilterDataset(Dataset):
 
     def _iter_np(self):
         for element in self._inputs[0]._iter_np():
-            if _truth(call(self._fn, element), "filter"):
+            try:
+                keep = _truth(call(self._fn, element), "filter")
+            except Exception as e:  # re-raised unless inside ignore_errors
+                if skip_error(e):
+                    continue
+                raise
+            if keep:
                 yield element
 
 
@@ -288,7 +342,13 @@ class InterleaveDataset(Dataset):
 
     def _compute_spec(self):
         first = next(iter(self._inputs[0]._iter_np()), _END)
-        return None if first is _END else call(self._fn, first).element_spec
+        if first is _END:      # an empty input: run fn on zeros of the input's spec
+            first = st.placeholder_element(self._inputs[0].element_spec)
+        ds = call(self._fn, first)
+        if not isinstance(ds, Dataset):
+            raise TypeError(f"ember.data.Dataset.interleave/flat_map: `map_func` must return "
+                            f"a Dataset; it returned {type(ds).__name__}")
+        return ds.element_spec
 
     def _iter_np(self):
         source = iter(self._inputs[0]._iter_np())
@@ -354,3 +414,72 @@ class AssertCardinalityDataset(Dataset):
             raise InvalidArgumentError(
                 f"ember.data.experimental.assert_cardinality: input dataset was expected "
                 f"to contain {self._expected} elements but contained only {count} elements")
+
+
+class ScanDataset(Dataset):
+    """``scan``: a state threaded through the elements, ``scan_func(state, element) ->
+    (new_state, output)``."""
+
+    def __init__(self, input_dataset: Dataset, initial_state: Any, fn: Callable):
+        super().__init__((input_dataset,))
+        if not callable(fn):
+            raise TypeError(f"ember.data.Dataset.scan: `scan_func` must be callable; got "
+                            f"{type(fn).__name__}")
+        self._initial = st.element_to_numpy(initial_state)
+        self._state_spec = st.spec_of(self._initial)
+        self._fn = fn
+
+    def _card(self) -> int:
+        return self._inputs[0]._card()
+
+    def _step(self, state: Any, element: Any) -> tuple:
+        out = self._fn(st.element_to_ember(state), st.element_to_ember(element))
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise TypeError(f"ember.data.Dataset.scan: `scan_func` must return a pair "
+                            f"(new_state, output_element); got {out!r}")
+        new_state = st.cast_state(st.element_to_numpy(out[0]), self._state_spec, "scan")
+        return new_state, _output_to_numpy(out[1], "scan")
+
+    def _compute_spec(self):
+        source = self._inputs[0]
+        it = iter(source._iter_np())
+        first = next(it, _END)
+        if first is _END:       # an empty input: two placeholders of its spec
+            first = st.placeholder_element(source.element_spec)
+            second = st.placeholder_element(source.element_spec, size=2, value=1)
+        else:
+            second = next(it, _END)
+        state, out = self._step(self._initial, first)
+        other = out if second is _END else self._step(state, second)[1]
+        return _spec_from_outputs(out, other, _unknown_sizes(source, first))
+
+    def _iter_np(self):
+        state = self._initial
+        for element in self._inputs[0]._iter_np():
+            state, out = self._step(state, element)
+            yield out
+
+
+class IgnoreErrorsDataset(Dataset):
+    """``ignore_errors``: elements whose making failed are dropped. Ember drops the
+    failures of a map / filter function and of batching unequal shapes; an input that
+    itself fails (a generator raising) ends the dataset there."""
+
+    def __init__(self, input_dataset: Dataset, log_warning: bool):
+        super().__init__((input_dataset,))
+        self._log = bool(log_warning)
+
+    def _iter_np(self):
+        it = iter(self._inputs[0]._iter_np())
+        while True:
+            token = _SKIPPING.set(self._log)
+            try:
+                element = next(it)
+            except StopIteration:
+                return
+            except Exception as e:  # noqa: BLE001 -- the input cannot go on after this
+                skip_error(e)
+                return
+            finally:
+                _SKIPPING.reset(token)
+            yield element
