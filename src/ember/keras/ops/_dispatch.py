@@ -75,8 +75,22 @@ def _settings_by_name(fn: Callable, args: tuple, kwargs: dict) -> tuple[tuple, d
     return args[:keep], {**named, **kwargs}
 
 
+_PYTHON_DTYPES = {float: "float32", int: "int64", bool: "bool", complex: "complex128",
+                  "int": "int64"}
+
+
+def std_dtype(dtype: Any) -> Any:
+    """A ``dtype`` argument as Keras reads it: the Python types ``float`` / ``int`` /
+    ``complex`` (and ``"int"``) mean float32 / int64 / complex128 (TensorFlow backend)."""
+    try:
+        return _PYTHON_DTYPES.get(dtype, dtype)
+    except TypeError:   # unhashable dtype-like
+        return dtype
+
+
 def t(x: Any, dtype: Any = None) -> ember.Tensor:
     """Any array-like (Ember tensor, NumPy array, Python value, Variable) as a Tensor."""
+    dtype = std_dtype(dtype)
     if isinstance(x, KerasTensor):
         raise TypeError("Expected a tensor value, got a symbolic KerasTensor")
     if isinstance(x, ember.Tensor):

@@ -1,7 +1,7 @@
 """Core ops of ``keras.ops``: control flow, slicing, tensor checks.
 
 >>> from ember import keras
->>> keras.ops.fori_loop(0, 3, lambda i, v: v + i, 0)
+>>> int(keras.ops.fori_loop(0, 3, lambda i, v: v + i, 0))
 3
 """
 from __future__ import annotations
@@ -29,15 +29,22 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable) -> Any:
     return ember.cond(pred, true_fn, false_fn)
 
 
+def _as_tensors(nest: Any) -> Any:
+    """The leaves of a nest as tensors, as Keras's backends convert loop variables (a
+    Python int becomes an int32 tensor, a float a float32 one); None stays None."""
+    return ember.nest.map_structure(lambda v: v if v is None else _t(v), nest)
+
+
 def while_loop(cond: Callable, body: Callable, loop_vars: Any,
                maximum_iterations: int | None = None) -> Any:
     """Run ``body`` while ``cond`` holds; a tuple/list of ``loop_vars`` is unpacked.
 
     >>> from ember import keras
-    >>> keras.ops.while_loop(lambda i: i < 3, lambda i: i + 1, 0)
+    >>> int(keras.ops.while_loop(lambda i: i < 3, lambda i: i + 1, 0))
     3
     """
     is_seq = isinstance(loop_vars, (list, tuple))
+    loop_vars = _as_tensors(loop_vars)
     state = tuple(loop_vars) if is_seq else (loop_vars,)
     i = 0
     while maximum_iterations is None or i < maximum_iterations:
@@ -50,8 +57,9 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any,
 
 
 def fori_loop(lower: int, upper: int, body_fun: Callable, init_val: Any) -> Any:
-    """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``."""
-    val = init_val
+    """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)`` (``init_val``'s
+    leaves become tensors, as in Keras: ``fori_loop(0, 3, f, 0)`` gives an int32 tensor)."""
+    val = _as_tensors(init_val)
     for i in range(int(lower), int(upper)):
         val = body_fun(i, val)
     return val
@@ -71,7 +79,7 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
         raise ValueError("scan: at least one of `xs` and `length` must be given")
     flat = [] if xs is None else [_t(v) for v in ember.nest.flatten(xs)]
     n = length if length is not None else flat[0].shape[0]
-    carry, ys = init, []
+    carry, ys = _as_tensors(init), []
     order = range(n - 1, -1, -1) if reverse else range(n)
     for i in order:
         x = None if xs is None else ember.nest.pack_sequence_as(xs, [v[i] for v in flat])

@@ -26,11 +26,23 @@ def _act(name: str, fn, doc: str):
     return keras_op(op)
 
 
-relu = _act("relu", ember.nn.relu, "max(x, 0). ``keras.ops.relu([-1.0, 2.0])`` → [0, 2].")
-relu6 = _act("relu6", ember.nn.relu6, "min(max(x, 0), 6). ``keras.ops.relu6(x)``.")
+def _int_act(name: str, fn, doc: str):
+    """An activation that keeps integer dtypes, as Keras's relu and relu6 do (bool and
+    floats as for the other activations)."""
+    def op(x: Any) -> ember.Tensor:
+        x = _t(x)
+        return fn(x if x.dtype.is_integer else _f(x))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return keras_op(op)
+
+
+relu = _int_act("relu", ember.nn.relu,
+                "max(x, 0) (integers stay integers). ``keras.ops.relu([-1.0, 2.0])`` → [0, 2].")
+relu6 = _int_act("relu6", ember.nn.relu6, "min(max(x, 0), 6). ``keras.ops.relu6(x)``.")
 sigmoid = _act("sigmoid", ember.sigmoid, "1 / (1 + exp(-x)). ``keras.ops.sigmoid(x)``.")
 tanh = _act("tanh", ember.tanh, "Hyperbolic tangent. ``keras.ops.tanh(x)``.")
-selu = _act("selu", ember.nn.selu, "Scaled ELU (Klambauer et al.). ``keras.ops.selu(x)``.")
+selu = _act("selu", lambda x: _t(ember.nn.selu(x), x.dtype), "Scaled ELU (Klambauer et al.). ``keras.ops.selu(x)``.")
 softplus = _act("softplus", ember.nn.softplus, "log(1 + exp(x)). ``keras.ops.softplus(x)``.")
 softsign = _act("softsign", ember.nn.softsign, "x / (1 + |x|). ``keras.ops.softsign(x)``.")
 silu = _act("silu", lambda x: x * ember.sigmoid(x), "x * sigmoid(x). ``keras.ops.silu(x)``.")
@@ -48,7 +60,8 @@ def elu(x: Any, alpha: float = 1.0) -> ember.Tensor:
 @keras_op
 def leaky_relu(x: Any, negative_slope: float = 0.2) -> ember.Tensor:
     """x if x >= 0 else negative_slope * x. ``keras.ops.leaky_relu(x, 0.2)``."""
-    return ember.nn.leaky_relu(_f(x), alpha=negative_slope)
+    x = _f(x)
+    return _t(ember.nn.leaky_relu(x, alpha=negative_slope), x.dtype)  # bfloat16 stays
 
 
 @keras_op

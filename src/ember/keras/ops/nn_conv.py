@@ -14,6 +14,7 @@ TensorShape([1, 3, 3, 4])
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,22 @@ def _floats(*values: Any) -> tuple:
     values = [_t(v) for v in values]
     dtype = _float_result(*values)
     return tuple(ember.cast(v, dtype) for v in values)
+
+
+def _bf16_as_f32(fn):
+    """Run a convolution op on bfloat16 operands in float32 and return bfloat16, as Keras
+    does (Ember's convolutions compute bfloat16 through NumPy's einsum, which has none)."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = [a for a in list(args) + list(kwargs.values()) if hasattr(a, "dtype")]
+        if not any(ember.as_dtype(a.dtype).name == "bfloat16" for a in values):
+            return fn(*args, **kwargs)
+        up = lambda a: _t(a, "float32") if hasattr(a, "dtype") and \
+            ember.as_dtype(a.dtype).is_floating else a  # noqa: E731
+        out = fn(*[up(a) for a in args], **{k: up(v) for k, v in kwargs.items()})
+        return _t(out, "bfloat16") if _float_result(*[_t(a) for a in values]) == "bfloat16" \
+            else out
+    return wrapper
 
 
 def _channels(x: ember.Tensor, data_format: str) -> int:
@@ -245,6 +262,7 @@ def _conv_args(op: str, x: ember.Tensor, kernel: ember.Tensor, strides: Any, pad
 
 
 @keras_op
+@_bf16_as_f32
 def conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid",
          data_format: str | None = None, dilation_rate: Any = 1) -> ember.Tensor:
     """N-D convolution (1-3 spatial dims) of ``inputs`` with ``kernel`` of shape
@@ -295,6 +313,7 @@ def _depthwise(op, x, w, strides, padding, data_format, dilation):
 
 
 @keras_op
+@_bf16_as_f32
 def depthwise_conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid",
                    data_format: str | None = None, dilation_rate: Any = 1) -> ember.Tensor:
     """Depthwise N-D convolution: each input channel ``c`` convolved with its own
@@ -315,6 +334,7 @@ def depthwise_conv(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "v
 
 
 @keras_op
+@_bf16_as_f32
 def separable_conv(inputs: Any, depthwise_kernel: Any, pointwise_kernel: Any, strides: Any = 1,
                    padding: str = "valid", data_format: str | None = None,
                    dilation_rate: Any = 1) -> ember.Tensor:
@@ -358,6 +378,7 @@ def _transpose_pads(k: int, s: int, d: int, padding: str, output_padding: Any) -
 
 
 @keras_op
+@_bf16_as_f32
 def conv_transpose(inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid",
                    output_padding: Any = None, data_format: str | None = None,
                    dilation_rate: Any = 1) -> ember.Tensor:

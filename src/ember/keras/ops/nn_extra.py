@@ -453,7 +453,8 @@ def dot_product_attention(query: Any, key: Any, value: Any, bias: Any = None, ma
     g = n // kh
     logits_dtype = "float64" if dtype == "float64" else "float32"
     qg = ember.reshape(q, [b, t, kh, g, h])
-    logits = ember.einsum("btkgh,bskh->bkgts", qg, k)
+    ein = "float32" if dtype == "bfloat16" else dtype  # NumPy's einsum: no bfloat16
+    logits = ember.einsum("btkgh,bskh->bkgts", _t(qg, ein), _t(k, ein))
     logits = ember.reshape(ember.cast(logits, logits_dtype), [b, n, t, s])
     sc = (1.0 / float(np.sqrt(h))) if scale is None else scale
     logits = logits * ember.cast(sc, logits_dtype)
@@ -471,8 +472,8 @@ def dot_product_attention(query: Any, key: Any, value: Any, bias: Any = None, ma
         logits = ember.where(keep, logits, neg)
     probs = ember.cast(ember.nn.softmax(logits, axis=-1), dtype)
     probs = ember.reshape(probs, [b, kh, g, t, s])
-    out = ember.einsum("bkgts,bskh->btkgh", probs, v)
-    return ember.reshape(out, [b, t, n, h])
+    out = ember.einsum("bkgts,bskh->btkgh", _t(probs, ein), _t(v, ein))
+    return ember.reshape(_t(out, dtype), [b, t, n, h])
 
 
 # =========================================================================================

@@ -12,27 +12,41 @@ import numpy as np
 
 import ember
 
+from ..config import floatx as _floatx
 from ._dispatch import axes as _axes
 from ._dispatch import float_t as _f
 from ._dispatch import keras_op
+from ._dispatch import std_dtype as _std_dtype
 from ._dispatch import t as _t
+from ._dtypes import result_type as _result_type
+from ._dtypes import sum_dtype as _sum_dtype
+
+
+def _weak_or_dtype(x: Any, tensor: ember.Tensor) -> Any:
+    """What Keras's ``result_type`` sees of an argument: a Python int or float is weak
+    (``int`` / ``float``), anything else (lists, bools, arrays, tensors) has its dtype."""
+    if type(x) is int or type(x) is float:
+        return type(x)
+    return tensor.dtype.name
 
 
 def _pair(x1: Any, x2: Any):
-    """Two operands with a common dtype (Python scalars take the tensor's dtype)."""
-    a_py, b_py = not hasattr(x1, "dtype"), not hasattr(x2, "dtype")
+    """Two operands cast to Keras's result dtype (Python int/float scalars are weak: an
+    int8 tensor plus 3 stays int8; int8 with float16 gives float16; a bool tensor plus 2
+    gives int32)."""
     a, b = _t(x1), _t(x2)
-    if a.dtype == b.dtype:
+    if a.dtype == b.dtype:   # the result type of equal dtypes (weak or not) is that dtype
         return a, b
-    if a_py and not b_py and (b.dtype.is_floating or not a.dtype.is_floating):
-        return ember.cast(a, b.dtype), b
-    if b_py and not a_py and (a.dtype.is_floating or not b.dtype.is_floating):
-        return a, ember.cast(b, a.dtype)
-    dtype = np.promote_types(a.dtype.name, b.dtype.name).name
-    if a.dtype.is_floating != b.dtype.is_floating:
-        floats = [d for d in (a.dtype, b.dtype) if d.is_floating]
-        dtype = floats[0].name if floats[0].name != "float16" else "float32"
-    return ember.cast(a, dtype), ember.cast(b, dtype)
+    dtype = _result_type(_weak_or_dtype(x1, a), _weak_or_dtype(x2, b))
+    return _t(a, dtype), _t(b, dtype)
+
+
+def _strong_pair(x1: Any, x2: Any):
+    """Two operands cast to Keras's result dtype of their dtypes, Python scalars and lists
+    converted first (int32 / float32), as Keras's products (matmul, dot, tensordot) do."""
+    a, b = _t(x1), _t(x2)
+    dtype = _result_type(a.dtype.name, b.dtype.name)
+    return _t(a, dtype), _t(b, dtype)
 
 
 # ---- elementwise arithmetic -------------------------------------------------------------
@@ -85,7 +99,8 @@ def _unary(name: str, ember_fn, floats: bool = False, doc: str = ""):
 negative = _unary("negative", ember.negative)
 abs = absolute = _unary("abs", ember.abs)
 sign = _unary("sign", ember.sign)
-square = _unary("square", ember.square)
+square = _unary("square", lambda x: ember.square(ember.cast(x, "int32") if x.dtype.name == "bool" else x),
+                doc="Elementwise ``x * x`` (bool gives int32). ``keras.ops.square([2, 3])`` → [4, 9].")
 exp = _unary("exp", ember.exp, True)
 log = _unary("log", ember.log, True)
 log1p = _unary("log1p", ember.log1p, True)
@@ -104,6 +119,9 @@ logical_not = _unary("logical_not", lambda x: ember.logical_not(ember.cast(x, "b
 def round(x: Any, decimals: int = 0) -> ember.Tensor:
     """Round half to even, to ``decimals`` places. ``keras.ops.round([0.5, 1.5])`` → [0, 2]."""
     x = _t(x)
+    if not x.dtype.is_floating and decimals < 0:  # integers round half to even at 10**-d
+        scale = ember.cast(10 ** -decimals, "float64")
+        return ember.cast(ember.round(ember.cast(x, "float64") / scale) * scale, x.dtype)
     if decimals == 0 or not x.dtype.is_floating:
         return ember.round(x)
     scale = ember.cast(10.0 ** decimals, x.dtype)
@@ -192,15 +210,18 @@ def _int_acc(x: ember.Tensor) -> ember.Tensor:
 @keras_op
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> ember.Tensor:
     """Sum over ``axis`` (None: all). ``keras.ops.sum([[1, 2], [3, 4]], axis=1)`` → [3, 7]."""
-    return ember.reduce_sum(_int_acc(_t(x)), axis=_axes(axis), keepdims=keepdims)
+    x = _t(x)
+    return ember.reduce_sum(_t(x, _sum_dtype(x)), axis=_axes(axis), keepdims=keepdims)
 
 
 @keras_op
 def prod(x: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> ember.Tensor:
-    """Product over ``axis``. ``keras.ops.prod([1, 2, 3])`` → 6."""
-    x = _int_acc(_t(x))
+    """Product over ``axis`` (bool, int8/16 as int32, uint8/16 as uint32).
+    ``keras.ops.prod([1, 2, 3])`` → 6."""
+    x = _t(x)
+    x = _t(x, _sum_dtype(x))
     if dtype is not None:
-        x = ember.cast(x, dtype)
+        x = ember.cast(x, _std_dtype(dtype))
     return ember.reduce_prod(x, axis=_axes(axis), keepdims=keepdims)
 
 
@@ -290,7 +311,7 @@ def cumsum(x: Any, axis: Any = None, dtype: Any = None) -> ember.Tensor:
     """Cumulative sum (flattened when ``axis=None``). ``keras.ops.cumsum([1, 2, 3])``."""
     x = _int_acc(_t(x))
     if dtype is not None:
-        x = ember.cast(x, dtype)
+        x = ember.cast(x, _std_dtype(dtype))
     if axis is None:
         x, axis = ember.reshape(x, [-1]), 0
     return ember.cumsum(x, axis=axis)
@@ -301,7 +322,7 @@ def cumprod(x: Any, axis: Any = None, dtype: Any = None) -> ember.Tensor:
     """Cumulative product (flattened when ``axis=None``). ``keras.ops.cumprod([1, 2, 3])``."""
     x = _int_acc(_t(x))
     if dtype is not None:
-        x = ember.cast(x, dtype)
+        x = ember.cast(x, _std_dtype(dtype))
     if axis is None:
         x, axis = ember.reshape(x, [-1]), 0
     return ember.math.cumprod(x, axis=axis)
@@ -311,7 +332,10 @@ def cumprod(x: Any, axis: Any = None, dtype: Any = None) -> ember.Tensor:
 @keras_op
 def matmul(x1: Any, x2: Any) -> ember.Tensor:
     """Matrix product with NumPy's rules for 1-D operands. ``keras.ops.matmul(a, b)``."""
-    a, b = _pair(x1, x2)
+    a, b = _t(x1), _t(x2)
+    if a.dtype.name == b.dtype.name == "int8" and a.ndim >= 2 and b.ndim >= 2:
+        a, b = ember.cast(a, "int32"), ember.cast(b, "int32")  # Keras: int8 x int8 -> int32
+    a, b = _strong_pair(a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError("matmul: input operands must have at least 1 dimension, received "
                          f"shapes {tuple(a.shape)} and {tuple(b.shape)}")
@@ -320,6 +344,7 @@ def matmul(x1: Any, x2: Any) -> ember.Tensor:
         a = ember.expand_dims(a, 0)
     if vb:
         b = ember.expand_dims(b, -1)
+    result_dtype = a.dtype
     if a.dtype.name == "bool":
         a, b = ember.cast(a, "int32"), ember.cast(b, "int32")
     if a.ndim != b.ndim:  # broadcast batch dims
@@ -331,6 +356,8 @@ def matmul(x1: Any, x2: Any) -> ember.Tensor:
         a = ember.broadcast_to(a, list(batch) + list(a.shape[-2:]))
         b = ember.broadcast_to(b, list(batch) + list(b.shape[-2:]))
     out = ember.matmul(a, b)
+    if result_dtype.name == "bool":
+        out = ember.not_equal(out, 0)
     if va:
         out = ember.squeeze(out, -2)
     if vb:
@@ -345,7 +372,7 @@ def builtins_max(*v):
 @keras_op
 def dot(x1: Any, x2: Any) -> ember.Tensor:
     """NumPy ``dot``: scalars multiply, 1-D/2-D matmul, else sum over a's last/b's -2 axis."""
-    a, b = _pair(x1, x2)
+    a, b = _strong_pair(x1, x2)
     if a.ndim == 0 or b.ndim == 0:
         return ember.multiply(a, b)
     if b.ndim == 1 or (a.ndim <= 2 and b.ndim <= 2):
@@ -356,17 +383,27 @@ def dot(x1: Any, x2: Any) -> ember.Tensor:
 @keras_op
 def tensordot(x1: Any, x2: Any, axes: Any = 2) -> ember.Tensor:
     """Sum products over ``axes`` (an int, or two lists). ``keras.ops.tensordot(a, b, 1)``."""
-    a, b = _pair(x1, x2)
+    a, b = _strong_pair(x1, x2)
     if not isinstance(axes, int):
         axes = [list(axes[0]) if not isinstance(axes[0], int) else [axes[0]],
                 list(axes[1]) if not isinstance(axes[1], int) else [axes[1]]]
+    if a.dtype.name == "bfloat16":  # NumPy's einsum has no bfloat16 loop
+        return ember.cast(ember.tensordot(ember.cast(a, "float32"), ember.cast(b, "float32"),
+                                          axes=axes), "bfloat16")
     return ember.tensordot(a, b, axes=axes)
 
 
 @keras_op
 def einsum(subscripts: str, *operands: Any) -> ember.Tensor:
-    """Einstein summation. ``keras.ops.einsum("ij,jk->ik", a, b)``."""
-    return ember.einsum(subscripts, *[_t(o) for o in operands])
+    """Einstein summation. ``keras.ops.einsum("ij,jk->ik", a, b)``.
+
+    The result has Keras's dtype of the operands (all int8 gives int32)."""
+    ts = [_t(o) for o in operands]
+    names = {x.dtype.name for x in ts}
+    dtype = "int32" if names == {"int8"} else _result_type(*names) if names else "float32"
+    compute = "float32" if dtype == "bfloat16" else dtype  # NumPy's einsum: no bfloat16
+    out = ember.einsum(subscripts, *[_t(x, compute) for x in ts])
+    return _t(out, dtype)
 
 
 # ---- shapes -----------------------------------------------------------------------------
@@ -416,17 +453,17 @@ def concatenate(xs: Any, axis: int = 0) -> ember.Tensor:
     xs = [_t(v) for v in xs]
     if axis is None:
         xs, axis = [ember.reshape(v, [-1]) for v in xs], 0
-    dtype = xs[0].dtype
-    for v in xs[1:]:
-        if v.dtype != dtype:
-            dtype = ember.as_dtype(np.promote_types(dtype.name, v.dtype.name).name)
-    return ember.concat([ember.cast(v, dtype) for v in xs], axis=axis)
+    dtype = _result_type(*{v.dtype.name for v in xs})
+    return ember.concat([_t(v, dtype) for v in xs], axis=axis)
 
 
 @keras_op
 def stack(x: Any, axis: int = 0) -> ember.Tensor:
-    """Stack tensors along a new ``axis``. ``keras.ops.stack([a, b], axis=0)``."""
-    return ember.stack([_t(v) for v in x], axis=axis)
+    """Stack tensors along a new ``axis`` (mixed dtypes promote as in Keras).
+    ``keras.ops.stack([a, b], axis=0)``."""
+    xs = [_t(v) for v in x]
+    dtype = _result_type(*{v.dtype.name for v in xs}) if xs else None
+    return ember.stack([_t(v, dtype) for v in xs], axis=axis)
 
 
 @keras_op
@@ -590,17 +627,18 @@ def _shape_list(shape: Any) -> list:
 
 def zeros(shape: Any, dtype: Any = None) -> ember.Tensor:
     """Zeros of ``shape`` (float32 by default). ``keras.ops.zeros((2, 3))``."""
-    return ember.zeros(_shape_list(shape), dtype=dtype or "float32")
+    return ember.zeros(_shape_list(shape), dtype=_std_dtype(dtype) or _floatx())
 
 
 def ones(shape: Any, dtype: Any = None) -> ember.Tensor:
     """Ones of ``shape`` (float32 by default). ``keras.ops.ones((2, 3))``."""
-    return ember.ones(_shape_list(shape), dtype=dtype or "float32")
+    return ember.ones(_shape_list(shape), dtype=_std_dtype(dtype) or _floatx())
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None) -> ember.Tensor:
-    """``shape`` filled with ``fill_value``. ``keras.ops.full((2,), 7.0)``."""
-    value = _t(fill_value, dtype)
+    """``shape`` filled with ``fill_value``, of ``dtype`` (default ``floatx()``, as in
+    Keras: ``full((2,), 7)`` is float32). ``keras.ops.full((2,), 7.0)``."""
+    value = _t(fill_value, dtype or _floatx())
     return ember.broadcast_to(value, _shape_list(shape))
 
 
@@ -608,31 +646,64 @@ def full(shape: Any, fill_value: Any, dtype: Any = None) -> ember.Tensor:
 def zeros_like(x: Any, dtype: Any = None) -> ember.Tensor:
     """Zeros with ``x``'s shape (and dtype unless given). ``keras.ops.zeros_like(x)``."""
     x = _t(x)
-    return ember.zeros(list(x.shape), dtype=dtype or x.dtype)
+    return ember.zeros(list(x.shape), dtype=_std_dtype(dtype) or x.dtype)
 
 
 @keras_op
 def ones_like(x: Any, dtype: Any = None) -> ember.Tensor:
     """Ones with ``x``'s shape (and dtype unless given). ``keras.ops.ones_like(x)``."""
     x = _t(x)
-    return ember.ones(list(x.shape), dtype=dtype or x.dtype)
+    return ember.ones(list(x.shape), dtype=_std_dtype(dtype) or x.dtype)
 
 
 @keras_op
 def full_like(x: Any, fill_value: Any, dtype: Any = None) -> ember.Tensor:
     """``x``'s shape filled with ``fill_value``. ``keras.ops.full_like(x, 2)``."""
     x = _t(x)
-    return ember.broadcast_to(ember.cast(_t(fill_value), dtype or x.dtype), list(x.shape))
+    return ember.broadcast_to(ember.cast(_t(fill_value), _std_dtype(dtype) or x.dtype),
+                              list(x.shape))
 
 
-def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> ember.Tensor:
-    """Evenly spaced values in ``[start, stop)`` (int32 for ints, else float32)."""
-    if stop is None:
-        start, stop = 0, start
+def _dtype_or_weak(value: Any) -> Any:
+    """What Keras's ``result_type`` sees of a range bound: a tensor's or NumPy scalar's
+    dtype, or the Python type (``int`` / ``float``, weak) of a Python number."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None:
+        return ember.as_dtype(dtype).name
+    if isinstance(value, bool):
+        return "bool"
+    return int if isinstance(value, int) else float
+
+
+def _number(value: Any) -> Any:
+    """A Python number from a Python/NumPy number or a scalar tensor."""
+    if isinstance(value, (ember.Tensor, np.ndarray, np.generic)) or hasattr(value, "numpy"):
+        return np.asarray(value.numpy() if hasattr(value, "numpy") else value).item()
+    return value
+
+
+def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None) -> ember.Tensor:
+    """Evenly spaced values in ``[start, stop)``. Without ``dtype``, Keras's result type
+    of the bounds: Python ints give int32, a Python float float32, tensors and NumPy
+    scalars keep their dtype (``arange(np.int64(3))`` is int64).
+
+    >>> from ember import keras
+    >>> keras.ops.arange(1, 7, 2).numpy().tolist()
+    [1, 3, 5]
+    """
     if dtype is None:
-        ints = builtins_all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
-        dtype = "int32" if ints else "float32"
-    return ember.cast(ember.constant(np.arange(start, stop, step)), dtype)
+        bounds = [v for v in (start, stop, step) if v is not None]
+        dtype = _result_type(*[_dtype_or_weak(v) for v in bounds])
+        if dtype == "bool":
+            dtype = "int32"
+    begin, end = _number(start), _number(stop)
+    if end is None:
+        begin, end = 0, begin
+    delta = 1 if step is None else _number(step)
+    if delta == 0:
+        raise ValueError("keras.ops.arange: `step` must not be zero, received "
+                         f"start={start!r}, stop={stop!r}, step={step!r}")
+    return ember.cast(ember.constant(np.arange(begin, end, delta)), _std_dtype(dtype))
 
 
 def builtins_all(values) -> bool:
@@ -644,18 +715,34 @@ def builtins_all(values) -> bool:
 
 def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True,
              retstep: bool = False, dtype: Any = None, axis: int = 0):
-    """``num`` evenly spaced values from ``start`` to ``stop`` (float32 by default)."""
-    values = np.linspace(np.asarray(start), np.asarray(stop), num, endpoint=endpoint,
-                         retstep=retstep, axis=axis)
+    """``num`` evenly spaced values from ``start`` to ``stop``. Without ``dtype``, Keras's
+    result type of the bounds and a weak float (float32, float64 bounds stay float64);
+    with ``retstep`` also the step as a scalar tensor of that dtype (NaN when undefined).
+
+    >>> from ember import keras
+    >>> keras.ops.linspace(0, 1, 5).numpy().tolist()
+    [0.0, 0.25, 0.5, 0.75, 1.0]
+    """
+    if num < 0:
+        raise ValueError(f"keras.ops.linspace: `num` must be a non-negative integer, "
+                         f"received num={num}")
+    if dtype is None:
+        dtype = _result_type(_dtype_or_weak(start), _dtype_or_weak(stop), float)
+    dtype = ember.as_dtype(_std_dtype(dtype)).name
+    lo = np.asarray(start.numpy() if hasattr(start, "numpy") else start)
+    hi = np.asarray(stop.numpy() if hasattr(stop, "numpy") else stop)
+    values, step = np.linspace(lo.astype("float64"), hi.astype("float64"), num,
+                               endpoint=endpoint, retstep=True, axis=axis)
+    out = ember.cast(ember.constant(values), dtype)
     if retstep:
-        values, step = values
-        return ember.constant(values.astype(dtype or "float32")), step
-    return ember.constant(values.astype(dtype or "float32"))
+        return out, ember.cast(ember.constant(step), dtype)
+    return out
 
 
 def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> ember.Tensor:
     """Ones on the k-th diagonal of an N x M matrix. ``keras.ops.eye(3)``."""
-    return ember.constant(np.eye(N, M, k, dtype=dtype or "float32"))
+    dtype = ember.as_dtype(_std_dtype(dtype) or _floatx())
+    return ember.constant(np.eye(N, M, k, dtype=dtype.as_numpy_dtype))
 
 
 identity = keras_op(lambda n, dtype=None: eye(n, dtype=dtype))
@@ -684,12 +771,19 @@ def size(x: Any) -> ember.Tensor:
 @keras_op
 def cast(x: Any, dtype: Any) -> ember.Tensor:
     """``x`` as ``dtype``. ``keras.ops.cast([1.7], "int32")`` → [1]."""
-    return ember.cast(_t(x), dtype)
+    return ember.cast(_t(x), _std_dtype(dtype))
 
 
 @keras_op
-def convert_to_tensor(x: Any, dtype: Any = None, sparse: Any = None) -> ember.Tensor:
-    """An Ember tensor from any array-like. ``keras.ops.convert_to_tensor([1, 2])``."""
+def convert_to_tensor(x: Any, dtype: Any = None, sparse: Any = None,
+                      ragged: Any = None) -> ember.Tensor:
+    """An Ember tensor from any array-like. ``keras.ops.convert_to_tensor([1, 2])``.
+
+    Ember has no sparse or ragged tensors: ``sparse`` / ``ragged`` may be None or False."""
+    for name, flag in (("sparse", sparse), ("ragged", ragged)):
+        if flag:
+            raise ValueError(f"keras.ops.convert_to_tensor: Ember has no {name} tensors; "
+                             f"received {name}={flag!r} (use None or False)")
     return _t(x, dtype)
 
 

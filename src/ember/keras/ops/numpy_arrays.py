@@ -789,10 +789,14 @@ def outer(x1: Any, x2: Any) -> ember.Tensor:
 
 
 def _dot_last(a: ember.Tensor, b: ember.Tensor, axes) -> ember.Tensor:
-    """tensordot, with booleans computed as int32 (any product true)."""
+    """tensordot, with booleans computed as int32 (any product true) and bfloat16 as
+    float32 (NumPy's einsum has no bfloat16 loop)."""
     if a.dtype.is_bool:
         out = ember.tensordot(ember.cast(a, "int32"), ember.cast(b, "int32"), axes=axes)
         return ember.cast(out, "bool")
+    if a.dtype.name == "bfloat16":
+        out = ember.tensordot(ember.cast(a, "float32"), ember.cast(b, "float32"), axes=axes)
+        return ember.cast(out, "bfloat16")
     return ember.tensordot(a, b, axes=axes)
 
 
