@@ -25,6 +25,8 @@ def test_iterator_next_get_next_and_optional():
         opt.get_value()
     with pytest.raises(StopIteration):
         next(it)
+    with pytest.raises(ember.errors.OutOfRangeError, match="End of sequence"):
+        it.get_next()
     it = iter(D.range(1))
     assert bool(E.get_next_as_optional(it).has_value())
     assert not bool(E.get_next_as_optional(it).has_value())

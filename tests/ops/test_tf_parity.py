@@ -311,3 +311,9 @@ def test_nn_extras():
     k = rng.normal(size=(3, 3, 5, 2)).astype(np.float32)
     np.testing.assert_allclose(ember.nn.atrous_conv2d(x, k, 2, "SAME").numpy(),
                                ember.nn.conv2d(x, k, 1, "SAME", dilations=2).numpy())
+
+
+def test_sigmoid_of_complex_values():
+    z = np.array([0.5 + 1j, -2 - 0.5j])
+    np.testing.assert_allclose(ember.sigmoid(ember.constant(z)).numpy(), 1 / (1 + np.exp(-z)),
+                               rtol=1e-12)

@@ -30,3 +30,11 @@ class DataLossError(OpError, ValueError):
 
     Subclasses ``ValueError`` so plain Python code can catch it too.
     """
+
+
+class OutOfRangeError(OpError, IndexError):
+    """An iterator was asked for an element past its end (``get_next()`` on an exhausted
+    ``ember.data`` iterator).
+
+    Subclasses ``IndexError`` so plain Python code can catch it too.
+    """

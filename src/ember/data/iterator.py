@@ -6,7 +6,7 @@ from collections.abc import Iterator as _IteratorABC
 from typing import Any
 
 import ember
-from ember.core.errors import InvalidArgumentError
+from ember.core.errors import InvalidArgumentError, OutOfRangeError
 
 from . import structure as st
 
@@ -77,8 +77,13 @@ class Iterator(_IteratorABC):
         return st.element_to_ember(next(self._source))
 
     def get_next(self) -> Any:
-        """The next element; at the end raises ``StopIteration`` (TF: ``OutOfRangeError``)."""
-        return next(self)
+        """The next element; at the end raises ``ember.errors.OutOfRangeError`` (as TF
+        does; ``next()`` raises ``StopIteration``)."""
+        element = next(self._source, _END)
+        if element is _END:
+            raise OutOfRangeError("End of sequence: the dataset iterator has no more "
+                                  "elements")
+        return st.element_to_ember(element)
 
     def get_next_as_optional(self) -> Optional:
         """The next element as an ``Optional``, empty at the end."""

@@ -1,4 +1,5 @@
-"""``ember.numpy_function``: a Python function on NumPy arrays, as one step of a graph.
+"""``ember.numpy_function`` and ``ember.py_function``: a Python function on NumPy arrays
+(or on eager tensors), as one step of a graph.
 
 Eagerly it just runs. Inside a traced ``ember.function`` it runs once on the trace's
 values (giving this call's result) and is recorded as a ``pyfunc`` node that calls it
@@ -59,6 +60,27 @@ def numpy_function(func: Callable, inp: Sequence[Any], Tout: Any = None,
     run = _wrap(func, Tout, single)
     label = f"numpy_function {name or getattr(func, '__name__', 'func')}"
     result = call_pyfunc(run, list(inp), label, bool(stateful))
+    return result[0] if single else result
+
+
+def py_function(func: Callable, inp: Sequence[Any], Tout: Any = None,
+                name: str | None = None) -> Any:
+    """Call ``func`` on eager tensors made from ``inp`` (``numpy_function`` hands it NumPy
+    arrays); in a traced function, on every call of the graph. ``func`` may return
+    tensors, arrays or numbers; ``Tout`` is a dtype or a list of dtypes.
+
+    >>> import ember
+    >>> f = ember.function(lambda x: ember.py_function(lambda v: v * 3, [x], ember.int32))
+    >>> f(ember.constant([1, 2])).numpy().tolist()
+    [3, 6]
+    """
+    def on_tensors(*arrays):
+        return func(*[Tensor(np.asarray(a)) for a in arrays])
+    on_tensors.__name__ = getattr(func, "__name__", "func")
+    single = not isinstance(Tout, (list, tuple))
+    run = _wrap(on_tensors, Tout, single)
+    label = f"py_function {name or on_tensors.__name__}"
+    result = call_pyfunc(run, list(inp), label, True)
     return result[0] if single else result
 
 

@@ -418,6 +418,8 @@ def _(g, out, x):
 @primitive
 def sigmoid(xp, x):
     x = _int_to_float(xp, x)
+    if x.dtype.kind == "c":
+        return 1 / (1 + xp.exp(-x))
     # exp of a non-positive number only: no overflow for large |x|, and no cancellation
     e = xp.exp(-xp.abs(x))
     s = xp.asarray(1 / (1 + e))   # sigmoid(|x|)
