@@ -57,7 +57,7 @@ def test_op_layers_round_trip_through_a_keras_file(tmp_path):
 def test_keras_op_entries_rebuild_in_ember():
     config = json.loads(_model().to_json())
     rebuilt = keras.models.model_from_json(json.dumps(config))
-    assert [type(layer).__name__ for layer in rebuilt.layers[2:]] == ["OperationLayer"] * 4
+    assert [type(layer).__name__ for layer in rebuilt._layers[2:]] == ["OperationLayer"] * 4
     rebuilt.set_weights(_model().get_weights())
     np.testing.assert_allclose(rebuilt.predict(_x(), verbose=0),
                                _model().predict(_x(), verbose=0), rtol=1e-6)

@@ -20,6 +20,9 @@ class InputLayer(Layer):
             shape = kwargs.pop("input_shape")
         if "batch_input_shape" in kwargs:
             batch_shape = kwargs.pop("batch_input_shape")
+        if kwargs.pop("ragged", False):
+            raise ValueError("keras.Input / InputLayer: ragged=True is not supported (Ember "
+                             "has no ragged tensors); pad the data and use a mask instead.")
         super().__init__(name=name, **{k: v for k, v in kwargs.items() if k == "trainable"})
         if batch_shape is None:
             if shape is None:
@@ -49,12 +52,14 @@ class InputLayer(Layer):
 
     def get_config(self) -> dict:
         return {"batch_shape": list(self._batch_shape), "dtype": self._input_dtype,
-                "sparse": self.sparse, "name": self.name, "optional": self.optional}
+                "sparse": self.sparse, "ragged": False, "name": self.name,
+                "optional": self.optional}
 
 
 def Input(shape: Any = None, batch_size: int | None = None, dtype: Any = None,
           sparse: bool | None = None, batch_shape: Any = None, name: str | None = None,
-          tensor: Any = None, optional: bool = False) -> KerasTensor:
+          tensor: Any = None, optional: bool = False, ragged: bool | None = None
+          ) -> KerasTensor:
     """A symbolic input for a functional Model.
 
     >>> from ember import keras
@@ -64,5 +69,5 @@ def Input(shape: Any = None, batch_size: int | None = None, dtype: Any = None,
     """
     layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
                        batch_shape=batch_shape, name=name, input_tensor=tensor,
-                       optional=optional)
+                       optional=optional, ragged=ragged)
     return layer.output

@@ -34,7 +34,7 @@ class KerasTensor:
 
     def __repr__(self) -> str:
         return (f"<KerasTensor shape={self.shape}, dtype={self.dtype}, "
-                f"sparse={self.sparse}, name={self.name}>")
+                f"sparse={self.sparse}, ragged=False, name={self.name}>")
 
     def __bool__(self):
         raise TypeError("A symbolic KerasTensor cannot be used as a Python bool: it has no "

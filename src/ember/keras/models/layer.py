@@ -38,6 +38,11 @@ def build_scope(name: str):
         _BUILD_SCOPE.names.pop()
 
 
+def current_build_scope() -> list[str]:
+    """The names of the layers this thread is building, outermost first."""
+    return list(_BUILD_SCOPE.names)
+
+
 def _flatten(x: Any) -> list:
     return ember.nest.flatten(x)
 
@@ -137,6 +142,7 @@ class Layer:
     # -- attribute tracking ---------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
         if getattr(self, "_tracking", False) and name not in ("_layers",):
+            value = _wrap_container(self, value)
             self._track(value)
         object.__setattr__(self, name, value)
 
@@ -146,21 +152,43 @@ class Layer:
                 self._metrics.append(value)
             return
         if isinstance(value, Layer):
-            if all(value is not l for l in self._layers):
+            if value is not self and all(value is not l for l in self._layers):
                 self._layers.append(value)
         elif isinstance(value, ember.Variable):
             pool = self._trainable_variables if value.trainable else \
                 self._non_trainable_variables
             if all(value is not v for v in pool):
                 pool.append(value)
-        elif isinstance(value, (list, tuple)) and value and \
-                any(isinstance(v, (Layer, ember.Variable)) for v in value):
+        elif isinstance(value, (list, tuple)):
             for v in value:
-                self._track(v)
+                if isinstance(v, (Layer, ember.Variable, list, tuple, dict)):
+                    self._track(v)
         elif isinstance(value, dict):
             for v in value.values():
-                if isinstance(v, (Layer, ember.Variable)):
+                if isinstance(v, (Layer, ember.Variable, list, tuple, dict)):
                     self._track(v)
+
+    def _untrack(self, value: Any) -> None:
+        """Forget a layer or variable taken out of a tracked list or dict (as Keras's
+        tracked containers do), unless another attribute still holds it."""
+        if isinstance(value, (list, tuple)):
+            for v in value:
+                self._untrack(v)
+            return
+        if isinstance(value, dict):
+            for v in value.values():
+                self._untrack(v)
+            return
+        if not isinstance(value, (Layer, ember.Variable)):
+            return
+        if any(_holds(v, value) for k, v in self.__dict__.items() if k not in _INTERNAL):
+            return
+        for pool in (self._layers, self._trainable_variables,
+                     self._non_trainable_variables):
+            for i, v in enumerate(pool):
+                if v is value:
+                    del pool[i]
+                    break
 
     # -- dtypes -----------------------------------------------------------------------------
     @property
@@ -797,3 +825,152 @@ def _tuplify(shape):
     if isinstance(shape, dict):
         return {k: _tuplify(v) for k, v in shape.items()}
     return shape
+
+
+# Layer attributes that hold the layer's own bookkeeping (never wrapped or searched)
+_INTERNAL = frozenset({"_layers", "_trainable_variables", "_non_trainable_variables",
+                       "_losses", "_metrics", "_inbound_nodes"})
+
+
+def _holds(container: Any, value: Any) -> bool:
+    if container is value:
+        return True
+    if isinstance(container, (list, tuple)):
+        return any(_holds(v, value) for v in container)
+    if isinstance(container, dict):
+        return any(_holds(v, value) for v in container.values())
+    return False
+
+
+def _may_hold_layers(value: Any) -> bool:
+    """An empty list or dict (filled later), or one holding layers or variables."""
+    items = value.values() if isinstance(value, dict) else value
+    items = list(items)
+    return not items or any(
+        isinstance(v, (Layer, ember.Variable)) or
+        isinstance(v, (list, dict)) and _may_hold_layers(v) for v in items)
+
+
+def _wrap_container(owner: Layer, value: Any) -> Any:
+    """A list or dict attribute that may hold layers becomes a tracked one, so layers
+    appended or stored into it later are tracked too (``self.blocks = []`` then
+    ``self.blocks.append(Dense(4))``), as Keras's tracked containers do."""
+    if type(value) is list and _may_hold_layers(value):
+        return _TrackedList(owner, [_wrap_container(owner, v) for v in value])
+    if type(value) is dict and _may_hold_layers(value):
+        return _TrackedDict(owner, {k: _wrap_container(owner, v) for k, v in value.items()})
+    if isinstance(value, (_TrackedList, _TrackedDict)) and value._owner is None:
+        value._owner = owner
+    return value
+
+
+class _TrackedList(list):
+    """A list attribute of a layer: layers and variables put into it are tracked."""
+
+    def __init__(self, owner: Layer | None = None, items: Any = ()):
+        super().__init__(items)
+        self._owner = owner
+
+    def _add(self, value: Any) -> Any:
+        if self._owner is not None:
+            value = _wrap_container(self._owner, value)
+            self._owner._track(value)
+        return value
+
+    def _drop(self, value: Any) -> None:
+        if self._owner is not None:
+            self._owner._untrack(value)
+
+    def append(self, value: Any) -> None:
+        super().append(self._add(value))
+
+    def insert(self, index: int, value: Any) -> None:
+        super().insert(index, self._add(value))
+
+    def extend(self, values: Any) -> None:
+        super().extend([self._add(v) for v in values])
+
+    def __iadd__(self, values: Any):
+        self.extend(values)
+        return self
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        old = self[index]
+        if isinstance(index, slice):
+            value = [self._add(v) for v in value]
+        else:
+            value = self._add(value)
+        super().__setitem__(index, value)
+        self._drop(old)
+
+    def __delitem__(self, index: Any) -> None:
+        old = self[index]
+        super().__delitem__(index)
+        self._drop(old)
+
+    def pop(self, index: int = -1) -> Any:
+        value = super().pop(index)
+        self._drop(value)
+        return value
+
+    def remove(self, value: Any) -> None:
+        super().remove(value)
+        self._drop(value)
+
+    def clear(self) -> None:
+        old = list(self)
+        super().clear()
+        self._drop(old)
+
+    def __reduce_ex__(self, protocol):
+        return list, (list(self),)
+
+    def __deepcopy__(self, memo):
+        import copy
+        return [copy.deepcopy(v, memo) for v in self]
+
+
+class _TrackedDict(dict):
+    """A dict attribute of a layer: layers and variables stored into it are tracked."""
+
+    def __init__(self, owner: Layer | None = None, items: Any = ()):
+        super().__init__(items)
+        self._owner = owner
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        old = self.get(key)
+        if self._owner is not None:
+            value = _wrap_container(self._owner, value)
+            self._owner._track(value)
+        super().__setitem__(key, value)
+        if old is not None and old is not value and self._owner is not None:
+            self._owner._untrack(old)
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args, **kwargs) -> None:
+        for k, v in dict(*args, **kwargs).items():
+            self[k] = v
+
+    def __delitem__(self, key: Any) -> None:
+        old = self[key]
+        super().__delitem__(key)
+        if self._owner is not None:
+            self._owner._untrack(old)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        had = key in self
+        value = super().pop(key, *default)
+        if had and self._owner is not None:
+            self._owner._untrack(value)
+        return value
+
+    def __reduce_ex__(self, protocol):
+        return dict, (dict(self),)
+
+    def __deepcopy__(self, memo):
+        import copy
+        return {copy.deepcopy(k, memo): copy.deepcopy(v, memo) for k, v in self.items()}

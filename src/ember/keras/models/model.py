@@ -53,7 +53,8 @@ class Model(Trainer, Layer):
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """A layer by name or by index in ``layers``."""
         if index is not None and name is not None:
-            raise ValueError("Provide only a layer name or a layer index, not both.")
+            raise ValueError("Provide only a layer name or a layer index. Received: "
+                             f"index={index}, name={name}.")
         if index is not None:
             if len(self.layers) <= index:
                 raise ValueError(f"Was asked to retrieve layer at index {index} but model "
@@ -87,8 +88,9 @@ class Model(Trainer, Layer):
                 layer_range=None) -> None:
         """Print Keras's table of layers, output shapes and parameter counts."""
         from ..utils.summary_utils import print_summary
-        print_summary(self, line_length=line_length, print_fn=print_fn,
-                      show_trainable=show_trainable)
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable,
+                      layer_range=layer_range)
 
     def get_config(self) -> dict:
         config = {"name": self.name, "trainable": self.trainable}

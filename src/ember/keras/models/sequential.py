@@ -1,6 +1,7 @@
 """keras.Sequential: a plain stack of layers, each feeding the next."""
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 import ember
@@ -78,14 +79,21 @@ class Sequential(Model):
         if input_shape is None:
             raise ValueError(f"Sequential model {self.name} cannot be built without an input "
                              "shape; add a keras.Input first or call it on data.")
+        if not self._layers:
+            raise ValueError(f"Sequential model {self.name} cannot be built because it has "
+                             "no layers. Call `model.add(layer)`.")
         input_shape = tuple(input_shape)
         dtype = self._input_layer._input_dtype if self._input_layer is not None else None
         if self._input_layer is None or self._input_layer.batch_shape != input_shape:
             object.__setattr__(self, "_input_layer",
                                Input(batch_shape=input_shape, dtype=dtype)._keras_history[0])
-        from .layer import build_scope
+        from .layer import build_scope, current_build_scope
         x = self._input_layer.output
-        with build_scope(self.name):    # weights are "sequential/dense/kernel", as in Keras
+        # weights are "sequential/dense/kernel", as in Keras (a nested Sequential built
+        # by its parent's build is already in its own scope)
+        scope = nullcontext() if current_build_scope()[-1:] == [self.name] else \
+            build_scope(self.name)
+        with scope:
             for layer in self._layers:
                 try:
                     x = layer(x)
@@ -110,12 +118,18 @@ class Sequential(Model):
         return list(self._layers)
 
     @property
-    def inputs(self):
-        return [self._input_layer.output] if self._input_layer is not None else None
+    def inputs(self) -> list:
+        if self._input_layer is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined inputs "
+                                 "yet: it is not built.")
+        return [self._input_layer.output]
 
     @property
-    def outputs(self):
-        return [self._output_spec] if self._output_spec is not None else None
+    def outputs(self) -> list:
+        if self._output_spec is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined outputs "
+                                 "yet: it is not built.")
+        return [self._output_spec]
 
     @property
     def input_shape(self):
@@ -167,8 +181,10 @@ class Sequential(Model):
         if self._input_layer is not None:
             layers.append(serialize_keras_object(self._input_layer))
         layers += [serialize_keras_object(l) for l in self._layers]
-        return {"name": self.name, "trainable": self.trainable, "dtype": None,
-                "layers": layers, "build_input_shape": list(self._build_shapes)
+        from . import dtype_policy
+        return {"name": self.name, "trainable": self.trainable,
+                "dtype": dtype_policy.serialize(self.dtype_policy), "layers": layers,
+                "build_input_shape": tuple(self._build_shapes)
                 if self._build_shapes is not None else None}
 
     @classmethod

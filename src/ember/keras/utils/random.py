@@ -17,6 +17,9 @@ def set_random_seed(seed: int) -> None:
     >>> set_random_seed(1)
     """
     global _rng, _seed
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError("Expected `seed` argument to be an integer. Received: "
+                         f"seed={seed!r} (of type {type(seed)})")
     seed = int(seed)
     _seed = seed
     _py_random.seed(seed)
