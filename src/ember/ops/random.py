@@ -16,6 +16,7 @@ so the same seed gives the same bits on every run and machine, with NumPy or CuP
 """
 from __future__ import annotations
 
+import enum
 import math
 import secrets
 from typing import Any
@@ -326,7 +327,7 @@ def set_seed(seed: int | None) -> None:
     True
     """
     global _global_generator
-    _state.global_seed = None if seed is None else _int_seed(seed, "seed", "set_seed")
+    _state.global_seed = None if seed is None else _int_seed(seed, "seed", "random.set_seed")
     _state.auto_counter = 0
     _state.counts = {}
     _global_generator = None
@@ -423,12 +424,21 @@ def _shape_tuple(shape: Any, op: str) -> tuple:
     if isinstance(shape, (int, np.integer)):
         shape = [shape]
     try:
-        dims = tuple(int(d) for d in shape)
+        dims = tuple(_int_dim(d) for d in shape)
     except (TypeError, ValueError):
         raise TypeError(f"ember.{op}: shape must be a list of ints; got {shape!r}") from None
     if any(d < 0 for d in dims):
         raise InvalidArgumentError(f"ember.{op}: shape dimensions must be >= 0; got {dims}")
     return dims
+
+
+def _int_dim(d: Any) -> int:
+    """One dimension of a shape: an integer (a float such as 2.5 is refused, as in TF)."""
+    if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)):
+        if hasattr(d, "_value") and np.asarray(d._value).dtype.kind in "iu":
+            return int(d._value)
+        raise TypeError
+    return int(d)
 
 
 def _float_dtype(dtype: Any, op: str) -> np.dtype:
@@ -441,6 +451,34 @@ def _float_dtype(dtype: Any, op: str) -> np.dtype:
 
 def _is_py_number(v: Any) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+
+class Algorithm(enum.Enum):
+    """The names TensorFlow gives its counter-based algorithms. Ember accepts each one
+    (as the enum, its name or its number) and always computes Philox4x32-10."""
+    PHILOX = 1
+    THREEFRY = 2
+    AUTO_SELECT = 3
+
+
+_ALG_NAMES = {"philox": Algorithm.PHILOX, "threefry": Algorithm.THREEFRY,
+              "auto_select": Algorithm.AUTO_SELECT}
+
+
+def _check_alg(alg: Any, op: str) -> Algorithm:
+    """The :class:`Algorithm` named by ``alg`` (None: Philox); anything else raises."""
+    if alg is None:
+        return Algorithm.PHILOX
+    if isinstance(alg, Algorithm):
+        return alg
+    if isinstance(alg, str) and alg.lower() in _ALG_NAMES:
+        return _ALG_NAMES[alg.lower()]
+    if isinstance(alg, (int, np.integer)) and not isinstance(alg, bool) and \
+            int(alg) in (1, 2, 3):
+        return Algorithm(int(alg))
+    raise ValueError(f"ember.{op}: argument `alg` got unsupported value {alg!r}; supported "
+                     "values are 'philox' (or 1), 'threefry' (or 2) and 'auto_select' (or 3), "
+                     "or an ember.random.Algorithm")
 
 
 # -- the draws, given a seed pair -----------------------------------------------------------
@@ -584,6 +622,7 @@ def stateless_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any = 1.0,
     True
     """
     op = "random.stateless_normal"
+    _check_alg(alg, op)
     return _draw_normal(_stateless_seed(seed, op), _shape_tuple(shape, op), mean, stddev,
                         dtype, op)
 
@@ -600,6 +639,7 @@ def stateless_uniform(shape: Any, seed: Any, minval: Any = 0, maxval: Any = None
     TensorShape([2])
     """
     op = "random.stateless_uniform"
+    _check_alg(alg, op)
     npd = to_numpy(dtype)
     if npd.kind in "iu" and (minval is None) != (maxval is None):
         raise ValueError(f"ember.{op}: for integer dtype {from_numpy(npd).name}, minval and "
@@ -620,6 +660,7 @@ def stateless_truncated_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: A
     TensorShape([2])
     """
     op = "random.stateless_truncated_normal"
+    _check_alg(alg, op)
     return _draw_normal(_stateless_seed(seed, op), _shape_tuple(shape, op), mean, stddev,
                         dtype, op, dist="truncated_normal")
 
@@ -677,7 +718,8 @@ class Generator:
                              "Generator.from_seed / from_non_deterministic_state")
         self._state_var = Variable(arr, trainable=False, name="generator_state",
                                    dtype="int64")
-        self._alg = "philox"
+        self._alg = (copy_from._alg if copy_from is not None and alg is None
+                     else _check_alg(alg, "random.Generator"))
 
     # -- constructors ---------------------------------------------------------------------
     @classmethod
@@ -710,8 +752,10 @@ class Generator:
         return self._state_var
 
     @property
-    def algorithm(self) -> str:
-        return self._alg
+    def algorithm(self) -> int:
+        """The algorithm's number, as TF gives it (1: Philox, 2: ThreeFry, 3: auto-select);
+        the bits are always Philox4x32-10's."""
+        return self._alg.value
 
     @property
     def key(self) -> Tensor:
@@ -778,6 +822,14 @@ class Generator:
         return _draw_normal(self._seed(), _shape_tuple(shape, op), mean, stddev, dtype,
                             op, dist="truncated_normal")
 
+    def binomial(self, shape: Any, counts: Any, probs: Any, dtype: Any = "int32",
+                 name=None) -> Tensor:
+        """Binomial samples: ``counts`` trials of success probability ``probs`` (both
+        broadcast to ``shape``)."""
+        from .random_distributions import _draw_binomial
+        return _draw_binomial(self._seed(), shape, counts, probs, dtype,
+                              "random.Generator.binomial")
+
     def make_seeds(self, count: int = 1) -> Tensor:
         """``count`` seed pairs for stateless ops, as an int64 tensor of shape [2, count]."""
         vals = _sample(self._seed(), shape=(2, int(count)),
@@ -823,6 +875,154 @@ def set_global_generator(generator: Generator) -> None:
         raise TypeError(f"ember.random.set_global_generator: expected a Generator; got "
                         f"{type(generator).__name__}")
     _global_generator = generator
+
+
+# -- seed utilities ----------------------------------------------------------------------------
+def _seed_arg(seed: Any, op: str) -> tuple:
+    """``(pair, numpy dtype)`` of a stateless seed argument (a Python list is int32)."""
+    pair = _stateless_seed(seed, op)
+    if _prim_mod.is_traced(seed):
+        raise TypeError(f"ember.{op}: the seed must be known when the op is called; got a "
+                        "value computed inside a compiled function")
+    dt = np.asarray(seed).dtype
+    return pair, (np.dtype(np.int32) if dt == np.int64 and not hasattr(seed, "dtype")
+                  else dt)
+
+
+def split(seed: Any, num: int = 2, alg: Any = "auto_select") -> Tensor:
+    """``num`` new seeds (shape [num, 2], the seed's dtype) from a stateless ``seed``.
+
+    >>> import ember
+    >>> ember.random.split([1, 2], num=3).shape
+    TensorShape([3, 2])
+    """
+    op = "random.split"
+    _check_alg(alg, op)
+    pair, dt = _seed_arg(seed, op)
+    return stateless_uniform([int(num), 2], pair, minval=None, maxval=None, dtype=dt)
+
+
+def fold_in(seed: Any, data: Any, alg: Any = "auto_select") -> Tensor:
+    """A new seed from ``seed`` and an integer ``data``: ``[random(seed), data]`` in
+    ``data``'s dtype (int32 for a Python int that fits, as in TF).
+
+    >>> import ember
+    >>> ember.random.fold_in([1, 2], 7).numpy()[1]
+    np.int32(7)
+    """
+    op = "random.fold_in"
+    _check_alg(alg, op)
+    pair, _ = _seed_arg(seed, op)
+    d = np.asarray(data._value if hasattr(data, "_value") else data)
+    if d.ndim != 0 or d.dtype.kind not in "iu":
+        raise InvalidArgumentError(f"ember.{op}: data must be an integer scalar; got "
+                                   f"shape {tuple(d.shape)} {d.dtype.name}")
+    if not hasattr(data, "dtype") and d.dtype == np.int64 and \
+            -(1 << 31) <= int(d) < (1 << 31):
+        d = d.astype(np.int32)
+    first = stateless_uniform([], pair, minval=None, maxval=None, dtype=d.dtype)
+    return Tensor(np.array([first.numpy(), d], dtype=d.dtype))
+
+
+def create_rng_state(seed: Any, alg: Any) -> np.ndarray:
+    """The state (int64, shape [3]) of the Generator ``Generator.from_seed(seed)``
+    would make: ``[counter low, counter high, key]`` (TF's layout differs).
+
+    >>> create_rng_state(5, "philox").shape
+    (3,)
+    """
+    _check_alg(alg, "random.create_rng_state")
+    return np.array([0, 0, _to_int64(_key_from_seed(seed))], dtype=np.int64)
+
+
+def stateless_shuffle(value: Any, seed: Any, alg: Any = "auto_select", name=None) -> Tensor:
+    """A random permutation of ``value`` along its first axis, a pure function of
+    ``seed`` (shape [2]).
+
+    >>> import ember
+    >>> sorted(ember.random.experimental.stateless_shuffle([1, 2, 3], seed=[4, 5]).numpy())
+    [np.int32(1), np.int32(2), np.int32(3)]
+    """
+    op = "random.experimental.stateless_shuffle"
+    _check_alg(alg, op)
+    return _shuffle(_seed_tensor(_stateless_seed(seed, op)), value)
+
+
+_FEISTEL_ROUNDS = 6
+
+
+def index_shuffle(index: Any, seed: Any, max_index: Any) -> Tensor:
+    """Where ``index`` lands in a random permutation of ``[0, max_index]`` named by
+    ``seed`` (2 or 3 integers), computed without building the permutation (a Feistel
+    network with cycle walking); ``index`` may be a scalar or an array.
+
+    >>> import ember
+    >>> out = ember.random.experimental.index_shuffle(ember.range(10), [1, 2, 3], 9)
+    >>> sorted(out.numpy().tolist()) == list(range(10))
+    True
+    """
+    op = "random.experimental.index_shuffle"
+    idx_in = np.asarray(index._value if hasattr(index, "_value") else index)
+    sd = np.asarray(seed._value if hasattr(seed, "_value") else seed)
+    if sd.shape not in ((2,), (3,), (1, 3)) or sd.dtype.kind not in "iu":
+        raise InvalidArgumentError(f"ember.{op}: seed must be 2 or 3 integers; got shape "
+                                   f"{tuple(sd.shape)} {sd.dtype.name}")
+    if idx_in.dtype.kind not in "iu":
+        raise TypeError(f"ember.{op}: index must be integers; got {idx_in.dtype.name}")
+    if not hasattr(index, "dtype") and idx_in.dtype == np.int64 and \
+            (idx_in.size == 0 or int(np.abs(idx_in).max()) < (1 << 31)):
+        idx_in = idx_in.astype(np.int32)        # Python ints are int32, as in TF
+    n = int(np.asarray(max_index._value if hasattr(max_index, "_value") else max_index)) + 1
+    if n < 1:
+        raise InvalidArgumentError(f"ember.{op}: max_index must be >= 0; got {n - 1}")
+    if idx_in.size and (idx_in.min() < 0 or idx_in.max() >= n):
+        raise InvalidArgumentError(f"ember.{op}: index must be in [0, max_index={n - 1}]; "
+                                   f"got values from {idx_in.min()} to {idx_in.max()}")
+    key = _key_from_seed(sd.reshape(-1))
+    bits = max(2, (n - 1).bit_length())
+    bits += bits & 1
+    half = bits // 2
+    mask = np.uint64((1 << half) - 1)
+    round_keys = [np.uint64(_mix(key, (r << 3) | _TAG_FROM_SEED, n)[0] & _M64)
+                  for r in range(_FEISTEL_ROUNDS)]
+
+    def permute(x):
+        left, right = x >> np.uint64(half), x & mask
+        for k in round_keys:
+            h = (right ^ k) * np.uint64(0x9E3779B97F4A7C15)
+            h ^= h >> np.uint64(29)
+            h *= np.uint64(0xBF58476D1CE4E5B9)
+            h ^= h >> np.uint64(32)
+            left, right = right, left ^ (h & mask)
+        return (left << np.uint64(half)) | right
+
+    x = idx_in.astype(np.uint64).reshape(-1)
+    with np.errstate(over="ignore"):
+        x = permute(x)
+        out_of_range = np.nonzero(x >= np.uint64(n))[0]
+        while out_of_range.size:        # cycle walking: stays a bijection on [0, n)
+            x[out_of_range] = permute(x[out_of_range])
+            out_of_range = out_of_range[x[out_of_range] >= np.uint64(n)]
+    return Tensor(x.astype(idx_in.dtype).reshape(idx_in.shape))
+
+
+def _experimental_namespace():
+    import types
+    mod = types.ModuleType("ember.random.experimental",
+                           "TensorFlow's tf.random.experimental names.")
+    mod.Algorithm = Algorithm
+    mod.Generator = Generator
+    mod.create_rng_state = create_rng_state
+    mod.get_global_generator = get_global_generator
+    mod.set_global_generator = set_global_generator
+    mod.index_shuffle = index_shuffle
+    mod.stateless_fold_in = fold_in
+    mod.stateless_split = split
+    mod.stateless_shuffle = stateless_shuffle
+    return mod
+
+
+experimental = _experimental_namespace()
 
 
 # -- dropout ---------------------------------------------------------------------------------
@@ -893,4 +1093,5 @@ def _dropout_scale(xp, u, rate, dtype):
 __all__ = ["normal", "uniform", "truncated_normal", "categorical", "shuffle",
            "stateless_normal", "stateless_uniform", "stateless_truncated_normal",
            "stateless_categorical", "Generator", "set_seed", "get_global_generator",
-           "set_global_generator", "dropout"]
+           "set_global_generator", "dropout", "Algorithm", "split", "fold_in",
+           "create_rng_state", "stateless_shuffle", "index_shuffle", "experimental"]

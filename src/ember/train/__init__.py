@@ -11,11 +11,22 @@ True
 from __future__ import annotations
 
 from .atomic import atomic_path
-from .checkpoint import Checkpoint, CheckpointLoadStatus, InitializationOnlyStatus
+from .checkpoint import (
+                         Checkpoint,
+                         CheckpointLoadStatus,
+                         CheckpointOptions,
+                         InitializationOnlyStatus,
+)
 from .checkpoint_manager import CheckpointManager
-from .reader import list_variables, load_variable
-from .state_file import CheckpointState, get_checkpoint_state, latest_checkpoint
+from .reader import CheckpointReader, list_variables, load_checkpoint, load_variable
+from .state_file import (
+                         CheckpointState,
+                         checkpoints_iterator,
+                         get_checkpoint_state,
+                         latest_checkpoint,
+)
 
-__all__ = ["atomic_path", "Checkpoint", "CheckpointLoadStatus", "CheckpointManager", "CheckpointState",
-           "InitializationOnlyStatus", "get_checkpoint_state", "latest_checkpoint",
-           "list_variables", "load_variable"]
+__all__ = ["atomic_path", "Checkpoint", "CheckpointLoadStatus", "CheckpointManager",
+           "CheckpointOptions", "CheckpointReader", "CheckpointState",
+           "InitializationOnlyStatus", "checkpoints_iterator", "get_checkpoint_state",
+           "latest_checkpoint", "list_variables", "load_checkpoint", "load_variable"]

@@ -19,6 +19,31 @@ from .trackable import path_str
 _COUNTER = "save_counter"
 
 
+class CheckpointOptions:
+    """Options for ``Checkpoint.save`` / ``write`` / ``restore`` / ``read`` (TF's
+    arguments, accepted and recorded: Ember's saves are synchronous, on the host).
+
+    >>> CheckpointOptions(enable_async=True).enable_async
+    True
+    """
+
+    def __init__(self, experimental_io_device: str | None = None,
+                 experimental_enable_async_checkpoint: bool = False,
+                 experimental_write_callbacks: list | None = None,
+                 enable_async: bool = False,
+                 experimental_sharding_callback: Any = None,
+                 experimental_skip_slot_variables: bool = False) -> None:
+        self.experimental_io_device = experimental_io_device
+        self.enable_async = bool(enable_async or experimental_enable_async_checkpoint)
+        self.experimental_enable_async_checkpoint = self.enable_async
+        self.experimental_write_callbacks = experimental_write_callbacks
+        self.experimental_sharding_callback = experimental_sharding_callback
+        self.experimental_skip_slot_variables = experimental_skip_slot_variables
+
+    def __repr__(self) -> str:
+        return f"<ember.train.CheckpointOptions enable_async={self.enable_async}>"
+
+
 class Checkpoint:
     """Groups trackable objects to save and restore them together.
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..core.errors import DataLossError
@@ -175,3 +177,42 @@ def latest_checkpoint(checkpoint_dir: str | os.PathLike,
         return None
     prefix = state.model_checkpoint_path
     return prefix if file_format.checkpoint_exists(prefix) else None
+
+
+def checkpoints_iterator(checkpoint_dir: str | os.PathLike, min_interval_secs: float = 0,
+                         timeout: float | None = None,
+                         timeout_fn: Callable[[], bool] | None = None) -> Iterator[str]:
+    """Yield each new newest checkpoint of ``checkpoint_dir`` as it appears (an
+    evaluation loop beside training). Waits for the next one; after ``timeout`` seconds
+    without one, stops, unless ``timeout_fn`` is given and returns False (then waits
+    again). ``min_interval_secs`` is the least time between two yields.
+
+    >>> import os, tempfile, ember
+    >>> d = tempfile.mkdtemp()
+    >>> path = ember.train.Checkpoint(w=ember.Variable(1.0)).save(os.path.join(d, "ckpt"))
+    >>> list(ember.train.checkpoints_iterator(d, timeout=0)) == [path]
+    True
+    """
+    last = None
+    while True:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        path = None
+        while True:
+            path = latest_checkpoint(checkpoint_dir)
+            if path is not None and path != last:
+                break
+            if deadline is not None and time.monotonic() >= deadline:
+                path = None
+                break
+            wait = 1.0 if deadline is None else min(1.0, max(deadline - time.monotonic(), 0))
+            time.sleep(wait)
+        if path is None:
+            if timeout_fn is None or timeout_fn():
+                return
+            continue
+        start = time.monotonic()
+        last = path
+        yield path
+        remaining = min_interval_secs - (time.monotonic() - start)
+        if remaining > 0:
+            time.sleep(remaining)
