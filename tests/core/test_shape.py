@@ -35,3 +35,12 @@ def test_unknown_rank_refuses_its_dimensions():
         with pytest.raises(ValueError, match="rank is unknown"):
             attempt()
     assert u[0] is None and u[1:] == u and u + [2] == u
+
+
+def test_shape_equals_a_list_of_its_dimensions_as_in_tf():
+    shape = ember.zeros([2, 3]).shape
+    assert shape == [2, 3] and shape == (2, 3) and not shape != [2, 3]
+    assert shape != [2, 4] and shape != "x" and shape is not None
+    assert ember.TensorShape([None, 3]) == [None, 3]
+    assert ember.TensorShape([]) == []
+    assert {shape: 1}[(2, 3)] == 1   # still hashes as its tuple

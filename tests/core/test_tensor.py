@@ -100,3 +100,13 @@ def test_getitem_basic():
     np.testing.assert_array_equal(t[1].numpy(), np.arange(4.0, 8.0))
     np.testing.assert_array_equal(t[:, 1:3].numpy(), np.arange(12.0).reshape(3, 4)[:, 1:3])
     np.testing.assert_array_equal(t[..., None].shape, (3, 4, 1))
+
+
+def test_numpy_of_a_scalar_is_a_numpy_scalar_as_in_tf():
+    import numpy as np
+    for value in (ember.constant(1.5), ember.Variable(1.5)):
+        out = value.numpy()
+        assert type(out) is np.float32 and out == np.float32(1.5)
+    assert type(ember.Variable(2).numpy()) is np.int32
+    vector = ember.constant([1.0]).numpy()
+    assert type(vector) is np.ndarray and vector.shape == (1,)

@@ -8,8 +8,8 @@ class TensorShape(tuple):
     """The shape of a tensor; behaves like a tuple of ints.
 
     >>> s = TensorShape([2, 3])
-    >>> s == (2, 3), s.rank, s.as_list(), s.num_elements()
-    (True, 2, [2, 3], 6)
+    >>> s == (2, 3), s == [2, 3], s.rank, s.as_list(), s.num_elements()
+    (True, True, 2, [2, 3], 6)
     """
 
     __slots__ = ()
@@ -50,6 +50,15 @@ class TensorShape(tuple):
         """The shape of an array (a tuple of Python ints), without checking each one:
         ``x.shape`` is read on every layer call, so this skips the general path."""
         return tuple.__new__(cls, dims)
+
+    def __eq__(self, other):
+        # as TensorFlow: a list of dimensions compares like the shape it describes
+        return tuple.__eq__(self, tuple(other) if type(other) is list else other)
+
+    def __ne__(self, other):
+        return tuple.__ne__(self, tuple(other) if type(other) is list else other)
+
+    __hash__ = tuple.__hash__
 
     def is_compatible_with(self, other: Iterable) -> bool:
         other = TensorShape(other)

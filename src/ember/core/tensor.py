@@ -62,12 +62,16 @@ class Tensor:
         """The array module (numpy or cupy) holding this tensor's data."""
         return xp_of(self._value)
 
-    def numpy(self) -> np.ndarray:
-        """The value as a NumPy array (a copy for GPU tensors, read-only view on CPU)."""
+    def numpy(self) -> Any:
+        """The value as a NumPy array (a copy for GPU tensors, read-only view on CPU); a
+        scalar tensor gives a NumPy scalar (``np.float32(1.0)``), as in TensorFlow."""
         v = self._value
         if type(v) is np.ndarray:
+            return v if v.ndim else v[()]
+        if isinstance(v, np.generic):
             return v
-        return to_host(v) if not isinstance(v, np.generic) else np.asarray(v)
+        v = to_host(v)
+        return v if v.ndim else v[()]
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         a = to_host(self._value)

@@ -82,8 +82,10 @@ class Variable:
     def device(self) -> str:
         return device_of(self._value)
 
-    def numpy(self) -> np.ndarray:
-        return np.array(to_host(self._value))
+    def numpy(self) -> Any:
+        """A copy of the value as a NumPy array (a NumPy scalar for a scalar variable)."""
+        a = np.array(to_host(self._value))
+        return a if a.ndim else a[()]
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         a = to_host(self._value)
