@@ -217,8 +217,10 @@ def relu6(features: Any, name=None):
 @primitive(name="leaky_relu")
 def _leaky_relu(xp, x, alpha=0.2):
     x = _float(xp, x)
-    # max(x, alpha x) for alpha <= 1, min(x, alpha x) above
-    return xp.maximum(x, x * alpha) if alpha <= 1 else xp.minimum(x, x * alpha)
+    # max(x, alpha x) for alpha <= 1, min(x, alpha x) above (alpha in x's dtype, so
+    # bfloat16 stays bfloat16)
+    a = x.dtype.type(alpha)
+    return xp.maximum(x, x * a) if alpha <= 1 else xp.minimum(x, x * a)
 
 
 @_leaky_relu.vjp
@@ -297,7 +299,8 @@ def crelu(features: Any, axis: int = -1, name=None):
 # -- exponential family ----------------------------------------------------------------------
 @primitive(name="elu")
 def _elu(xp, x):
-    return _blockwise(xp, lambda b: _elu_block(xp, b), _float(xp, x))
+    x = _float(xp, x)
+    return _blockwise(xp, lambda b: _elu_block(xp, b), x).astype(x.dtype, copy=False)
 
 
 def _elu_block(xp, x, alpha=1.0):
@@ -331,7 +334,8 @@ def _selu(xp, x):
         out = _elu_block(xp, b, _SELU_ALPHA)
         out *= _SELU_SCALE
         return out
-    return _blockwise(xp, block, _float(xp, x))
+    x = _float(xp, x)
+    return _blockwise(xp, block, x).astype(x.dtype, copy=False)
 
 
 @_selu.vjp

@@ -373,9 +373,18 @@ def _conv_filter_grad_chunk(xp, x, g, w_shape, strides, dilations, pads, groups)
 # =========================================================================================
 # Primitives
 # =========================================================================================
+def _bfloat16_via_float32(xp, compute, a, b, *args):
+    """``compute(xp, a, b, *args)``; bfloat16 operands (which BLAS and einsum do not
+    take) are computed in float32 and the result rounded back to bfloat16, as TF does."""
+    if a.dtype.name != "bfloat16" and b.dtype.name != "bfloat16":
+        return compute(xp, a, b, *args)
+    out = compute(xp, a.astype(xp.float32), b.astype(xp.float32), *args)
+    return out.astype(a.dtype if a.dtype.name == "bfloat16" else b.dtype)
+
+
 @primitive(name="conv")
 def _conv(xp, x, w, strides=(), dilations=(), pads=(), groups=1):
-    return _conv_forward(xp, x, w, strides, dilations, pads, groups)
+    return _bfloat16_via_float32(xp, _conv_forward, x, w, strides, dilations, pads, groups)
 
 
 @_conv.vjp
@@ -389,7 +398,8 @@ def _(g, y, x, w, strides=(), dilations=(), pads=(), groups=1, *, needs=(True, T
 
 @primitive(name="conv_input_grad")
 def _conv_input_grad(xp, g, w, x_shape=(), strides=(), dilations=(), pads=(), groups=1):
-    return _conv_input_grad_forward(xp, g, w, x_shape, strides, dilations, pads, groups)
+    return _bfloat16_via_float32(xp, _conv_input_grad_forward, g, w, x_shape, strides,
+                                 dilations, pads, groups)
 
 
 @_conv_input_grad.vjp
@@ -403,7 +413,8 @@ def _(gg, dx, g, w, x_shape=(), strides=(), dilations=(), pads=(), groups=1):
 
 @primitive(name="conv_filter_grad")
 def _conv_filter_grad(xp, x, g, w_shape=(), strides=(), dilations=(), pads=(), groups=1):
-    return _conv_filter_grad_forward(xp, x, g, w_shape, strides, dilations, pads, groups)
+    return _bfloat16_via_float32(xp, _conv_filter_grad_forward, x, g, w_shape, strides,
+                                 dilations, pads, groups)
 
 
 @_conv_filter_grad.vjp
