@@ -44,11 +44,22 @@ def _align(spec, y_pred, names: list, what: str) -> list:
             raise ValueError(f"{what} given for unknown outputs {sorted(unknown)}; the "
                              f"model's outputs are {names}")
         return [spec.get(k) for k in names]
-    if isinstance(spec, (list, tuple)) and n > 1:
+    if isinstance(spec, (list, tuple)):
         if len(spec) != n:
-            raise ValueError(f"{what} has {len(spec)} entries, but the model has {n} outputs")
+            raise ValueError(f"{what} has {len(spec)} entries, but the model has {n} "
+                             f"output{'s' if n > 1 else ''}")
         return list(spec)
     return [spec] * n
+
+
+def _targets(y_true, y_pred, preds: list) -> list:
+    """The target of each output: matched by name when both are dicts; a one-element
+    list or tuple is the target of a single-output model (``fit(x, [y])``)."""
+    if isinstance(y_pred, dict) and isinstance(y_true, dict):
+        return [y_true[k] for k in y_pred]
+    if len(preds) > 1 or (isinstance(y_true, (list, tuple)) and len(y_true) == 1):
+        return _as_list(y_true)
+    return [y_true]
 
 
 class CompileLoss:
@@ -69,7 +80,7 @@ class CompileLoss:
         weights = _align(self.loss_weights, y_pred, names, "loss_weights") \
             if self.loss_weights is not None else [None] * len(per_output)
         preds = _as_list(y_pred)
-        trues = _as_list(y_true) if len(preds) > 1 else [y_true]
+        trues = _targets(y_true, y_pred, preds)
         self._fns = [None if l is None else losses.get_for_output(l, yt, yp)
                      for l, yt, yp in zip(per_output, trues, preds)]
         self._weights = [1.0 if w is None else float(w) for w in weights]
@@ -80,10 +91,7 @@ class CompileLoss:
     def __call__(self, y_true, y_pred, sample_weight=None) -> tuple:
         """(total loss, [per-output losses])."""
         preds = _as_list(y_pred)
-        if isinstance(y_pred, dict) and isinstance(y_true, dict):
-            trues = [y_true[k] for k in y_pred]
-        else:
-            trues = _as_list(y_true) if len(preds) > 1 else [y_true]
+        trues = _targets(y_true, y_pred, preds)
         if len(trues) != len(preds):
             raise ValueError(f"The model has {len(preds)} outputs but {len(trues)} targets "
                              "were given")
@@ -133,7 +141,7 @@ class CompileMetrics:
             names = list(y_pred.keys())
         preds = _as_list(y_pred)
         n = len(preds)
-        trues = _as_list(y_true) if n > 1 else [y_true]
+        trues = _targets(y_true, y_pred, preds)
         losses = _align(self.loss_spec, y_pred, names, "loss") if self.loss_spec is not None \
             else [None] * n
         groups = [[] for _ in range(n)]
@@ -164,6 +172,9 @@ class CompileMetrics:
         if n == 1:
             if isinstance(spec, dict):
                 return [[m for v in spec.values() for m in entries(v)]]
+            if isinstance(spec, (list, tuple)) and len(spec) == 1 and \
+                    (spec[0] is None or isinstance(spec[0], (list, tuple))):
+                return [entries(spec[0])]      # [["mae"]]: the one output's list
             return [entries(spec)]
         if isinstance(spec, dict):
             keys = list(y_pred.keys()) if isinstance(y_pred, dict) else names
@@ -191,10 +202,7 @@ class CompileMetrics:
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         preds = _as_list(y_pred)
-        if isinstance(y_pred, dict) and isinstance(y_true, dict):
-            trues = [y_true[k] for k in y_pred]
-        else:
-            trues = _as_list(y_true) if len(preds) > 1 else [y_true]
+        trues = _targets(y_true, y_pred, preds)
         sws = _as_list(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) \
             else [sample_weight] * len(preds)
         for group, yt, yp, sw in zip(self.groups, trues, preds, sws):
