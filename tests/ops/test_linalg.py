@@ -452,3 +452,24 @@ def test_einsum_two_operands_any_layout(eq, sa, sb, dtype):
             if eq != "ij,ij->ij":  # a pure product stays with np.einsum (order 'K')
                 assert got.flags.c_contiguous
             np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_einsum_and_tensordot_take_bfloat16():
+    """NumPy's einsum has no bfloat16 kernel: Ember computes in float32 and rounds once
+    (it raised 'invalid data type for einsum'; a 3-operand einsum returned float32)."""
+    bf16 = ember.bfloat16
+    a = ember.cast(ember.constant([[1., 2., 3.], [4., 5., 6.]]), bf16)
+    out = ember.einsum("ij,kj->ik", a, a)
+    assert out.dtype == bf16 and out.numpy().astype(np.float32).tolist() == [[14, 32],
+                                                                              [32, 77]]
+    assert ember.einsum("ij->j", a).dtype == bf16
+    assert ember.einsum("ij,jk,kl->il", a, ember.transpose(a), a).dtype == bf16
+    assert ember.tensordot(a, a, [[1], [1]]).dtype == bf16
+    assert ember.einsum("ij,kj->ik", a, ember.ones((2, 3), "float16")).dtype == ember.float32
+    assert ember.einsum("ij,kj->ik", a, ember.ones((2, 3), "int32")).dtype == bf16
+    with ember.GradientTape() as tape:
+        tape.watch(a)
+        y = ember.reduce_sum(ember.einsum("ij,kj->ik", a, a))
+    g = tape.gradient(y, a)
+    assert g is not None and g.dtype == bf16
+    np.testing.assert_allclose(g.numpy().astype(np.float32), [[10, 14, 18]] * 2)

@@ -40,6 +40,11 @@ def set_diag(input: Any, diagonal: Any, name="set_diag", k: int = 0,  # noqa: A0
         raise InvalidArgumentError(f"ember.linalg.set_diag: input must have rank >= 2; got "
                                    f"{_desc(x)}")
     rows, cols = x.shape[-2], x.shape[-1]
+    if isinstance(k, (tuple, list)):
+        if len(k) != 2 or int(k[0]) != int(k[1]):
+            raise NotImplementedError("ember.linalg.set_diag: only a single diagonal (an int "
+                                      f"k) is supported; got k={k!r}")
+        k = k[0]
     k = int(k)
     length = max(0, min(rows + min(k, 0), cols - max(k, 0)))
     if tuple(d.shape) != tuple(x.shape[:-2]) + (length,):

@@ -164,6 +164,12 @@ def _T(x):
     return _matrix_transpose(x, conjugate=False)
 
 
+def _H(x):
+    """The conjugate transpose (the transpose of real matrices): complex gradients follow
+    TF's convention, dL/dRe + i dL/dIm, so the rules' transposes become adjoints."""
+    return _matrix_transpose(x, conjugate=_value(x).dtype.kind == "c")
+
+
 # -- transpose, diagonals, bands -------------------------------------------------------
 @primitive(name="matrix_transpose")
 def _matrix_transpose(xp, a, conjugate=False):
@@ -472,6 +478,16 @@ def _einsum2_matmul(equation: str, a, b):
 
 @primitive(name="einsum")
 def _einsum(xp, *ops, equation=""):
+    low = [o.dtype for o in ops if o.dtype.name == "bfloat16"]
+    if low:  # NumPy's einsum has no bfloat16 kernel: compute in float32, round once
+        alone = all(o.dtype.name == "bfloat16" or o.dtype.kind in "iub" for o in ops)
+        wide = [o.astype(np.float32) if o.dtype.name == "bfloat16" else o for o in ops]
+        out = _einsum_arrays(xp, wide, equation)
+        return out.astype(low[0], copy=False) if alone else out  # else as the promotion
+    return _einsum_arrays(xp, ops, equation)
+
+
+def _einsum_arrays(xp, ops, equation: str):
     if (xp is np and len(ops) == 2 and type(ops[0]) is np.ndarray
             and type(ops[1]) is np.ndarray and ops[0].dtype == ops[1].dtype
             and ops[0].dtype.kind == "f" and ops[0].dtype.itemsize >= 4):
@@ -493,7 +509,7 @@ def _(g, out, *ops, equation=""):
     fresh = [c for c in _LETTERS if c not in used]
     grads = []
     for k, op in enumerate(ops):
-        if op._value.dtype.kind not in "fc":
+        if op._value.dtype.kind not in "fc" and op._value.dtype.name != "bfloat16":
             grads.append(None)
             continue
         shape = _shape(op)
@@ -786,7 +802,7 @@ def _slogdet(xp, a):
 @_slogdet.vjp
 def _(g, ys, a):
     batch = _shape(a)[:-2]
-    return _expand2(g[1], batch) * _T(_inv(a))
+    return _expand2(g[1], batch) * _H(_inv(a))
 
 
 def slogdet(input: Any, name=None):  # noqa: A002
@@ -910,13 +926,13 @@ def _cholesky(xp, a):
 
 @_cholesky.vjp
 def _(g, l, a):
-    # phi(L^T gL) with half the diagonal; then L^{-T} phi L^{-1}, symmetrized (as TF).
-    p = _matmul(l, g, transpose_a=True)
+    # phi(L^H gL) with half the diagonal; then L^{-H} phi L^{-1}, symmetrized (as TF).
+    p = _matmul(l, g, adjoint_a=True)
     p = _tril(p) - 0.5 * _matrix_diag(_diag_part(p, k=0), k=0, num_rows=_shape(p)[-1],
                                       num_cols=_shape(p)[-1])
     y = _triangular_solve(l, p, lower=True, adjoint=True)
-    s = _T(_triangular_solve(l, _T(y), lower=True, adjoint=True))
-    return 0.5 * (s + _T(s))
+    s = _H(_triangular_solve(l, _H(y), lower=True, adjoint=True))
+    return 0.5 * (s + _H(s))
 
 
 def cholesky(input: Any, name=None):  # noqa: A002
@@ -940,18 +956,24 @@ def _qr(xp, a, full_matrices=False):
 
 
 def _solve_right_upper_T(x, r):
-    """``x @ inv(r)^T`` for upper-triangular ``r``."""
-    return _T(_triangular_solve(r, _T(x), lower=False, adjoint=False))
+    """``x @ inv(r)^H`` for upper-triangular ``r``."""
+    return _H(_triangular_solve(r, _H(x), lower=False, adjoint=False))
 
 
 def _qr_grad_deep(q, r, dq, dr):
-    qdq = _matmul(q, dq, transpose_a=True)
-    qdq_ = qdq - _T(qdq)
-    rdr = _matmul(r, dr, transpose_b=True)
-    rdr_ = rdr - _T(rdr)
+    qdq = _matmul(q, dq, adjoint_a=True)
+    qdq_ = qdq - _H(qdq)
+    rdr = _matmul(r, dr, adjoint_b=True)
+    rdr_ = rdr - _H(rdr)
     low = _tril(qdq_ + rdr_)
     grad_a = _matmul(q, dr + _solve_right_upper_T(low, r))
     grad_b = _solve_right_upper_T(dq - _matmul(q, qdq), r)
+    if _value(q).dtype.kind == "c":  # complex: the imaginary part of diag(R dR^H - dQ^H Q)
+        from .special_functions import imag
+        d = _diag_part(rdr - _H(qdq), k=0)
+        k = _shape(d)[-1]
+        fix = _matrix_diag(imag(d), k=0, num_rows=k, num_cols=k) * (-1j)  # -i Im: conj
+        return grad_a + grad_b + _solve_right_upper_T(_matmul(q, fix), r)
     return grad_a + grad_b
 
 
@@ -972,7 +994,7 @@ def _(g, ys, a, full_matrices=False):
     dv = _cols(dr, start=m, stop=n)
     du = _cols(dr, start=0, stop=m)
     dy = _matmul(q, dv)
-    dx = _qr_grad_deep(q, u, dq + _matmul(y, dv, transpose_b=True), du)
+    dx = _qr_grad_deep(q, u, dq + _matmul(y, dv, adjoint_b=True), du)
     return _concat_cols(dx, dy)
 
 
@@ -1044,18 +1066,21 @@ def _(g, ys, a, full_matrices=False):
     eye = _eye_like(s)
     s2 = s * s
     f = 1.0 / (_row(s2) - _col(s2) + eye) - eye       # f_ij = 1 / (s_j^2 - s_i^2)
-    utgu = _matmul(u, gu, transpose_a=True)
-    vtgv = _matmul(v, gv, transpose_a=True)
+    utgu = _matmul(u, gu, adjoint_a=True)
+    vtgv = _matmul(v, gv, adjoint_a=True)
     j = f * utgu
     kk = f * vtgv
-    inner = (j + _T(j)) * _row(s) + _col(s) * (kk + _T(kk)) + \
+    inner = (j + _H(j)) * _row(s) + _col(s) * (kk + _H(kk)) + \
         _matrix_diag(gs, k=0, num_rows=k, num_cols=k)
-    ga = _matmul(_matmul(u, inner), v, transpose_b=True)
     inv_s = 1.0 / s
+    if _value(u).dtype.kind == "c":  # the phases of v's columns: 1/2 S^-1 (L^H - L)
+        diag_vgv = _matrix_diag(_diag_part(vtgv, k=0), k=0, num_rows=k, num_cols=k)
+        inner = inner + 0.5 * _col(inv_s) * (_H(diag_vgv) - diag_vgv)
+    ga = _matmul(_matmul(u, inner), v, adjoint_b=True)
     if m > k:
-        ga = ga + _matmul((gu - _matmul(u, utgu)) * _row(inv_s), v, transpose_b=True)
+        ga = ga + _matmul((gu - _matmul(u, utgu)) * _row(inv_s), v, adjoint_b=True)
     if n > k:
-        ga = ga + _matmul(u * _row(inv_s), gv - _matmul(v, vtgv), transpose_b=True)
+        ga = ga + _matmul(u * _row(inv_s), gv - _matmul(v, vtgv), adjoint_b=True)
     return ga
 
 
@@ -1069,7 +1094,7 @@ def _svd_s(xp, a):
 @_svd_s.vjp
 def _(g, s, a):
     _, u, v = _svd_uv(a, full_matrices=False)
-    return _matmul(u * _row(g), v, transpose_b=True)
+    return _matmul(u * _row(g), v, adjoint_b=True)
 
 
 def svd(tensor: Any, full_matrices: bool = False, compute_uv: bool = True, name=None):
@@ -1104,10 +1129,10 @@ def _(g, ys, a):
     eye = _eye_like(e)
     f = 1.0 / (_row(e) - _col(e) + eye) - eye          # f_ij = 1 / (e_j - e_i)
     inner = _matrix_diag(ge, k=0, num_rows=n, num_cols=n) + \
-        f * _matmul(v, gv, transpose_a=True)
-    ga = _matmul(_matmul(v, inner), v, transpose_b=True)
+        f * _matmul(v, gv, adjoint_a=True)
+    ga = _matmul(_matmul(v, inner), v, adjoint_b=True)
     # the forward reads only the lower triangle: fold the gradient onto it
-    ga = _tril(ga + _T(ga))
+    ga = _tril(ga + _H(ga))
     return ga - 0.5 * _matrix_diag(_diag_part(ga, k=0), k=0, num_rows=n, num_cols=n)
 
 
@@ -1155,11 +1180,11 @@ def _pinv(xp, a, rcond=None):
 @_pinv.vjp
 def _(g, p, a, rcond=None):
     # d pinv for a matrix of locally constant rank (Golub & Pereyra).
-    gt = _T(g)
-    t1 = -_matmul(_matmul(p, g, transpose_a=True), p, transpose_b=True)
-    x = _matmul(gt, _matmul(p, p, transpose_b=True))
+    gt = _H(g)
+    t1 = -_matmul(_matmul(p, g, adjoint_a=True), p, adjoint_b=True)
+    x = _matmul(gt, _matmul(p, p, adjoint_b=True))
     t2 = x - _matmul(a, _matmul(p, x))
-    z = _matmul(_matmul(p, p, transpose_a=True), gt)
+    z = _matmul(_matmul(p, p, adjoint_a=True), gt)
     t3 = z - _matmul(_matmul(z, p), a)
     return t1 + t2 + t3
 

@@ -212,3 +212,21 @@ def test_crop_or_pad_shapes(h, w, th, tw, batched):
     out = image.resize_with_crop_or_pad(x, th, tw)
     assert tuple(out.shape) == ((2, th, tw, 1) if batched else (th, tw, 1))
     assert float(ember.reduce_sum(out)) == (2 if batched else 1) * min(h, th) * min(w, tw)
+
+
+def test_crop_and_resize_with_no_boxes():
+    """A detector with no proposals: TF returns [0, h, w, C]; Ember's reshape with -1 on
+    zero elements raised."""
+    img = ember.constant(np.random.default_rng(0).uniform(size=(2, 5, 6, 3)), "float32")
+    none = np.zeros((0, 4), np.float32)
+    for method in ("bilinear", "nearest"):
+        out = image.crop_and_resize(img, none, np.zeros((0,), np.int32), (3, 2),
+                                    method=method)
+        assert out.shape == (0, 3, 2, 3) and out.dtype == ember.float32
+    boxes = ember.constant(none)
+    with ember.GradientTape() as tape:
+        tape.watch([img, boxes])
+        y = ember.reduce_sum(image.crop_and_resize(img, boxes, np.zeros((0,), np.int32),
+                                                   (3, 3)))
+    g_img, g_boxes = tape.gradient(y, [img, boxes])
+    assert float(ember.reduce_sum(ember.abs(g_img))) == 0.0 and g_boxes.shape == (0, 4)

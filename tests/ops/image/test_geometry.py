@@ -89,3 +89,28 @@ def test_errors():
         image.extract_patches(X, [2, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID")
     with pytest.raises(ValueError, match="ember.image.extract_patches: padding"):
         image.extract_patches(X, [1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "FULL")
+
+
+def test_extract_patches_of_an_empty_batch():
+    """A reshape with -1 on zero elements raised; TF returns the empty patches."""
+    out = image.extract_patches(np.zeros((0, 7, 9, 3), np.float32), [1, 3, 3, 1],
+                                [1, 1, 1, 1], [1, 1, 1, 1], "VALID")
+    assert out.shape == (0, 5, 7, 27)
+
+
+def test_rot90_with_k_known_only_inside_a_function():
+    """tf.image.rot90(x, tf.random.uniform([], 0, 4, tf.int32)) is a common augmentation
+    inside tf.function; Ember refused the traced k (it needed its value)."""
+    x = ember.constant(np.random.default_rng(0).uniform(size=(2, 5, 5, 3)), "float32")
+    f = ember.function(lambda img, k: image.rot90(img, k))
+    for k in range(-2, 6):
+        np.testing.assert_array_equal(f(x, ember.constant(k)).numpy(),
+                                      np.rot90(x.numpy(), k, axes=(1, 2)))
+    w = ember.constant(np.arange(75.0, dtype=np.float32).reshape(5, 5, 3))
+    with ember.GradientTape() as tape:
+        tape.watch(x)
+        y = ember.reduce_sum(f(x, ember.constant(1)) * w)
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy()[0],
+                                  np.rot90(w.numpy(), -1, axes=(0, 1)))
+    with pytest.raises(ember.errors.InvalidArgumentError, match="square images"):
+        f(x[:, :4], ember.constant(1))

@@ -175,3 +175,17 @@ def test_errors():
     with pytest.raises(ValueError, match="ember.image.total_variation: 'images' must have "
                                          "rank 3"):
         image.total_variation(np.ones((3, 3)))
+
+
+def test_total_variation_of_narrow_integers_does_not_wrap():
+    """uint8 differences wrapped around (a 0/255 stripe pattern gave 4, not 3060); TF
+    refuses uint8 here, Ember sums 8- and 16-bit integers as int32."""
+    x = np.zeros((1, 4, 4, 1), np.uint8)
+    x[0, ::2] = 255
+    out = image.total_variation(x)
+    assert out.dtype == ember.int32 and out.numpy().tolist() == [3060]
+    assert int(image.total_variation(x[0])) == 3060
+    signed = np.where(x == 255, 127, -128).astype(np.int8)
+    assert image.total_variation(signed).numpy().tolist() == [3060]
+    assert image.total_variation(x.astype(np.int32)).dtype == ember.int32
+    assert image.total_variation(x.astype(np.int64)).dtype == ember.int64

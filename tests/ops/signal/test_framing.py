@@ -67,6 +67,10 @@ def test_integer_signals_and_shapes():
     assert signal.frame(ember.zeros([2, 0]), 2, 1, pad_end=True).shape == (2, 0, 2)
     assert signal.overlap_and_add(ember.zeros([2, 0, 4]), 1).shape == (2, 3)  # TF's zeros
     assert signal.frame(ember.zeros([6]), ember.constant(2), np.int64(2)).shape == (3, 2)
+    # integer frames keep their dtype (NumPy's sum widened int32 to int64); TF: int32
+    for dtype in ("int32", "uint8", "int16"):
+        out = signal.overlap_and_add(ember.constant([[1, 2, 3], [4, 5, 6]], dtype), 1)
+        assert out.dtype == dtype and out.numpy().tolist() == [1, 6, 8, 6]
 
 
 def test_errors():

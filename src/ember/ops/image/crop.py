@@ -197,8 +197,9 @@ def _crop_and_resize(image: Any, boxes: Any, box_indices: Any, crop_size: Any,
     def index(v, size):
         return E.cast(E.clip_by_value(v, 0.0, float(size - 1)), "int64")
 
-    def read(rows, cols):
-        flat_idx = base + E.reshape(rows, (n, -1, 1)) * width + E.reshape(cols, (n, 1, -1))
+    def read(rows, cols):  # (explicit sizes: with no boxes, -1 would be ambiguous)
+        rows = E.reshape(rows, (n, shape_of(rows)[1], 1))
+        flat_idx = base + rows * width + E.reshape(cols, (n, 1, shape_of(cols)[1]))
         return E.gather(flat, flat_idx)                              # (n, ch, cw, C)
 
     if method == "nearest":
@@ -208,8 +209,8 @@ def _crop_and_resize(image: Any, boxes: Any, box_indices: Any, crop_size: Any,
         top_f, left_f = E.floor(ys), E.floor(xs)
         top, bottom = index(top_f, height), index(E.ceil(ys), height)
         left, right = index(left_f, width), index(E.ceil(xs), width)
-        wy = E.reshape(ys - top_f, (n, -1, 1, 1))
-        wx = E.reshape(xs - left_f, (n, 1, -1, 1))
+        wy = E.reshape(ys - top_f, (n, shape_of(ys)[1], 1, 1))
+        wx = E.reshape(xs - left_f, (n, 1, shape_of(xs)[1], 1))
         top_row = read(top, left) + (read(top, right) - read(top, left)) * wx
         bottom_row = read(bottom, left) + (read(bottom, right) - read(bottom, left)) * wx
         out = top_row + (bottom_row - top_row) * wy

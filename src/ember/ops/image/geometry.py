@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..primitive import is_traced
 from . import _api as E
 from ._common import fail, shape_of, static_int, static_ints
 from ._common import images as _images
@@ -66,9 +67,20 @@ def rot90(image: Any, k: int = 1, name: str | None = None) -> Any:
     """
     op = "rot90"
     x = _images(image, op)
-    turns = static_int(k, op, "k") % 4
     h, w = _hw_axes(x)
     perm = [1, 0, 2] if len(x.shape) == 3 else [0, 2, 1, 3]
+    if is_traced(k):  # a tensor whose value is known only when the function runs
+        kt = E.convert_to_tensor(k)
+        if len(kt.shape) != 0 or not kt.dtype.is_integer:
+            raise TypeError(f"ember.image.{op}: k must be an integer scalar; got "
+                            f"{kt.dtype.name} of shape {shape_of(kt)}")
+        if x.shape[h] != x.shape[w]:
+            raise fail(op, f"a k known only when the function runs needs square images "
+                           f"(odd k changes the shape); got shape {shape_of(x)}")
+        # every rotation of a square image has its shape: pick the k-th of the four
+        options = E.stack([rot90(x, i) for i in range(4)])
+        return E.gather(options, E.floormod(E.cast(kt, "int32"), 4))
+    turns = static_int(k, op, "k") % 4
     if turns == 0:
         return E.identity(x)
     if turns == 1:

@@ -107,13 +107,17 @@ def sobel_stack(x: Any, h_axis: int, w_axis: int, mode: str) -> Any:
 
 def total_variation(images: Any, name: str | None = None) -> Any:
     """The sum of absolute differences between neighbouring pixels (down and right): a
-    scalar for one image, one value per image for a batch. Keeps the images' dtype.
+    scalar for one image, one value per image for a batch. Keeps the images' dtype,
+    except that 8- and 16-bit integers are summed as int32 (their differences would wrap
+    around; TF refuses unsigned images).
 
     >>> import ember
     >>> float(total_variation(ember.reshape(ember.range(4.0), (2, 2, 1))))
     6.0
     """
     x = _images(images, "total_variation", what="images")
+    if x.dtype.is_integer and x.dtype.size < 4:
+        x = E.cast(x, "int32")
     if len(x.shape) == 3:
         dif1 = x[1:] - x[:-1]
         dif2 = x[:, 1:] - x[:, :-1]

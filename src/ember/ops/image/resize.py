@@ -285,6 +285,13 @@ def apply_axis(x: Any, axis: int, w: Any) -> Any:
     out_shape = shape[:axis] + (n_out,) + shape[axis + 1:]
     if trail == 1:
         out = E.matmul(E.reshape(x, (lead, n_in)), w)
+    elif trail < 32 and lead > 1:
+        # few trailing values (the width axis of NHWC images: C of them): many tiny
+        # products are slow, so move the axis last and make it one large product
+        perm = [i for i in range(len(shape)) if i != axis] + [axis]
+        moved = E.matmul(E.reshape(E.transpose(x, perm), (-1, n_in)), w)
+        moved = E.reshape(moved, tuple(shape[i] for i in perm[:-1]) + (n_out,))
+        return E.transpose(moved, [perm.index(i) for i in range(len(shape))])
     else:
         out = E.matmul(w, E.reshape(x, (lead, n_in, trail)), transpose_a=True)
     return E.reshape(out, out_shape)

@@ -275,6 +275,6 @@ def gather_patches(x: E.Tensor, size: Sequence[int], strides: Sequence[int],
         x = E.pad(x, [[0, 0]] + [list(p) for p in pads] + [[0, 0]])
     padded = [n + lo + hi for n, (lo, hi) in zip(spatial, pads)]
     idx = patch_indices(padded, outs, size, strides, dilation)
-    flat = E.reshape(x, (batch, -1, channels))
+    flat = E.reshape(x, (batch, int(np.prod(padded)), channels))  # (no -1: batch may be 0)
     out = E.gather(flat, E.constant(idx), axis=1)                 # (batch, *outs, K, C)
     return E.reshape(out, [batch] + outs + [idx.shape[-1] * channels])

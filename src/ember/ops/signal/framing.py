@@ -66,7 +66,7 @@ def _overlap_add(xp, frames, frame_step=1, length=0, axis=0):
     y = xp.moveaxis(y, -2, -3)                       # (segs, frames + segs, step)
     y = y.reshape(batch + (segs * (n_frames + segs), step))
     y = y[..., :segs * (n_frames + segs - 1), :]
-    y = y.reshape(batch + (segs, n_frames + segs - 1, step)).sum(axis=-3)
+    y = y.reshape(batch + (segs, n_frames + segs - 1, step)).sum(axis=-3, dtype=frames.dtype)
     out = y.reshape(batch + ((n_frames + segs - 1) * step,))
     have = out.shape[-1]
     if have >= length:
