@@ -298,7 +298,7 @@ def test_none_dimensions_give_one_graph_for_every_batch_size():
         np.testing.assert_allclose(float(got[0]), float(want[0]), rtol=1e-6)
         np.testing.assert_allclose(got[1].numpy(), want[1].numpy(), rtol=1e-6, atol=1e-7)
     assert step.experimental_get_tracing_count() == 1
-    assert len(calls) == 2 + 4          # two dry traces find the graph; the rest are eager
+    assert len(calls) == 3 + 4          # three dry traces find and check the graph; 4 eager
     assert "float32[?,3]" in str(step.get_concrete_function().graph)
 
 

@@ -143,3 +143,17 @@ def test_retrace_warning_names_the_keyword_argument():
     with pytest.warns(RuntimeWarning, match="keyword argument 'mode' changed: "
                                             "Python value 4 -> Python value 5"):
         f(ember.constant(1.0), mode=5)
+
+
+def test_two_open_dimensions_with_a_coincidental_fit_give_the_right_shape():
+    # frames = 1 + (n - 4) // 2 equals the batch size at both small trial sizes; a third
+    # trace at the call's sizes catches it (the result was silently (2, 2, 4))
+    spec = [ember.TensorSpec([None, None], ember.float32)]
+    with pytest.warns(RuntimeWarning, match="tracing once per size"):
+        frames = ember.function(lambda s: ember.signal.frame(s, 4, 2), input_signature=spec)
+        assert frames(ember.zeros([2, 1000])).shape == (2, 499, 4)
+    assert frames(ember.zeros([3, 50])).shape == (3, 24, 4)
+    with pytest.warns(RuntimeWarning, match="tracing once per size"):
+        stft = ember.function(lambda s: ember.signal.stft(s, 64, 32), input_signature=spec)
+        assert stft(ember.zeros([2, 1000])).shape == (2, 30, 33)
+    assert stft(ember.zeros([2, 300])).shape == (2, 8, 33)

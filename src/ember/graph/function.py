@@ -358,8 +358,13 @@ class Function:
 
             first, structure, _ = trace_at(p)
             template = _poly.unify(first, trace_at(q)[0], p, q)
-            if _poly.needs_check(template):
-                _poly.check(template, trace_at(r)[0], r)
+            # two traces can fit a wrong formula by coincidence (1 + (n - 4) // 2 frames
+            # is n0 at sizes (5, 13) and (7, 17); a count that is 0 at both small sizes
+            # looks constant): a third trace, at this call's sizes when they are not
+            # degenerate, must agree before the template is trusted
+            actual = tuple(sorted(symbols, key=symbols.get))
+            check_at = actual if min(actual) >= 2 else r
+            _poly.check(template, trace_at(check_at)[0], check_at)
         except Exception as why:
             if not isinstance(why, _poly.NotPolymorphic) and not self.relax_batch_dims:
                 raise
