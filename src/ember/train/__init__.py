@@ -18,6 +18,7 @@ from .checkpoint import (
                          InitializationOnlyStatus,
 )
 from .checkpoint_manager import CheckpointManager
+from .moving_averages import ExponentialMovingAverage
 from .reader import CheckpointReader, list_variables, load_checkpoint, load_variable
 from .state_file import (
                          CheckpointState,
@@ -27,6 +28,6 @@ from .state_file import (
 )
 
 __all__ = ["atomic_path", "Checkpoint", "CheckpointLoadStatus", "CheckpointManager",
-           "CheckpointOptions", "CheckpointReader", "CheckpointState",
+           "CheckpointOptions", "CheckpointReader", "CheckpointState", "ExponentialMovingAverage",
            "InitializationOnlyStatus", "checkpoints_iterator", "get_checkpoint_state",
            "latest_checkpoint", "list_variables", "load_checkpoint", "load_variable"]
