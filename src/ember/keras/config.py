@@ -165,3 +165,21 @@ def set_max_steps_per_epoch(max_steps_per_epoch: int | None) -> None:
 def max_steps_per_epoch() -> int | None:
     """The cap ``set_max_steps_per_epoch`` set (or ``KERAS_MAX_STEPS_PER_EPOCH``)."""
     return _MAX_STEPS_PER_EPOCH
+
+
+def enable_interactive_logging() -> None:
+    """Progress bars and messages to stdout (the default)."""
+    from . import interactive_logging
+    interactive_logging.enable_interactive_logging()
+
+
+def disable_interactive_logging() -> None:
+    """Progress bars and messages to the ``"ember.keras"`` logger (INFO) instead."""
+    from . import interactive_logging
+    interactive_logging.disable_interactive_logging()
+
+
+def is_interactive_logging_enabled() -> bool:
+    """Whether progress bars and messages go to stdout."""
+    from . import interactive_logging
+    return interactive_logging.is_interactive_logging_enabled()

@@ -7,6 +7,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..interactive_logging import print_msg
 from .callback import Callback
 
 
@@ -84,13 +85,13 @@ class LearningRateScheduler(Callback):
             for opt in optimizer.optimizers:
                 lr = self._update(opt, epoch)
                 if self.verbose > 0:
-                    print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting {opt.name} "
-                          f"learning rate to {lr}.", flush=True)
+                    print_msg(f"\nEpoch {epoch + 1}: LearningRateScheduler setting {opt.name} "
+                              f"learning rate to {lr}.")
         else:
             lr = self._update(optimizer, epoch)
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate "
-                      f"to {lr}.", flush=True)
+                print_msg(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate "
+                          f"to {lr}.")
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from ..interactive_logging import print_msg
 from .batch_counting import save_due
 from .monitor_callback import MonitorCallback
 
@@ -92,7 +93,7 @@ class ModelCheckpoint(MonitorCallback):
     def _should_save_model(self, epoch: int, logs: dict, filepath: str) -> bool:
         if not self.save_best_only:
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: saving model to {filepath}", flush=True)
+                print_msg(f"\nEpoch {epoch + 1}: saving model to {filepath}")
             return True
         current = logs.get(self.monitor)
         if current is None:
@@ -105,13 +106,12 @@ class ModelCheckpoint(MonitorCallback):
         best = "None" if self.best is None else f"{self.best:.5f}"
         if self._is_improvement(current, self.best):
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to "
-                      f"{current:.5f}, saving model to {filepath}", flush=True)
+                print_msg(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to "
+                          f"{current:.5f}, saving model to {filepath}")
             self.best = current
             return True
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best}",
-                  flush=True)
+            print_msg(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best}")
         return False
 
     # -- saving -----------------------------------------------------------------------------
@@ -143,4 +143,4 @@ class ModelCheckpoint(MonitorCallback):
         else:
             self.model.save(filepath)
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: finished saving model to {filepath}", flush=True)
+            print_msg(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")

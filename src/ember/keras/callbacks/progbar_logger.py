@@ -1,6 +1,7 @@
 """keras.callbacks.ProgbarLogger: prints ``Epoch i/n`` and a progress bar."""
 from __future__ import annotations
 
+from ..interactive_logging import print_msg
 from ..utils.progbar import Progbar
 from .callback import Callback
 
@@ -40,7 +41,7 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._new_bar()
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch, logs=None):
         self._count(batch)

@@ -8,6 +8,8 @@ import time
 
 import numpy as np
 
+from ..interactive_logging import is_interactive_logging_enabled, print_msg
+
 
 def _is_tty(stream) -> bool:
     if os.environ.get("EMBER_PROGBAR_TTY") is not None:
@@ -64,7 +66,7 @@ class Progbar:
         self.stateless_metrics = None if stateless_metrics is None else set(stateless_metrics)
         self.unit_name = unit_name
         self.stream = stream or sys.stdout
-        self._dynamic = _is_tty(self.stream)
+        self._dynamic = _is_tty(self.stream) and is_interactive_logging_enabled()
         self._values: dict = {}
         self._order: list = []
         self._start = time.time()
@@ -120,8 +122,7 @@ class Progbar:
             self.stream.flush()
         elif finalize and not self._finished:
             self._finished = True
-            self.stream.write(self._line(current, elapsed, True) + "\n")
-            self.stream.flush()
+            print_msg(self._line(current, elapsed, True), stream=self.stream)
 
     def _line(self, current: int, elapsed: float, finalize: bool) -> str:
         """``12/32 ━━━━━━━──────── 1s 45ms/step - loss: 0.7`` (time left, or total at the end)."""
