@@ -32,9 +32,29 @@ def list_physical_devices(device_type: str | None = None) -> list[PhysicalDevice
     return [d for d in devices if d.device_type == device_type.upper()]
 
 
+class LogicalDevice(NamedTuple):
+    """A device ops can be placed on (``name`` like ``/device:GPU:0``)."""
+
+    name: str
+    device_type: str
+
+
+def list_logical_devices(device_type: str | None = None) -> list[LogicalDevice]:
+    """One logical device per physical device (Ember does not split devices).
+
+    >>> import ember
+    >>> ember.config.list_logical_devices("CPU")
+    [LogicalDevice(name='/device:CPU:0', device_type='CPU')]
+    """
+    return [LogicalDevice(d.name.replace("/physical_device:", "/device:"), d.device_type)
+            for d in list_physical_devices(device_type)]
+
+
 __all__ = [
+    "LogicalDevice",
     "PhysicalDevice",
     "functions_run_eagerly",
+    "list_logical_devices",
     "list_physical_devices",
     "run_functions_eagerly",
 ]

@@ -47,3 +47,43 @@ def test_repr():
 def test_dtype_argument_casts():
     v = ember.Variable([1, 2], dtype="float64")
     assert v.dtype == ember.float64
+
+
+def test_scatter_nd_methods_eagerly_and_in_a_function():
+    # values from tf.Variable.scatter_nd_update / scatter_nd_add (TF 2.21)
+    v = ember.Variable([1.0, 2.0, 3.0, 4.0])
+    assert v.scatter_nd_update([[0], [2]], [10.0, 30.0]) is v
+    np.testing.assert_array_equal(v.numpy(), [10.0, 2.0, 30.0, 4.0])
+    v.scatter_nd_add([[1], [1]], [5.0, 1.0])
+    v.scatter_nd_sub([[0]], [1.0])
+    v.scatter_nd_max([[3]], [5.0])
+    v.scatter_nd_min([[2]], [-1.0])
+    np.testing.assert_array_equal(v.numpy(), [9.0, 8.0, -1.0, 5.0])
+    np.testing.assert_array_equal(v.sparse_read([3, 0]).numpy(), [5.0, 9.0])
+    np.testing.assert_array_equal(v.gather_nd([[1]]).numpy(), [8.0])
+
+    state = ember.Variable(ember.zeros([3]))
+
+    @ember.function
+    def put(i, value):
+        state.scatter_nd_update([[i]], [value])   # a list holding traced tensors
+        return state + 0
+
+    np.testing.assert_array_equal(put(ember.constant(0), ember.constant(1.0)).numpy(),
+                                  [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(put(ember.constant(2), ember.constant(5.0)).numpy(),
+                                  [1.0, 0.0, 5.0])
+
+
+def test_a_variable_created_with_an_open_shape_takes_new_shapes():
+    # tf.Variable(..., shape=tf.TensorShape(None)).assign(ones([3])) works in TF
+    v = ember.Variable(ember.zeros([2, 2]), shape=ember.TensorShape(None))
+    v.assign(ember.ones([3]))
+    np.testing.assert_array_equal(v.numpy(), [1.0, 1.0, 1.0])
+    w = ember.Variable(ember.zeros([2, 2]), shape=[None, 2])
+    w.assign(ember.ones([3, 2]))
+    assert w.numpy().shape == (3, 2)
+    with pytest.raises(ValueError, match="does not match"):
+        w.assign(ember.ones([3]))
+    with pytest.raises(ValueError, match="does not match"):
+        ember.Variable([1.0, 2.0]).assign([1.0, 2.0, 3.0])

@@ -280,3 +280,34 @@ def test_errors():
             "ember.broadcast_static_shape", "(2,)", "(3,)", exc=ValueError)
     _raises(lambda: tf.broadcast_dynamic_shape([2], [3]), "ember.broadcast_dynamic_shape")
     _raises(lambda: tf.meshgrid([1], indexing="zz"), "ember.meshgrid")
+
+
+def test_lists_holding_tensors_are_stacked_for_tapes_and_traces():
+    # TF auto-packs such lists: gradients flow through them (values from TF 2.21)
+    x = tf.Variable(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        a = tf.reduce_sum(tf.convert_to_tensor([x, 2 * x]))
+        b = tf.reduce_sum(tf.constant([1.0]) * [x * 3])
+        c = tf.reduce_sum(tf.concat([[x], [x * x]], 0))
+        d = tf.reduce_sum(tf.gather([x, 5 * x], [1]))
+        e = tf.reduce_mean([x, 2 * x])
+        f = tf.reduce_sum(tf.nn.softmax([x, 1.0]) * [1.0, 0.0])
+    grads = [float(tape.gradient(y, x)) for y in (a, b, c, d, e)]
+    assert grads == [3.0, 3.0, 5.0, 5.0, 1.5]
+    np.testing.assert_allclose(float(tape.gradient(f, x)), 0.19661193, rtol=1e-6)
+
+    @tf.function
+    def fn(t):
+        return (tf.concat([tf.zeros([1]), [t]], 0), tf.convert_to_tensor([t, t * 2]),
+                tf.reduce_sum([t, t]), tf.gather([t, 3 * t], 1),
+                tf.tensor_scatter_nd_add(tf.zeros([2]), [[1]], [t]))
+
+    for value in (2.0, 3.0):          # the second call runs the compiled graph
+        out = [o.numpy().tolist() for o in fn(tf.constant(value))]
+        assert out == [[0.0, value], [value, 2 * value], 2 * value, 3 * value, [0.0, value]]
+    mixed = tf.convert_to_tensor([[tf.constant(1.0), 2.0], [3.0, 4.0]])
+    assert mixed.dtype == tf.float32 and mixed.numpy().tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert tf.convert_to_tensor([tf.constant(1.0), 2], dtype="float64").dtype == \
+        tf.float64
+    with pytest.raises(Exception, match="shape"):
+        tf.convert_to_tensor([tf.constant(1.0), [1.0]])

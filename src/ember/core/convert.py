@@ -54,6 +54,41 @@ def python_to_array(value: Any, dtype: Any = None) -> np.ndarray:
     return arr
 
 
+_NUMBERS = frozenset((bool, int, float, complex))
+
+
+def holds_tensor(value: Any) -> bool:
+    """Whether ``value`` is a (nested) Python list or tuple with an ember Tensor or
+    Variable somewhere inside (such a list is stacked, as TF auto-packs it).
+
+    >>> holds_tensor([[1.0, 2.0], [Tensor(np.float32(3.0)), 4.0]])
+    True
+    """
+    if type(value) not in (list, tuple) or set(map(type, value)) <= _NUMBERS:
+        return False
+    return any(isinstance(v, Tensor) or hasattr(v, "_is_ember_variable") or holds_tensor(v)
+               for v in value)
+
+
+def static_shape(value: Any) -> tuple:
+    """The shape of a tensor, array or nested Python list, without reading the values
+    of tensors inside a list (they may be a function trace's).
+
+    >>> static_shape([[Tensor(np.float32(1.0)), 2.0]])
+    (1, 2)
+    """
+    s = getattr(value, "shape", None)
+    if s is not None and not callable(s):
+        return tuple(s)
+    if holds_tensor(value):
+        inner = [static_shape(v) for v in value]
+        if all(i == inner[0] for i in inner):
+            return (len(value),) + inner[0]
+        raise ValueError(f"Cannot convert a list of elements of shapes {inner} to a tensor: "
+                         "they must all have the same shape")
+    return np.shape(value)
+
+
 def _beyond_int32(arr: np.ndarray) -> bool:
     """An int64 array holding a value int32 cannot: it stays int64 (never wrapped)."""
     return arr.dtype == np.int64 and arr.size > 0 and (

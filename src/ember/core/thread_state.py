@@ -29,6 +29,7 @@ class ThreadState(threading.local):
         # told of each Variable about to be created, ``hook(name)``: an ember.function
         # allows new variables on its first trace only (init_scope does not set it aside)
         self.variable_hooks: list = []
+        self.name_scope: str = ""       # ember.name_scope: prefix of new variables' names
 
 
 STATE = ThreadState()

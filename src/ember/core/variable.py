@@ -52,7 +52,7 @@ class Variable:
         arr = to_array(initial_value) if dtype is None else _cast_array(initial_value, dtype)
         self._value = arr.copy() if isinstance(arr, np.ndarray) else arr
         self.trainable = bool(trainable)
-        self._name = name or "Variable"
+        self._name = STATE.name_scope + (name or "Variable")
         self._unique_id = next(_uid)
         self.constraint = constraint
         self._shape = TensorShape(arr.shape) if shape is None else TensorShape(shape)
@@ -110,6 +110,9 @@ class Variable:
         if self._validate_shape and arr.shape != self._value.shape:
             if arr.size == self._value.size and arr.ndim == 0:
                 arr = arr.reshape(self._value.shape)
+            elif not self._shape.is_fully_defined() and self._shape.is_compatible_with(
+                    arr.shape):
+                pass       # created with shape=[None, ...] or TensorShape(None): may change
             else:
                 raise ValueError(f"Variable.{op} on '{self.name}': shape {tuple(arr.shape)} "
                                  f"does not match the variable's shape "
@@ -149,6 +152,49 @@ class Variable:
         if hooks:
             return hooks[-1](self, "assign_sub", delta)
         return self._update("assign_sub", delta)
+
+    def scatter_nd_update(self, indices: Any, updates: Any, name: str | None = None):
+        """Set the elements or slices at ``indices`` to ``updates``; returns the variable.
+
+        >>> v = Variable([1.0, 2.0, 3.0])
+        >>> v.scatter_nd_update([[0], [2]], [10.0, 30.0]).numpy().tolist()
+        [10.0, 2.0, 30.0]
+        """
+        return self._scatter_nd("update", indices, updates)
+
+    def scatter_nd_add(self, indices: Any, updates: Any, name: str | None = None):
+        """Add ``updates`` at ``indices`` (repeated indices add up); returns the variable."""
+        return self._scatter_nd("add", indices, updates)
+
+    def scatter_nd_sub(self, indices: Any, updates: Any, name: str | None = None):
+        """Subtract ``updates`` at ``indices``; returns the variable."""
+        return self._scatter_nd("sub", indices, updates)
+
+    def scatter_nd_max(self, indices: Any, updates: Any, name: str | None = None):
+        """The elementwise maximum with ``updates`` at ``indices``; returns the variable."""
+        return self._scatter_nd("max", indices, updates)
+
+    def scatter_nd_min(self, indices: Any, updates: Any, name: str | None = None):
+        """The elementwise minimum with ``updates`` at ``indices``; returns the variable."""
+        return self._scatter_nd("min", indices, updates)
+
+    def _scatter_nd(self, kind: str, indices: Any, updates: Any) -> "Variable":
+        from ..ops import indexing, linalg_extra  # the floor above; resolved late
+        fn = {"update": indexing.tensor_scatter_nd_update,
+              "add": indexing.tensor_scatter_nd_add, "sub": indexing.tensor_scatter_nd_sub,
+              "max": linalg_extra.tensor_scatter_nd_max,
+              "min": linalg_extra.tensor_scatter_nd_min}[kind]
+        return self.assign(fn(self, indices, updates))
+
+    def sparse_read(self, indices: Any, name: str | None = None) -> Tensor:
+        """The rows at ``indices`` (``ember.gather`` of the value)."""
+        from ..ops.indexing import gather
+        return gather(self, indices)
+
+    def gather_nd(self, indices: Any, name: str | None = None) -> Tensor:
+        """``ember.gather_nd`` of the value."""
+        from ..ops.indexing import gather_nd
+        return gather_nd(self, indices)
 
     def _update(self, kind: str, value: Any) -> "Variable":
         """Carry out ``assign`` / ``assign_add`` / ``assign_sub`` now, in place when no

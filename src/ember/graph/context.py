@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
+import numpy as np
+
+from ..core.tensor import Tensor
+from ..core.variable import Variable
 from ..ops import primitive as _prim
-from .tracer import suspended
+from .tracer import GraphTensor, suspended
 
 # ember.config.run_functions_eagerly: every ember.function runs its Python body
 RUN_FUNCTIONS_EAGERLY = [False]
@@ -25,6 +30,23 @@ def inside_function() -> bool:
 def executing_eagerly() -> bool:
     """False while an ``ember.function`` is being traced, True otherwise (TF's meaning)."""
     return not _prim.STATE.tracing
+
+
+def get_static_value(tensor: Any, partial: bool = False) -> np.ndarray | None:
+    """The value of ``tensor`` as a NumPy array when it is a constant (an eager tensor,
+    Python or NumPy data); None for a variable and for a tensor of a function being
+    traced, whose values change from call to call (as in TensorFlow).
+
+    >>> import ember
+    >>> ember.get_static_value(ember.constant([1, 2])).tolist()
+    [1, 2]
+    """
+    if isinstance(tensor, (GraphTensor, Variable)):  # TF: a variable's value may change
+        return None
+    if isinstance(tensor, Tensor):
+        return tensor.numpy()
+    from ..ops.creation import convert_to_tensor
+    return convert_to_tensor(tensor).numpy()
 
 
 def init_scope() -> contextlib.AbstractContextManager:

@@ -48,7 +48,10 @@ def _float(xp, x):
 
 def _ndim(x: Any) -> int:
     v = getattr(x, "_value", None)
-    return v.ndim if v is not None else np.ndim(x)
+    if v is not None:
+        return v.ndim
+    from ..core.convert import static_shape
+    return len(static_shape(x))
 
 
 # -- fast elementwise building blocks ----------------------------------------------------------

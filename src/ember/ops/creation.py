@@ -5,12 +5,13 @@ from typing import Any
 
 import numpy as np
 
-from ..core.convert import to_array
+from ..core.convert import holds_tensor, to_array
 from ..core.dtypes import DType, from_numpy, to_numpy
 from ..core.shape import TensorShape
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from .primitive import primitive
+from .shape import pack
 
 
 def _shape_tuple(shape: Any, op: str) -> tuple:
@@ -78,6 +79,12 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
         if dtype is not None and t._value.dtype != to_numpy(dtype):
             raise ValueError(f"convert_to_tensor: variable of dtype {value.dtype.name} "
                              f"requested as {from_numpy(to_numpy(dtype)).name}")
+        return t
+    if type(value) in (list, tuple) and holds_tensor(value):
+        t = pack(value)  # stacked, so a tape and a trace see the tensors inside
+        if dtype is not None and t._value.dtype != to_numpy(dtype):
+            from .elementwise import cast
+            t = cast(t, dtype)
         return t
     if dtype is None and dtype_hint is not None and not isinstance(value, (np.ndarray,
                                                                             np.generic)):

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.convert import to_array
+from ..core.convert import holds_tensor, static_shape, to_array
 from ..core.dtypes import from_numpy, to_numpy
 from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
@@ -32,10 +32,7 @@ class IndexOutOfRangeError(InvalidArgumentError, IndexError):
 
 # -- helpers --------------------------------------------------------------------------------
 def _shape(x: Any) -> tuple:
-    s = getattr(x, "shape", None)
-    if s is not None and not callable(s):
-        return tuple(s)
-    return np.shape(x)
+    return static_shape(x)
 
 
 def _dtype(x: Any) -> np.dtype:
@@ -46,9 +43,13 @@ def _dtype(x: Any) -> np.dtype:
 
 
 def _as_array_arg(x: Any):
-    """Tensors and variables pass as they are; anything else becomes an array."""
+    """Tensors and variables pass as they are (lists holding tensors are stacked);
+    anything else becomes an array."""
     if isinstance(x, Tensor) or hasattr(x, "_is_ember_variable"):
         return x
+    if holds_tensor(x):
+        from .shape import pack
+        return pack(x)
     return to_array(x)
 
 

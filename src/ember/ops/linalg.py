@@ -101,7 +101,10 @@ def _as_tensor(x: Any):
     """Tensors and Variables pass through (the dispatcher reads variables); data converts."""
     if isinstance(x, Tensor) or hasattr(x, "_is_ember_variable"):
         return x
-    from ..core.convert import to_array
+    from ..core.convert import holds_tensor, to_array
+    if holds_tensor(x):  # stacked, so tapes and traces see the tensors inside
+        from .shape import pack
+        return pack(x)
     return Tensor(to_array(x))
 
 

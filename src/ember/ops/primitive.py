@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core import backend as _backend
-from ..core.convert import to_array
+from ..core.convert import holds_tensor as _holds_tensor, to_array
 from ..core.dtypes import from_numpy
 from ..core.errors import InvalidArgumentError, OpError
 from ..core.tensor import Tensor
@@ -138,6 +138,11 @@ def _convert_args(args: tuple, recording: bool):
             vals.append(a._value)
             if recording:
                 tensors.append(a)
+        elif type(a) in (list, tuple) and _holds_tensor(a):
+            a = _pack(a)  # TF's auto-packing: the tape and a trace see the tensors inside
+            vals.append(a._value)
+            if recording:
+                tensors.append(a)
         else:
             arr = to_array(a)
             vals.append(arr)
@@ -151,6 +156,11 @@ def _convert_args(args: tuple, recording: bool):
         vals = [to_array(v, common if type(v) is not bool else None) for v in vals]
         py_float = False
     return vals, tensors, py_float
+
+
+def _pack(value: Any) -> Tensor:
+    from .shape import pack
+    return pack(value)
 
 
 def _tape_scalars_like_arrays(tensors: list, scalars: list, vals: list, args: tuple) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.convert import to_array
+from ..core.convert import holds_tensor, static_shape, to_array
 from ..core.dtypes import to_numpy
 from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
@@ -89,6 +89,9 @@ def _as_tensor(x: Any):
     """Tensors and Variables as they are (so tapes see them); anything else converted."""
     if isinstance(x, Tensor) or hasattr(x, "_is_ember_variable"):
         return x
+    if holds_tensor(x):  # [loss_a, loss_b]: stacked, so tapes and traces see them
+        from .shape import pack
+        return pack(x)
     return Tensor(to_array(x))
 
 
@@ -113,7 +116,7 @@ def _ndim(x: Any) -> int:
     v = getattr(x, "_value", None)
     if v is not None:
         return v.ndim
-    return np.ndim(x)
+    return len(static_shape(x))
 
 
 def _prepare(input_tensor: Any, axis: Any, op: str):
@@ -181,7 +184,7 @@ def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: bool = False, name
     array([4., 6.], dtype=float32)
     """
     v = getattr(input_tensor, "_value", None)
-    ndim = v.ndim if v is not None else np.ndim(input_tensor)
+    ndim = v.ndim if v is not None else len(static_shape(input_tensor))
     axes = normalize_axis(axis, ndim, "reduce_sum") if ndim else ()
     return _reduce_sum(input_tensor, axis=axes, keepdims=bool(keepdims))
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.convert import to_array
+from ..core.convert import holds_tensor, static_shape, to_array
 from ..core.dtypes import to_numpy
 from ..core.errors import InvalidArgumentError
 from ..core.shape import TensorShape
@@ -22,10 +22,7 @@ from .primitive import primitive
 # -- helpers --------------------------------------------------------------------------------
 def _shape(x: Any) -> tuple:
     """The static shape of a tensor, variable, array or nested Python list."""
-    s = getattr(x, "shape", None)
-    if s is not None and not callable(s):
-        return tuple(s)
-    return np.shape(x)
+    return static_shape(x)
 
 
 def _as_int_list(value: Any, op: str) -> list:
@@ -75,6 +72,20 @@ def _norm_axes(axis: Any, rank: int, op: str, allow_repeats: bool = False) -> tu
 
 def _is_tensorish(v: Any) -> bool:
     return isinstance(v, (Tensor, np.ndarray)) or hasattr(v, "_is_ember_variable")
+
+
+def pack(value: Any) -> Any:
+    """A nested Python list holding tensors as one tensor, built with ``stack`` (TF's
+    auto-packing), so a GradientTape and a function trace see the tensors inside
+    (``ember.convert_to_tensor([x, 2 * x])``). Anything else is returned as it is.
+
+    >>> import ember
+    >>> pack([ember.constant(1.0), 2.0]).numpy().tolist()
+    [1.0, 2.0]
+    """
+    if not holds_tensor(value):
+        return value
+    return stack([pack(v) for v in value])
 
 
 def _unify(values: list) -> list:
@@ -255,7 +266,7 @@ def concat(values: Any, axis: Any, name="concat"):
     """
     if _is_tensorish(values):
         values = [values]
-    values = list(values)
+    values = [pack(v) for v in values]
     if not values:
         raise InvalidArgumentError("ember.concat: needs at least one tensor; got none")
     shapes = [_shape(v) for v in values]
@@ -350,7 +361,7 @@ def stack(values: list, axis: int = 0, name="stack"):
     """
     if _is_tensorish(values):
         values = list(unstack(values))  # tf.stack of one tensor packs its first axis
-    values = list(values)
+    values = [pack(v) for v in values]
     if not values:
         raise InvalidArgumentError("ember.stack: needs at least one tensor; got none")
     shapes = [_shape(v) for v in values]
