@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from . import config_experimental as experimental
+from . import config_threading as threading
 from .graph.context import functions_run_eagerly, run_functions_eagerly
 
 
@@ -50,11 +52,33 @@ def list_logical_devices(device_type: str | None = None) -> list[LogicalDevice]:
             for d in list_physical_devices(device_type)]
 
 
+_SOFT_PLACEMENT = {"enabled": True}
+
+
+def set_soft_device_placement(enabled: bool) -> None:
+    """Record TF's soft-placement switch: Ember runs every op on its inputs' device, so
+    there is never an op without a kernel to move.
+
+    >>> set_soft_device_placement(True); get_soft_device_placement()
+    True
+    """
+    _SOFT_PLACEMENT["enabled"] = bool(enabled)
+
+
+def get_soft_device_placement() -> bool:
+    """What ``set_soft_device_placement`` recorded (True by default, as in TF)."""
+    return _SOFT_PLACEMENT["enabled"]
+
+
 __all__ = [
     "LogicalDevice",
     "PhysicalDevice",
+    "experimental",
     "functions_run_eagerly",
+    "get_soft_device_placement",
     "list_logical_devices",
     "list_physical_devices",
     "run_functions_eagerly",
+    "set_soft_device_placement",
+    "threading",
 ]
