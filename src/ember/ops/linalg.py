@@ -8,7 +8,7 @@ does; their gradients follow TensorFlow's conventions.
 from __future__ import annotations
 
 import string
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
@@ -808,16 +808,26 @@ def _(g, ys, a):
     return _expand2(g[1], batch) * _H(_inv(a))
 
 
+class Slogdet(NamedTuple):
+    """What ``slogdet`` returns (a named tuple, as TF's)."""
+
+    sign: Any
+    log_abs_determinant: Any
+
+
 def slogdet(input: Any, name=None):  # noqa: A002
-    """``(sign, log_abs_determinant)`` of each square matrix: a stable log-determinant.
+    """``(sign, log_abs_determinant)`` of each square matrix: a stable log-determinant,
+    as a named tuple.
 
     >>> import ember
     >>> sign, logabs = ember.linalg.slogdet([[1., 2.], [3., 4.]])
     >>> float(sign), round(float(logabs), 4)
     (-1.0, 0.6931)
+    >>> round(float(ember.linalg.slogdet([[2.]]).log_abs_determinant), 4)
+    0.6931
     """
     sign, logabs = _slogdet(input)
-    return sign, logabs
+    return Slogdet(sign, logabs)
 
 
 def logdet(matrix: Any, name=None):
