@@ -15,7 +15,7 @@ _TABLE = {
     "activations": f"{_K}.activations:", "utils": f"{_K}.utils:", "ops": f"{_K}.ops:",
     "saving": f"{_K}.saving:", "config": f"{_K}.config:", "backend": f"{_K}.backend:",
     "mixed_precision": f"{_K}.mixed_precision:", "random": f"{_K}.random:",
-    "tree": f"{_K}.tree:",
+    "tree": f"{_K}.tree:", "preprocessing": f"{_K}.preprocessing:",
     "Input": f"{_K}.models.input_layer:Input",
     "Model": f"{_K}.models.model:Model",
     "Sequential": f"{_K}.models.sequential:Sequential",

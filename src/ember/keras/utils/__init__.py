@@ -23,6 +23,24 @@ _TABLE = {
     "get_registered_object": f"{_S}.object_registration:get_registered_object",
     "serialize_keras_object": f"{_S}.serialization:serialize_keras_object",
     "deserialize_keras_object": f"{_S}.serialization:deserialize_keras_object",
+    "timeseries_dataset_from_array":
+        f"{_U}.timeseries_dataset:timeseries_dataset_from_array",
+    "text_dataset_from_directory": f"{_U}.text_dataset:text_dataset_from_directory",
+    "image_dataset_from_directory": f"{_U}.image_dataset:image_dataset_from_directory",
+    "split_dataset": f"{_U}.dataset_split:split_dataset",
+    "get_file": f"{_U}.file_download:get_file",
+    "clear_session": f"{_U}.session:clear_session",
+    "img_to_array": f"{_U}.image_utils:img_to_array",
+    "array_to_img": f"{_U}.image_utils:array_to_img",
+    "load_img": f"{_U}.image_utils:load_img",
+    "save_img": f"{_U}.image_utils:save_img",
+    "enable_interactive_logging":
+        "ember.keras.interactive_logging:enable_interactive_logging",
+    "disable_interactive_logging":
+        "ember.keras.interactive_logging:disable_interactive_logging",
+    "is_interactive_logging_enabled":
+        "ember.keras.interactive_logging:is_interactive_logging_enabled",
+    "standardize_dtype": "ember.keras.dtype_names:standardize_dtype",
 }
 
 __getattr__, __dir__ = _lazy_namespace(__name__, _TABLE, globals())
