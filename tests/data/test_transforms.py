@@ -132,3 +132,12 @@ def test_assert_cardinality():
     bad = ds.apply(ember.data.experimental.assert_cardinality(2))
     with pytest.raises(ember.errors.InvalidArgumentError, match="expected"):
         list(bad)
+
+
+def test_map_spec_keeps_constant_dims_that_equal_the_batch_size():
+    # a dim equal to the batch size is kept when it does not follow it (TF: (2, 2, 3))
+    ds = ember.data.Dataset.from_tensor_slices(np.arange(6)).batch(2)
+    assert tuple(ds.map(lambda p: ember.zeros((2, 2, 3))).element_spec.shape) == (2, 2, 3)
+    assert tuple(ds.map(lambda p: p * 2).element_spec.shape) == (None,)
+    pair = ds.map(lambda p: (ember.reduce_sum(p), ember.stack([p, p]))).element_spec
+    assert tuple(pair[0].shape) == () and tuple(pair[1].shape) == (2, None)

@@ -89,21 +89,67 @@ def _spec_from_first(dataset: Dataset, fn: Callable, op: str = "map") -> Any:
         first = st.placeholder_element(dataset.element_spec)
         second = st.placeholder_element(dataset.element_spec, size=2, value=1)
         outputs = [_output_to_numpy(call(fn, e), op) for e in (first, second)]
+    probed = _probe_output(dataset, first, fn, op)
+    if probed is not None:
+        return _spec_from_outputs(outputs[0], outputs[-1], set(), probed)
     return _spec_from_outputs(outputs[0], outputs[-1], _unknown_sizes(dataset, first))
 
 
-def _spec_from_outputs(out: Any, other: Any, unknown: set) -> Any:
-    """The spec of two sample outputs: dims that differ, or equal one of the ``unknown``
-    sizes of the input, are None."""
+_PROBE_SIZES = (7, 11, 13, 17, 19, 23)
+
+
+def _probe_output(dataset: Dataset, element: Any, fn: Callable, op: str) -> Any:
+    """``fn``'s output on ``element`` with the dims the input's spec leaves unknown set to
+    another size (its rows cycled), so output dims that follow those sizes can be told
+    from constants that merely equal them; None when that cannot be done (an unknown
+    rank, a size-0 dim, or ``fn`` failing on the probe)."""
+    try:
+        specs = st.flatten(dataset.element_spec)
+    except Exception:  # noqa: BLE001 -- no spec: no probe
+        return None
+    arrays = st.flatten(element)
+    if len(specs) != len(arrays):
+        return None
+    taken = {d for a in arrays for d in a.shape}
+    size = next((p for p in _PROBE_SIZES if p not in taken), None)
+    resized, changed = [], False
+    for spec, a in zip(specs, arrays):
+        shape = st.spec_shape(spec) if hasattr(spec, "shape") else None
+        if shape is None or len(shape) != a.ndim:
+            return None
+        for axis, d in enumerate(shape):
+            if d is None:
+                if a.shape[axis] == 0 or size is None:
+                    return None
+                a = np.take(a, np.arange(size) % a.shape[axis], axis=axis)
+                changed = True
+        resized.append(a)
+    if not changed:
+        return None
+    try:
+        return _output_to_numpy(call(fn, st.pack_as(element, resized)), op)
+    except Exception:  # noqa: BLE001 -- fn cannot take the probe: the heuristic decides
+        return None
+
+
+def _spec_from_outputs(out: Any, other: Any, unknown: set, probed: Any = None) -> Any:
+    """The spec of two sample outputs: dims that differ, equal one of the ``unknown``
+    sizes of the input, or differ in the ``probed`` output (``fn`` on the input resized
+    along its unknown dims, which replaces the ``unknown`` guess), are None."""
     flat = st.flatten(out)
     other = st.flatten(other)
+    probes = st.flatten(probed) if probed is not None else [None] * len(flat)
+    if len(probes) != len(flat):
+        probes = [None] * len(flat)
     specs = []
-    for a, b in zip(flat, other):
-        if a.ndim != b.ndim:
+    for a, b, c in zip(flat, other, probes):
+        if a.ndim != b.ndim or (c is not None and c.ndim != a.ndim):
             specs.append(st.make_spec((None,) * a.ndim, a.dtype))
             continue
-        specs.append(st.relax_shape(st.make_spec(a.shape, a.dtype),
-                                    lambda i, d, b=b: d not in unknown and b.shape[i] == d))
+        specs.append(st.relax_shape(
+            st.make_spec(a.shape, a.dtype),
+            lambda i, d, b=b, c=c: b.shape[i] == d and
+            (c.shape[i] == d if c is not None else d not in unknown)))
     return st.pack_as(out, specs)
 
 
