@@ -23,6 +23,9 @@ class KerasVariable(ember.Variable):
                  trainable: bool = True, autocast: bool = True, aggregation: str = "none",
                  synchronization: str = "auto", name: str | None = None,
                  regularizer: Any = None, constraint: Any = None, path: str | None = None):
+        if not name:
+            from .utils.naming import uniquify
+            name = uniquify("variable")     # as Keras: variable, variable_1 ... globally
         with ember.init_scope():    # created once, outside any graph being traced
             if isinstance(initializer, str) or (callable(initializer) and shape is not None
                                                 and not isinstance(initializer,
@@ -35,10 +38,13 @@ class KerasVariable(ember.Variable):
                 # a value keeps its own dtype unless one is given (as Keras 3 does:
                 # float64 arrays stay float64, Python ints become int32)
                 value = initializer
-            super().__init__(value, trainable=trainable, name=name or "variable",
+            super().__init__(value, trainable=trainable, name=name,
                              dtype=None if dtype is None else ember.as_dtype(dtype))
-        self._keras_name = name or "variable"
-        self.path = path or self._keras_name
+        self._keras_name = name
+        if path is None:
+            from .models.layer import current_build_scope
+            path = "/".join(current_build_scope() + [name])   # Keras's name scopes
+        self.path = path
         self.regularizer = regularizer
         self.constraint = constraint
         self.autocast = autocast

@@ -198,3 +198,33 @@ def test_eager_call_checks_fixed_input_sizes():
                                          r"incompatible with the layer: expected "
                                          r"shape=\(None, 4\), found shape=\(7, 5\)"):
         model(np.ones((7, 5), np.float32))
+
+
+def test_symbolic_tensors_carry_masks_to_the_next_layers_call():
+    # Keras 3.15: a functional Embedding(mask_zero=True) output has _keras_mask, a
+    # supports_masking layer passes it on, and a layer's call(mask=...) gets it while
+    # the model is being built (the masking guide's TemporalSoftmax asserts it)
+    seen = []
+
+    class PassThrough(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.supports_masking = True
+
+        def call(self, inputs, mask=None):
+            seen.append(mask is not None)
+            return inputs
+
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = keras.layers.Embedding(10, 4, mask_zero=True)(inputs)
+    assert x._keras_mask.shape == (None, None) and x._keras_mask.dtype == "bool"
+    x = keras.layers.Dense(3)(x)
+    assert x._keras_mask.shape == (None, None)
+    x = PassThrough()(x)
+    assert seen and all(seen)      # the shape-inference runs got the mask
+    assert x._keras_mask.shape == (None, None)
+    pooled = keras.layers.GlobalAveragePooling1D()(x)
+    assert getattr(pooled, "_keras_mask", None) is None
+    model = keras.Model(inputs, pooled)
+    out = model(np.array([[1, 2, 0, 0]]))
+    assert tuple(out.shape) == (1, 3)

@@ -265,3 +265,72 @@ def test_symbolic_calls_keep_tuples():
     out = keras.layers.LSTM(2, return_state=True)(keras.Input((3, 4)))
     assert isinstance(out, tuple) and len(out) == 3
     assert [t.shape for t in out] == [(None, 2), (None, 2), (None, 2)]
+
+
+class _Leaf(keras.layers.Layer):
+    def build(self, input_shape):
+        self.a = self.add_weight(shape=(2,))
+        self.b = self.add_weight(shape=(2,), name="b")
+        self.c = keras.Variable(np.zeros(2, "float32"))
+
+    def call(self, x):
+        return x
+
+
+class _Outer(keras.layers.Layer):
+    """Creates its sub-layer in __init__ and has no build: the sub-layer is built during
+    the first call."""
+
+    def __init__(self):
+        super().__init__(name="outer")
+        self.leaf = _Leaf(name="leaf")
+
+    def call(self, x):
+        return self.leaf(x)
+
+
+def test_weights_of_lazily_built_sublayers_have_nested_paths_and_global_names():
+    # Keras 3.15 opens a layer's name scope around its call, so paths nest
+    # ('outer/leaf/...'), and unnamed variables are named by one global counter
+    # ('variable', 'variable_1' ...; Ember gave 'variable_0' per layer, and 'leaf/...')
+    from ember.keras.utils.naming import uniquify
+    outer = _Outer()
+    outer(np.ones((1, 2), "float32"))
+    a, b = outer.leaf.a, outer.leaf.b
+    n = int(a.name.rsplit("_", 1)[1]) if "_" in a.name else 0
+    assert a.name.startswith("variable")
+    assert outer.leaf.c.name == f"variable_{n + 1}"
+    assert uniquify("variable") == f"variable_{n + 2}"
+    assert [a.path, b.path, outer.leaf.c.path] == \
+        [f"outer/leaf/{a.name}", "outer/leaf/b", f"outer/leaf/variable_{n + 1}"]
+
+
+def test_subclassed_model_paths_include_intermediate_layers():
+    class Model(keras.Model):
+        def __init__(self):
+            super().__init__(name="m")
+            self.outer = _Outer()
+            self.dense = keras.layers.Dense(2, name="d")
+
+        def call(self, x):
+            return self.dense(self.outer(x))
+
+    model = Model()
+    model(np.ones((1, 2), "float32"))
+    paths = [w.path for w in model.weights]
+    assert paths[-2:] == ["m/d/kernel", "m/d/bias"]
+    assert [p.rsplit("/", 1)[0] for p in paths[:3]] == ["m/outer/leaf"] * 3
+
+
+def test_a_layer_or_model_without_call_raises_as_keras():
+    class NoCall(keras.layers.Layer):
+        pass
+
+    class NoCallModel(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(2)
+
+    for obj in (NoCall(), NoCallModel()):
+        with pytest.raises(NotImplementedError, match="does not have a `call"):
+            obj(np.ones((1, 3), "float32"))

@@ -151,3 +151,35 @@ def test_input_layer_config_and_repr_have_ragged():
     assert x._keras_history[0].get_config()["ragged"] is False
     with pytest.raises(ValueError, match="ragged"):
         keras.Input((3,), ragged=True)
+
+
+def test_subclassed_model_config_keeps_the_dtype_policy():
+    # Keras 3.15's Model.get_config (Layer's) holds the dtype policy: a mixed-precision
+    # subclassed model comes back mixed-precision (Ember's config lacked it)
+    class Custom(keras.Model):
+        def __init__(self, units=3, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+
+        def call(self, x):
+            return x
+
+        def get_config(self):
+            return {**super().get_config(), "units": self.units}
+
+    config = Custom(5, name="c", dtype="mixed_float16").get_config()
+    assert config["dtype"] == {"module": "keras", "class_name": "DTypePolicy",
+                               "config": {"name": "mixed_float16"}, "registered_name": None}
+    back = Custom.from_config(config)
+    assert (back.name, back.units, back.dtype_policy.name) == ("c", 5, "mixed_float16")
+
+    class NoKwargs(keras.Model):       # automatic config: only what __init__ takes back
+        def __init__(self, units=3):
+            super().__init__()
+            self.units = units
+
+        def call(self, x):
+            return x
+
+    assert NoKwargs(7).get_config() == {"units": 7}
+    assert NoKwargs.from_config(NoKwargs(7).get_config()).units == 7

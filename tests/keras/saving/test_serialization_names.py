@@ -107,3 +107,28 @@ def test_function_envelopes_of_older_ember_files_still_load():
     old = dict(old, module="keras.metrics", config="binary_accuracy",
                registered_name="binary_accuracy")
     assert keras.saving.deserialize_keras_object(old) is keras.metrics.binary_accuracy
+
+
+class _Unregistered(keras.layers.Layer):
+    def call(self, x):
+        return x
+
+
+def test_unregistered_user_class_is_written_with_its_class_name_as_registered_name():
+    # Keras 3.15 writes registered_name = class name for any non-Keras class, and real
+    # Keras searches custom_objects by it: with None, an Ember file did not load there
+    header = envelope_header(_Unregistered)
+    assert header == {"module": __name__, "class_name": "_Unregistered",
+                      "registered_name": "_Unregistered"}
+    _Unregistered.__module__ = "__main__"       # a class defined in the main script
+    try:
+        assert envelope_header(_Unregistered())["module"] is None
+    finally:
+        _Unregistered.__module__ = __name__
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, _Unregistered()(inputs))
+    layer_cfg = model.get_config()["layers"][1]
+    assert layer_cfg["registered_name"] == "_Unregistered"
+    back = keras.Model.from_config(model.get_config(),
+                                   custom_objects={"_Unregistered": _Unregistered})
+    assert isinstance(back.layers[1], _Unregistered)

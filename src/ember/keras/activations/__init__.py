@@ -215,7 +215,13 @@ def serialize(activation: Callable) -> Any:
     if hasattr(activation, "get_config"):
         return _FAMILY.serialize(activation)
     from ..saving.object_registration import GLOBAL_CUSTOM_NAMES
-    return GLOBAL_CUSTOM_NAMES.get(activation, getattr(activation, "__name__", "custom"))
+    name = GLOBAL_CUSTOM_NAMES.get(activation, getattr(activation, "__name__", "custom"))
+    if name == "<lambda>":
+        return name      # Ember stores no bytecode (Keras writes the lambda's)
+    # a custom function: Keras 3 writes the envelope of every plain function (the
+    # registered name as its config); real Keras cannot read the bare name back
+    return {"module": "builtins", "class_name": "function", "config": name,
+            "registered_name": "function"}
 
 
 def deserialize(config: Any, custom_objects: dict | None = None) -> Callable:

@@ -80,6 +80,9 @@ class Layer:
     # whether __call__ converts array inputs and casts floating ones to the compute dtype
     # (False for layers that take raw strings or keep their input dtypes, as in Keras)
     _convert_input_args = True
+    # whether the next eager call runs under this layer's name on the weight-path scope
+    # (until a call has completed: sub-layers are built lazily during the first calls)
+    _scope_next_call = True
 
     def __new__(cls, *args, **kwargs):
         obj = super().__new__(cls)
@@ -218,7 +221,7 @@ class Layer:
         if initializer is None:
             initializer = "glorot_uniform" if ember.as_dtype(dtype).is_floating else "zeros"
         init = initializers.get(initializer)
-        name = name or f"variable_{len(self._trainable_variables) + len(self._non_trainable_variables)}"
+        name = name or uniquify("variable")    # Keras: variable, variable_1 ... globally
         var = KerasVariable(init, shape=shape, dtype=dtype, trainable=trainable,
                             autocast=autocast, aggregation=aggregation, name=name,
                             regularizer=regularizers.get(regularizer),
@@ -451,9 +454,10 @@ class Layer:
                 self._maybe_build(_tuplify(shape))
 
     # -- calling ----------------------------------------------------------------------------
-    def call(self, inputs, *args, **kwargs):
-        """The layer's computation; subclasses override it."""
-        return inputs
+    def call(self, *args, **kwargs):
+        """The layer's computation; subclasses override it (Keras raises without one)."""
+        raise NotImplementedError(f"Layer {type(self).__name__} does not have a `call()` "
+                                  "method implemented.")
 
     def __call__(self, *args, **kwargs):
         if len(args) == 1 and type(args[0]) is ember.Tensor and (   # the common eager case
@@ -512,10 +516,14 @@ class Layer:
             self._clear_losses()
         stack.append(training)
         try:
-            if policy._mixed and self.autocast:
-                outputs = self._call_autocast_variables(policy.compute_dtype, args, kwargs)
+            if self._scope_next_call and _BUILD_SCOPE.names[-1:] != [self.name]:
+                # sub-layers built during a first call get paths under this layer's name
+                # (Keras opens the layer's name scope around every call)
+                with build_scope(self.name):
+                    outputs = self._run_call(policy, args, kwargs)
+                object.__setattr__(self, "_scope_next_call", False)
             else:
-                outputs = self.call(*args, **kwargs)
+                outputs = self._run_call(policy, args, kwargs)
         finally:
             stack.pop()
         if self.activity_regularizer is not None:
@@ -530,6 +538,11 @@ class Layer:
             if mask is not None:
                 _attach_masks(outputs, mask)
         return outputs
+
+    def _run_call(self, policy, args: tuple, kwargs: dict):
+        if policy._mixed and self.autocast:
+            return self._call_autocast_variables(policy.compute_dtype, args, kwargs)
+        return self.call(*args, **kwargs)
 
     @property
     def input_dtype(self) -> str:

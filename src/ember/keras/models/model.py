@@ -1,12 +1,13 @@
 """keras.Model: a Layer that can be trained (compile / fit / evaluate / predict)."""
 from __future__ import annotations
 
+import inspect
 from typing import Any
-
 
 import ember
 
 from ..trainers.trainer import Trainer
+from . import dtype_policy
 from .layer import Layer
 
 
@@ -33,8 +34,12 @@ class Model(Trainer, Layer):
         if args or "inputs" in kwargs:
             from .functional import Functional
             if not isinstance(self, Functional):
-                raise TypeError("Model(inputs, outputs) is for functional models; a "
-                                "subclassed Model's __init__ takes no inputs/outputs")
+                if not _functional_arguments(args, kwargs):
+                    raise TypeError("Model(inputs, outputs) is for functional models; a "
+                                    "subclassed Model's __init__ takes no inputs/outputs")
+                # a subclass (with its own train_step ...) built from inputs and outputs:
+                # as Keras, its class becomes a Functional subclass
+                _inject_functional(type(self))
             Functional.__init__(self, *args, **kwargs)
             return
         trainable = kwargs.pop("trainable", True)
@@ -93,9 +98,16 @@ class Model(Trainer, Layer):
                       layer_range=layer_range)
 
     def get_config(self) -> dict:
-        config = {"name": self.name, "trainable": self.trainable}
+        # as Keras's (Layer.get_config): the dtype policy too, so that a subclassed
+        # mixed-precision model comes back mixed-precision
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": dtype_policy.serialize(self.dtype_policy)}
         auto = getattr(self, "_auto_config", None)
         if type(self).get_config is Model.get_config and auto:
+            # only what __init__ can take back
+            params = inspect.signature(type(self).__init__).parameters
+            if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+                config = {k: v for k, v in config.items() if k in params}
             config.update({k: v for k, v in auto.items() if k not in config})
         return config
 
@@ -161,4 +173,25 @@ class Model(Trainer, Layer):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _functional_arguments(args: tuple, kwargs: dict) -> bool:
+    """Whether ``Model.__init__`` got functional arguments: inputs and outputs (Keras's
+    signature test)."""
+    return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or \
+        ("inputs" in kwargs and "outputs" in kwargs)
+
+
+def _inject_functional(cls: type) -> type:
+    """Put ``Functional`` in place of ``Model`` among the bases of ``cls`` and its
+    ancestors (what Keras does when a Model subclass is called with inputs and
+    outputs): ``class CustomModel(keras.Model)`` with only a custom ``train_step``
+    then works as ``CustomModel(inputs, outputs)``."""
+    from .functional import Functional
+    if cls is Model:
+        return Functional
+    if cls is object or not issubclass(cls, Model) or issubclass(cls, Functional):
+        return cls
+    cls.__bases__ = tuple(_inject_functional(base) for base in cls.__bases__)
+    return cls
 

@@ -40,10 +40,17 @@ def _dummy(spec: Any, fill: int, eye: bool = False):
     if isinstance(spec, KerasTensor):
         shape = tuple(fill if d is None else d for d in spec.shape)
         if not eye:
-            return ember.zeros(shape, dtype=spec.dtype)
-        if len(shape) >= 2 and shape[-1] == shape[-2]:
-            return ember.broadcast_to(ember.eye(shape[-1], dtype=spec.dtype), shape)
-        return ember.ones(shape, dtype=spec.dtype)
+            value = ember.zeros(shape, dtype=spec.dtype)
+        elif len(shape) >= 2 and shape[-1] == shape[-2]:
+            value = ember.broadcast_to(ember.eye(shape[-1], dtype=spec.dtype), shape)
+        else:
+            value = ember.ones(shape, dtype=spec.dtype)
+        mask = getattr(spec, "_keras_mask", None)
+        if isinstance(mask, KerasTensor):
+            # a masked symbolic input: the layer's call sees a mask (Keras passes it on)
+            value._keras_mask = ember.ones(
+                tuple(fill if d is None else d for d in mask.shape), dtype="bool")
+        return value
     return spec
 
 
@@ -68,7 +75,13 @@ def _merge_specs(a: Any, b: Any) -> Any:
         return type(a)(_merge_specs(x, y) for x, y in zip(a, b))
     if isinstance(a, ember.Tensor):
         shape = tuple(d1 if d1 == d2 else None for d1, d2 in zip(a.shape, b.shape))
-        return KerasTensor(shape, a.dtype.name)
+        out = KerasTensor(shape, a.dtype.name)
+        mask_a, mask_b = getattr(a, "_keras_mask", None), getattr(b, "_keras_mask", None)
+        if mask_a is not None and mask_b is not None:
+            # the output's mask, symbolically (Keras's KerasTensors carry theirs)
+            out._keras_mask = _merge_specs(ember.convert_to_tensor(mask_a),
+                                           ember.convert_to_tensor(mask_b))
+        return out
     return a
 
 
@@ -134,8 +147,50 @@ def symbolic_layer_call(layer, args: tuple, kwargs: dict) -> Any:
         from ..layers.input_spec import assert_input_compatibility
         assert_input_compatibility(layer.input_spec, _input_shapes(args), layer.name)
     outputs = layer_output_spec(layer, args, kwargs)
+    _attach_symbolic_masks(layer, args, kwargs, outputs)
     Node(layer, args, kwargs, outputs)
     return outputs
+
+
+def _attach_symbolic_masks(layer, args: tuple, kwargs: dict, outputs: Any) -> None:
+    """Give the output KerasTensors the mask ``layer.compute_mask`` makes from the
+    inputs (and their masks), as Keras's KerasTensors carry ``_keras_mask``: a functional
+    ``Embedding(mask_zero=True)`` output has one, and the next layer's call gets it."""
+    from .layer import Layer, _collect_mask
+    flat = [t for t in ember.nest.flatten(outputs) if isinstance(t, KerasTensor)]
+    if not flat or all(getattr(t, "_keras_mask", None) is not None for t in flat):
+        return          # none to give, or the shape inference run already gave them
+    if not getattr(layer, "supports_masking", False) and \
+            type(layer).compute_mask is Layer.compute_mask:
+        return
+    first = args[0] if args else None
+    masks = []
+    for fill in (2, 3):                      # two sizes find the None dims
+        dummy = _map(lambda s: _dummy(s, fill), first)
+        explicit = kwargs.get("mask")
+        previous = _map(lambda s: _dummy(s, fill), explicit) if explicit is not None \
+            else _collect_mask(dummy)
+        try:
+            mask = layer.compute_mask(dummy, previous)
+        except Exception:   # noqa: BLE001 - a mask that cannot be inferred is left out
+            return
+        if mask is None:
+            return
+        masks.append(mask)
+    specs = ember.nest.flatten(_map_masks(masks[0], masks[1]))
+    for out, spec in zip(flat, specs):     # one mask: the first output's, as eagerly
+        if spec is not None and getattr(out, "_keras_mask", None) is None:
+            out._keras_mask = spec
+
+
+def _map_masks(a: Any, b: Any) -> Any:
+    if isinstance(a, (list, tuple)):
+        return [_map_masks(x, y) for x, y in zip(a, b)]
+    if a is None or b is None:
+        return None
+    a, b = ember.convert_to_tensor(a), ember.convert_to_tensor(b)
+    return KerasTensor(tuple(d1 if d1 == d2 else None for d1, d2 in zip(a.shape, b.shape)),
+                       "bool")
 
 
 def layer_output_spec(layer, args: tuple, kwargs: dict) -> Any:

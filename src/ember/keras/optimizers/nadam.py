@@ -50,9 +50,9 @@ class Nadam(Optimizer):
         super().build(var_list)
         self._momentums, self._velocities = self.add_optimizer_variables(
             var_list, ["momentum", "velocity"])
-        # Keras creates it as an unnamed Variable, hence the name "variable"
-        self._u_product = KerasVariable(1.0, dtype=dtype, trainable=False,
-                                        name="variable", path=f"{self.name}/variable")
+        # Keras creates it as an unnamed Variable outside any name scope: its name and
+        # path are the next "variable", "variable_1" ...
+        self._u_product = KerasVariable(1.0, dtype=dtype, trainable=False)
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate) -> None:
         dtype = self._u_product.dtype

@@ -90,8 +90,18 @@ def envelope_header(obj: Any) -> dict:
     """``module``, ``class_name`` and ``registered_name`` of the envelope Keras writes for
     ``obj`` (an instance or a class)."""
     cls = obj if isinstance(obj, type) else type(obj)
-    return {"module": _public_module(cls), "class_name": public_class_name(cls),
-            "registered_name": GLOBAL_CUSTOM_NAMES.get(cls)}
+    module = _public_module(cls)
+    if cls.__module__.startswith("ember."):
+        registered = GLOBAL_CUSTOM_NAMES.get(cls)
+    else:
+        # a user's class: Keras writes its registered name, or its class name when it is
+        # not registered (what custom_objects is searched by when loading), and no module
+        # for a class defined in the main script
+        registered = GLOBAL_CUSTOM_NAMES.get(cls, cls.__name__)
+        if module == "__main__":
+            module = None
+    return {"module": module, "class_name": public_class_name(cls),
+            "registered_name": registered}
 
 
 def serialize_keras_object(obj: Any) -> Any:

@@ -1,6 +1,7 @@
 """What ``compile`` resolves: the loss over (possibly several) outputs, and the metrics."""
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import ember
@@ -70,10 +71,13 @@ class CompileLoss:
         self.loss_weights = loss_weights
         self._fns = None
         self._names = None
+        self.dict_outputs = False
 
     def build(self, model, y_true, y_pred) -> None:
         from .. import losses
         names = _output_names(model)
+        # Keras flattens dict outputs by sorted key: the order its per-output losses take
+        self.dict_outputs = isinstance(y_pred, dict)
         if isinstance(y_pred, dict):
             names = list(y_pred.keys())
         per_output = _align(self.loss, y_pred, names, "loss")
@@ -126,13 +130,21 @@ class CompileMetrics:
     ``_1``, ``_2``...
     """
 
-    def __init__(self, metrics: Any, weighted_metrics: Any, loss: Any):
+    # as Keras, this object is itself one of ``model.metrics`` (named
+    # "compile_metrics"), so a custom ``train_step`` looping over ``self.metrics`` updates
+    # it with ``(y, y_pred)`` and gets a dict from ``result()``; it is not tracked as an
+    # attribute metric of the model
+    _is_keras_metric = False
+    name = "compile_metrics"
+
+    def __init__(self, metrics: Any, weighted_metrics: Any, loss: Any, model: Any = None):
         self.metrics_spec = metrics
         self.weighted_spec = weighted_metrics
         self.loss_spec = loss
         self.groups = None   # list per output of [(metric, weighted)]
         self.names = []      # the logged name of each metric, in `metrics` order
         self.built = False
+        self._model = None if model is None else weakref.ref(model)
 
     def build(self, model, y_true, y_pred) -> None:
         from .. import metrics as metrics_mod
@@ -200,7 +212,17 @@ class CompileMetrics:
         """Each metric's result under its logged name."""
         return {name: m.result() for name, m in zip(self.names, self.metrics)}
 
+    @property
+    def variables(self) -> list:
+        return [v for m in self.metrics for v in m.variables]
+
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        if not self.built:
+            model = self._model() if self._model is not None else None
+            if model is None:
+                raise ValueError("The compiled metrics were used before being built: "
+                                 "call the model's compute_metrics(x, y, y_pred) first")
+            self.build(model, y_true, y_pred)
         preds = _as_list(y_pred)
         trues = _targets(y_true, y_pred, preds)
         sws = _as_list(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) \

@@ -33,9 +33,13 @@ def unpack_x_y_sample_weight(data: Any) -> tuple:
                      f"`(x, y, sample_weight)`, found: {data!r}")
 
 
-def pack_x_y_sample_weight(x: Any, y: Any = None, sample_weight: Any = None) -> tuple:
+def pack_x_y_sample_weight(x: Any, y: Any = None, sample_weight: Any = None) -> Any:
+    """The batch ``train_step`` receives: ``x`` alone when there are no targets (as
+    Keras: a custom ``train_step(self, data)`` of an autoencoder gets the images
+    themselves), ``(x,)`` when ``x`` is itself a tuple or list, else ``(x, y)`` or
+    ``(x, y, sample_weight)``."""
     if y is None:
-        return (x,)
+        return (x,) if isinstance(x, (tuple, list)) else x
     if sample_weight is None:
         return (x, y)
     return (x, y, sample_weight)
@@ -88,7 +92,14 @@ def is_array_like(x) -> bool:
 
 
 def class_weights_to_sample_weights(y, class_weight: dict) -> np.ndarray:
-    y = _to_numpy(y)
+    """Per-sample weights from the class of each target (its argmax when one-hot)."""
+    targets = [t for t in ember.nest.flatten(y) if t is not None]
+    if len(targets) != 1:
+        # Keras 3 refuses it too: which output's classes would weigh each sample?
+        raise ValueError("`class_weight` is only supported for Models with a single "
+                         f"output; got {len(targets)} targets. Pass a `sample_weight` per "
+                         "output instead.")
+    y = _to_numpy(targets[0])
     if y.ndim > 1 and y.shape[-1] > 1:
         labels = np.argmax(y, axis=-1)
     else:
@@ -106,7 +117,7 @@ def convert_batch(batch: Any, class_weight: dict | None = None) -> tuple:
     weights."""
     x, y, sw = unpack_x_y_sample_weight(batch)
     if class_weight is not None and y is not None:
-        cw = class_weights_to_sample_weights(ember.nest.flatten(y)[0], class_weight)
+        cw = class_weights_to_sample_weights(y, class_weight)
         sw = cw if sw is None else _to_numpy(sw) * cw
     return pack_x_y_sample_weight(_map(to_tensor, x), _map(to_tensor, y),
                                   _map(to_tensor, sw))
@@ -127,8 +138,7 @@ class ArrayAdapter:
         if class_weight is not None:
             if y is None:
                 raise ValueError("`class_weight` needs targets `y`")
-            cw = class_weights_to_sample_weights(
-                ember.nest.flatten(self.y)[0], class_weight)
+            cw = class_weights_to_sample_weights(self.y, class_weight)
             self.sample_weight = cw if self.sample_weight is None else \
                 self.sample_weight * cw
         self.n = _num_samples((self.x, self.y, self.sample_weight))

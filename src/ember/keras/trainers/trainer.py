@@ -68,7 +68,7 @@ class Trainer:
             self._auto_scaled_loss = False
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
-        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, loss) \
+        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, loss, self) \
             if (metrics is not None or weighted_metrics is not None) else None
         object.__setattr__(self, "_loss_tracker", metrics_mod.Mean(name="loss"))
         if jit_compile == "auto":   # Keras: XLA only off the CPU; Ember has one compiler
@@ -154,13 +154,18 @@ class Trainer:
     # -- metrics ----------------------------------------------------------------------------
     @property
     def metrics(self) -> list:
+        # Keras's order: the loss, the compiled metrics (one object, "compile_metrics",
+        # whose result is a dict), the per-output losses, then other trackers
         out = []
         if self.compiled and self._loss_tracker is not None:
             out.append(self._loss_tracker)
-        if self._compile_loss is not None and getattr(self, "_output_loss_trackers", None):
-            out.extend(self._output_loss_trackers)
         if self._compile_metrics is not None:
-            out.extend(self._compile_metrics.metrics)
+            out.append(self._compile_metrics)
+        if self._compile_loss is not None and getattr(self, "_output_loss_trackers", None):
+            out.extend(t for t in self._output_loss_trackers if t is not None)
+        # the model's own trackers (``self.loss_tracker = keras.metrics.Mean(...)``), as
+        # Keras lists them after the compiled ones, then those of its layers
+        out.extend(m for m in getattr(self, "_metrics", []) if all(m is not o for o in out))
         for layer in getattr(self, "_layers", []):
             out.extend(getattr(layer, "metrics", []) if not isinstance(layer, Trainer) else [])
         return out
@@ -173,14 +178,12 @@ class Trainer:
     def _named_metrics(self) -> list:
         """``(logged name, metric)`` of every metric, in ``metrics`` order; the compiled
         metrics under the names Keras logs them with (``CompileMetrics.names``)."""
-        compiled = self._compile_metrics.metrics if self._compile_metrics is not None else []
-        out, placed = [], False
+        out = []
         for m in self.metrics:
-            if not any(m is c for c in compiled):
+            if m is self._compile_metrics:
+                out.extend(zip(m.names, m.metrics))
+            else:
                 out.append((m.name, m))
-            elif not placed:      # the compiled metrics sit together in `metrics`
-                out.extend(zip(self._compile_metrics.names, compiled))
-                placed = True
         return out
 
     def reset_metrics(self) -> None:
@@ -197,7 +200,7 @@ class Trainer:
                 self._make_output_loss_trackers()
             total, parts = self._compile_loss(y, y_pred, sample_weight)
             for tracker, part in zip(getattr(self, "_output_loss_trackers", []), parts):
-                if part is not None:
+                if part is not None and tracker is not None:
                     tracker.update_state(part)
         extra = self.losses
         if extra:
@@ -213,8 +216,12 @@ class Trainer:
 
     def _make_output_loss_trackers(self) -> None:
         from .. import metrics as metrics_mod
-        names = self._compile_loss._names
-        trackers = [metrics_mod.Mean(name=n) for n in names] if len(names) > 1 else []
+        # as Keras: one tracker per output that has a loss, when more than one has one
+        # (with loss=[None, "mse"] only the total is logged); None where an output has none
+        names, fns = self._compile_loss._names, self._compile_loss._fns
+        with_loss = [fn is not None for fn in fns]
+        trackers = [metrics_mod.Mean(name=n) if has else None
+                    for n, has in zip(names, with_loss)] if sum(with_loss) > 1 else []
         object.__setattr__(self, "_output_loss_trackers", trackers)
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
@@ -414,10 +421,7 @@ class Trainer:
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=da.progress_steps(adapter))
         logs = self._evaluate_adapter(adapter, cbs)
-        if return_dict:
-            return _sorted_logs(logs)
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+        return _logs_out(logs, return_dict, self)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for ``x``, as NumPy arrays, batch by batch."""
@@ -477,14 +481,15 @@ class Trainer:
         batch = da.pack_x_y_sample_weight(da._map(da.to_tensor, x), da._map(da.to_tensor, y),
                                           da._map(da.to_tensor, sample_weight))
         logs = _logs_to_floats(self.make_train_function()((batch,)))
-        return _logs_out(logs, return_dict)
+        return _logs_out(logs, return_dict, self)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._assert_compiled("test_on_batch")
         self.reset_metrics()
         batch = da.pack_x_y_sample_weight(da._map(da.to_tensor, x), da._map(da.to_tensor, y),
                                           da._map(da.to_tensor, sample_weight))
-        return _logs_out(_logs_to_floats(self.make_test_function()((batch,))), return_dict)
+        return _logs_out(_logs_to_floats(self.make_test_function()((batch,))), return_dict,
+                         self)
 
     def predict_on_batch(self, x):
         return _to_numpy_struct(self.make_predict_function()(((da._map(da.to_tensor, x),),)))
@@ -536,17 +541,57 @@ def _sorted_logs(logs: dict) -> dict:
     return dict(sorted(logs.items())) if isinstance(logs, dict) else logs
 
 
-def _logs_out(logs: dict, return_dict: bool):
+def _logs_out(logs: dict, return_dict: bool, model: Any):
     if return_dict:
         return _sorted_logs(logs)
-    values = list(logs.values())
+    if not isinstance(logs, dict):
+        return logs
+    values = [logs[k] for k in _keras_list_order(model, logs)]
     return values[0] if len(values) == 1 else values
 
 
+def _keras_list_order(model: Any, logs: dict) -> list:
+    """The keys of ``logs`` in the order Keras 3 lists results (``evaluate``,
+    ``train_on_batch``): first those named by ``model.metrics`` in Keras's order (the
+    loss, the compiled metrics by their own names, the per-output losses, the model's and
+    its layers' trackers), then every other key sorted. With several outputs the compiled
+    metrics are logged under prefixed names, so they come sorted: ``[loss, out1_loss,
+    out2_loss, out1_mae, out2_acc]``."""
+    per_output = [t for t in getattr(model, "_output_loss_trackers", None) or []
+                  if t is not None]
+    if getattr(getattr(model, "_compile_loss", None), "dict_outputs", False):
+        per_output.sort(key=lambda t: t.name[:-len("_loss")])
+    names = []
+    for m in model.metrics:
+        if any(m is t for t in per_output):
+            if m is per_output[0]:
+                names.extend(t.name for t in per_output)
+            continue
+        if m is getattr(model, "_compile_metrics", None):
+            # the compiled metrics count by their own names (prefixed in the logs when
+            # there are several outputs, so those come in the sorted rest)
+            names.extend(c.name for c in m.metrics)
+        else:
+            names.append(m.name)
+    out = []
+    for name in names:
+        if name in logs and name not in out:
+            out.append(name)
+    return out + sorted(k for k in logs if k not in out)
+
+
 def _logs_to_floats(logs: Any) -> Any:
-    """A step's logs (tensors when the step was compiled) as Python floats."""
+    """A step's logs (tensors when the step was compiled) as Python floats; a dict
+    value (``compile_metrics``' result in a custom ``train_step``) is merged in, as
+    Keras does."""
     if isinstance(logs, dict):
-        return {k: _to_float(v) for k, v in logs.items()}
+        out = {}
+        for k, v in logs.items():
+            if isinstance(v, dict):
+                out.update(_logs_to_floats(v))
+            else:
+                out[k] = _to_float(v)
+        return out
     return logs
 
 
