@@ -57,3 +57,14 @@ def test_is_keras_tensor_and_image_format():
         assert B.image_data_format() == "channels_first"
     finally:
         B.set_image_data_format("channels_last")
+
+
+def test_clear_session_takes_free_memory_and_data_format_errors_read_as_keras():
+    B.clear_session(free_memory=False)
+    assert keras.layers.Dense(1).name == "dense"
+    with pytest.raises(ValueError, match=r"^The `data_format` argument must be one of "
+                                         r"\{'channels_first', 'channels_last'\}. "
+                                         r"Received: data_format=x$"):
+        B.set_image_data_format("x")
+    with pytest.raises(ValueError, match="Received: data_format=wide"):
+        keras.layers.Conv2D(1, 1, data_format="wide")

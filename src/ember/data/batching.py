@@ -65,6 +65,11 @@ class BatchDataset(Dataset):
         self._size = _positive(batch_size, "batch_size", "batch")
         self._drop = bool(drop_remainder)
 
+    @property
+    def _batch_size(self) -> int:
+        """The batch size, under the attribute name Keras reads on a tf.data dataset."""
+        return self._size
+
     def _card(self) -> int:
         return _batched_card(self._inputs[0]._card(), self._size, self._drop)
 

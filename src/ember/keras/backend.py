@@ -42,10 +42,14 @@ def result_type(*dtypes: Any) -> str:
                           for d in dtypes))
 
 
-def clear_session() -> None:
-    """Reset layer-name counters (``dense``, ``dense_1`` ... start again) and ``get_uid``."""
+def clear_session(free_memory: bool = True) -> None:
+    """Reset layer-name counters (``dense``, ``dense_1`` ... start again) and ``get_uid``;
+    with ``free_memory``, also collect garbage so dropped models' arrays are freed."""
     reset_uids()
     _UIDS.clear()
+    if free_memory:
+        import gc
+        gc.collect()
 
 
 def version() -> str:

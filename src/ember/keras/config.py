@@ -77,8 +77,8 @@ def image_data_format() -> str:
 def set_image_data_format(data_format: str) -> None:
     global _IMAGE_DATA_FORMAT
     if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"data_format must be 'channels_last' or 'channels_first'; "
-                         f"got {data_format!r}")
+        raise ValueError("The `data_format` argument must be one of {'channels_first', "
+                         f"'channels_last'}}. Received: data_format={data_format}")
     _IMAGE_DATA_FORMAT = data_format
 
 
@@ -88,8 +88,8 @@ def standardize_data_format(data_format: str | None) -> str:
         return _IMAGE_DATA_FORMAT
     data_format = str(data_format).lower()
     if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"data_format must be 'channels_last' or 'channels_first'; "
-                         f"got {data_format!r}")
+        raise ValueError("The `data_format` argument must be one of {'channels_first', "
+                         f"'channels_last'}}. Received: data_format={data_format}")
     return data_format
 
 

@@ -334,3 +334,29 @@ def test_a_layer_or_model_without_call_raises_as_keras():
     for obj in (NoCall(), NoCallModel()):
         with pytest.raises(NotImplementedError, match="does not have a `call"):
             obj(np.ones((1, 3), "float32"))
+
+
+def test_summary_shows_the_batch_fit_traced_last():
+    import numpy as np
+    from ember import keras
+
+    class Two(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = keras.layers.Dense(4)
+            self.out = keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.out(self.hidden(x))
+
+    model = Two()
+    model.compile("sgd", "mse")
+    model.fit(np.ones((8, 3)), np.ones((8, 1)), batch_size=4, verbose=0)
+    assert model.hidden.get_build_config() == {"input_shape": [4, 3]}    # as Keras
+
+
+def test_string_inputs_are_refused_clearly():
+    import pytest
+    from ember import keras
+    with pytest.raises(ValueError, match="dtype='string' is not supported"):
+        keras.Input(shape=(1,), dtype="string")

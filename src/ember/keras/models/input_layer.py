@@ -30,6 +30,11 @@ class InputLayer(Layer):
                                  "InputLayer.")
             batch_shape = (batch_size,) + standardize_shape(shape)
         self._batch_shape = tuple(batch_shape)
+        if dtype is not None and str(getattr(dtype, "name", dtype)) in ("string", "str"):
+            raise ValueError("keras.Input / InputLayer: dtype='string' is not supported (Ember "
+                             "has no string tensors); run text preprocessing such as "
+                             "TextVectorization in the data pipeline and give the model "
+                             "its integer output.")
         self._input_dtype = dtype or self.dtype_policy.variable_dtype
         self.sparse = bool(sparse)
         self.optional = optional

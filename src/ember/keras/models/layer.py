@@ -10,6 +10,7 @@ import numpy as np
 
 import ember
 
+from ...core.thread_state import STATE as _TRACE_STATE
 from ..utils.naming import to_snake_case, uniquify
 from ..variables import KerasVariable, standardize_shape
 from . import call_context, dtype_policy
@@ -408,6 +409,16 @@ class Layer:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
 
+    def _follow_traced_batch(self, input_shapes: Any) -> None:
+        """Record the batch size of the latest trace: a compiled step is traced at trial
+        batch sizes first and last at the call's own, which Keras would have recorded
+        (``summary`` and ``get_build_config`` show it)."""
+        old = self._build_shapes
+        if isinstance(old, tuple) and isinstance(input_shapes, tuple) and old and \
+                len(old) == len(input_shapes) and old[1:] == input_shapes[1:] and \
+                all(d is None or isinstance(d, int) for d in input_shapes):
+            self._build_shapes = input_shapes
+
     def _build_in_scope(self, *args, **kwargs) -> None:
         """Run ``build`` with this layer's name on the weight-path scope; mark it built."""
         with build_scope(self.name):
@@ -492,6 +503,8 @@ class Layer:
             spec = self.input_spec
             if spec is not None:
                 _check_input_spec(spec, first, self.name)
+            if _TRACE_STATE.tracing:
+                self._follow_traced_batch(_map(_shape_of, first))
         if self._call_has_training:
             training = kwargs.get("training")
             if training is None:

@@ -18,8 +18,6 @@ def _batch_size(dataset: ember.data.Dataset) -> int | None:
     """The batch size when ``dataset``'s last step is ``batch`` (as Keras checks it on a
     ``tf.data`` dataset), else None."""
     size = getattr(dataset, "_batch_size", None)
-    if size is None and type(dataset).__name__ == "BatchDataset":
-        size = getattr(dataset, "_size", None)      # Ember's BatchDataset keeps it there
     return None if size is None else int(size)
 
 

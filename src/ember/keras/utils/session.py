@@ -1,8 +1,6 @@
 """keras.utils.clear_session: ``keras.backend.clear_session`` under its utils name."""
 from __future__ import annotations
 
-import gc
-
 from .. import backend
 
 
@@ -16,6 +14,4 @@ def clear_session(free_memory: bool = True) -> None:
     >>> clear_session(); keras.layers.Dense(1).name
     'dense'
     """
-    backend.clear_session()
-    if free_memory:
-        gc.collect()
+    backend.clear_session(free_memory=free_memory)
