@@ -410,14 +410,14 @@ class Layer:
             self._initial_weights = None
 
     def _follow_traced_batch(self, input_shapes: Any) -> None:
-        """Record the batch size of the latest trace: a compiled step is traced at trial
-        batch sizes first and last at the call's own, which Keras would have recorded
-        (``summary`` and ``get_build_config`` show it)."""
+        """Record an open batch size once traces see two: a compiled step for every batch
+        size is traced at trial sizes, which are not the data's (``summary`` and
+        ``get_build_config`` then show None, as for a functional model)."""
         old = self._build_shapes
         if isinstance(old, tuple) and isinstance(input_shapes, tuple) and old and \
-                len(old) == len(input_shapes) and old[1:] == input_shapes[1:] and \
-                all(d is None or isinstance(d, int) for d in input_shapes):
-            self._build_shapes = input_shapes
+                old[0] is not None and len(old) == len(input_shapes) and \
+                old[1:] == input_shapes[1:] and old[0] != input_shapes[0]:
+            self._build_shapes = (None,) + old[1:]
 
     def _build_in_scope(self, *args, **kwargs) -> None:
         """Run ``build`` with this layer's name on the weight-path scope; mark it built."""
