@@ -104,6 +104,12 @@ _TABLE = {
     "GlobalAvgPool1D": f"{_L}.pooling.global_pooling:GlobalAveragePooling1D",
     "GlobalAvgPool2D": f"{_L}.pooling.global_pooling:GlobalAveragePooling2D",
     "GlobalAvgPool3D": f"{_L}.pooling.global_pooling:GlobalAveragePooling3D",
+    "AdaptiveAveragePooling1D": f"{_L}.pooling.adaptive_pooling:AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D": f"{_L}.pooling.adaptive_pooling:AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D": f"{_L}.pooling.adaptive_pooling:AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D": f"{_L}.pooling.adaptive_pooling:AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D": f"{_L}.pooling.adaptive_pooling:AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D": f"{_L}.pooling.adaptive_pooling:AdaptiveMaxPooling3D",
     # reshaping (images) and regularization
     "UpSampling1D": f"{_L}.reshaping.up_sampling:UpSampling1D",
     "UpSampling2D": f"{_L}.reshaping.up_sampling:UpSampling2D",
