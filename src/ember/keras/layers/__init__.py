@@ -156,6 +156,14 @@ _TABLE = {
     "RandomContrast": f"{_L}.preprocessing.image.random_contrast:RandomContrast",
     "RandomBrightness": f"{_L}.preprocessing.image.random_brightness:RandomBrightness",
     "RandomCrop": f"{_L}.preprocessing.image.random_crop:RandomCrop",
+    "RandomGrayscale": f"{_L}.preprocessing.image.random_grayscale:RandomGrayscale",
+    "RandomInvert": f"{_L}.preprocessing.image.random_invert:RandomInvert",
+    "Solarization": f"{_L}.preprocessing.image.solarization:Solarization",
+    "RandomSaturation": f"{_L}.preprocessing.image.random_saturation:RandomSaturation",
+    "RandomHue": f"{_L}.preprocessing.image.random_hue:RandomHue",
+    "RandomColorDegeneration":
+        f"{_L}.preprocessing.image.random_color_degeneration:RandomColorDegeneration",
+    "AutoContrast": f"{_L}.preprocessing.image.auto_contrast:AutoContrast",
     # preprocessing: text and categories
     "StringLookup": f"{_L}.preprocessing.lookup.string_lookup:StringLookup",
     "IntegerLookup": f"{_L}.preprocessing.lookup.integer_lookup:IntegerLookup",
