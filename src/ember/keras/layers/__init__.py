@@ -156,6 +156,10 @@ _TABLE = {
     "RandomContrast": f"{_L}.preprocessing.image.random_contrast:RandomContrast",
     "RandomBrightness": f"{_L}.preprocessing.image.random_brightness:RandomBrightness",
     "RandomCrop": f"{_L}.preprocessing.image.random_crop:RandomCrop",
+    "Pipeline": f"{_L}.preprocessing.pipeline:Pipeline",
+    "Wrapper": f"{_L}.core.wrapper:Wrapper",
+    "SpectralNormalization":
+        f"{_L}.normalization.spectral_normalization:SpectralNormalization",
     "RandomGrayscale": f"{_L}.preprocessing.image.random_grayscale:RandomGrayscale",
     "RandomInvert": f"{_L}.preprocessing.image.random_invert:RandomInvert",
     "Solarization": f"{_L}.preprocessing.image.solarization:Solarization",
