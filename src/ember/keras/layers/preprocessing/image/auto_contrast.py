@@ -5,11 +5,11 @@ from typing import Any
 
 import ember
 
-from .base_image_layer import BaseImagePreprocessingLayer
-from .color_utils import checked_value_range, rescale, to_float
+from .base_image_layer import ColorAdjustmentLayer, float_images
+from .color_utils import checked_value_range, rescale
 
 
-class AutoContrast(BaseImagePreprocessingLayer):
+class AutoContrast(ColorAdjustmentLayer):
     """Maps each channel of each image linearly so that its minimum goes to
     ``value_range[0]`` and its maximum to ``value_range[1]``; constant channels are
     left as they are. Not random: it acts in training and inference alike. The result
@@ -21,6 +21,7 @@ class AutoContrast(BaseImagePreprocessingLayer):
     [0.0, 0.5, 1.0]
     """
 
+    _CONFIG_KEYS = ("value_range",)
     _USE_BASE_FACTOR = False
 
     def __init__(self, value_range: Any = (0, 255), **kwargs):
@@ -28,7 +29,7 @@ class AutoContrast(BaseImagePreprocessingLayer):
         self.value_range = checked_value_range(self, value_range)
 
     def transform_images(self, images, transformation, training=True):
-        x = rescale(to_float(images, self.compute_dtype), self.value_range, (0, 255))
+        x = rescale(float_images(images, self.compute_dtype), self.value_range, (0, 255))
         axes = list(self._hw_axes())
         low = ember.reduce_min(x, axis=axes, keepdims=True)
         high = ember.reduce_max(x, axis=axes, keepdims=True)
@@ -37,13 +38,5 @@ class AutoContrast(BaseImagePreprocessingLayer):
         scale = 255.0 / ember.where(flat, ember.ones_like(spread), spread)
         out = ember.clip_by_value((x - low) * scale, 0.0, 255.0)
         out = rescale(out, (0, 255), self.value_range)
-        original = to_float(images, self.compute_dtype)
+        original = float_images(images, self.compute_dtype)
         return ember.where(ember.math.is_nan(out) | flat, original, out)
-
-    def transform_segmentation_masks(self, masks, transformation, training=True):
-        return masks
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"value_range": self.value_range})
-        return config

@@ -157,6 +157,22 @@ def check_target_size(layer: Layer, height: Any, width: Any) -> tuple[int, int]:
     return int(height), int(width)
 
 
+class ColorAdjustmentLayer(BaseImagePreprocessingLayer):
+    """Base of the layers that change pixel values only (brightness, contrast, hue ...):
+    segmentation masks pass through unchanged, and the config adds the attributes named
+    in ``_CONFIG_KEYS`` (by default ``factor``, ``value_range`` and ``seed``)."""
+
+    _CONFIG_KEYS: tuple = ("factor", "value_range", "seed")
+
+    def transform_segmentation_masks(self, masks, transformation, training=True):
+        return masks
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update({key: getattr(self, key) for key in self._CONFIG_KEYS})
+        return config
+
+
 def make_seed_stream(seed: int | None) -> SeedGenerator:
     """The seed source of a random image layer (``keras.utils.set_random_seed`` makes
     it repeatable when ``seed`` is None).

@@ -34,15 +34,6 @@ def rescale(images: ember.Tensor, source: Any, target: Any) -> ember.Tensor:
     return unit * float(target[1] - target[0]) + float(target[0])
 
 
-def to_float(images: ember.Tensor, dtype: Any) -> ember.Tensor:
-    """``images`` cast to the layer's compute dtype ``dtype`` (a no-op when equal).
-
-    >>> to_float(ember.constant([1], ember.uint8), "float32").dtype.name
-    'float32'
-    """
-    return images if images.dtype == dtype else ember.cast(images, dtype)
-
-
 def per_image_uniform(layer: Any, images: ember.Tensor, low: float, high: float,
                       seed: Any = None) -> ember.Tensor:
     """One draw from ``[low, high)`` per image of the rank-4 batch ``images``, shape

@@ -6,11 +6,11 @@ from typing import Any
 import ember
 
 from ...floating_inputs import as_floating
-from .base_image_layer import BaseImagePreprocessingLayer, make_seed_stream
+from .base_image_layer import ColorAdjustmentLayer, make_seed_stream
 from .random_contrast import back_to
 
 
-class RandomBrightness(BaseImagePreprocessingLayer):
+class RandomBrightness(ColorAdjustmentLayer):
     """While training, adds ``delta * (value_range[1] - value_range[0])`` to each image,
     ``delta`` drawn from ``[factor[0], factor[1]]`` (a number ``f`` means ``[-f, f]``),
     then clips to ``value_range``.
@@ -51,12 +51,3 @@ class RandomBrightness(BaseImagePreprocessingLayer):
         out = ember.clip_by_value(out, float(self.value_range[0]),
                                   float(self.value_range[1]))
         return back_to(out, images)
-
-    def transform_segmentation_masks(self, masks, transformation, training=True):
-        return masks
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "value_range": self.value_range,
-                       "seed": self.seed})
-        return config

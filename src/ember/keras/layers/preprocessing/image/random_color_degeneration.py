@@ -6,11 +6,11 @@ from typing import Any
 import ember
 
 from ....ops.image import rgb_to_grayscale
-from .base_image_layer import BaseImagePreprocessingLayer, make_seed_stream
-from .color_utils import checked_value_range, per_image_uniform, to_float
+from .base_image_layer import ColorAdjustmentLayer, float_images, make_seed_stream
+from .color_utils import checked_value_range, per_image_uniform
 
 
-class RandomColorDegeneration(BaseImagePreprocessingLayer):
+class RandomColorDegeneration(ColorAdjustmentLayer):
     """While training, maps each image ``x`` to ``x + f * (gray(x) - x)`` clipped to
     ``value_range``, with ``gray`` the ``0.2989 R + 0.5870 G + 0.1140 B`` luminance and
     ``f`` drawn per image from ``[factor[0], factor[1]]`` (a number ``f`` means
@@ -40,17 +40,8 @@ class RandomColorDegeneration(BaseImagePreprocessingLayer):
     def transform_images(self, images, transformation, training=True):
         if not training or transformation is None:
             return images
-        x = to_float(images, self.compute_dtype)
+        x = float_images(images, self.compute_dtype)
         gray = rgb_to_grayscale(x, data_format=self.data_format)
         factor = ember.cast(transformation["factor"], x.dtype)
         return ember.clip_by_value(x + factor * (gray - x), float(self.value_range[0]),
                                    float(self.value_range[1]))
-
-    def transform_segmentation_masks(self, masks, transformation, training=True):
-        return masks
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "value_range": self.value_range,
-                       "seed": self.seed})
-        return config

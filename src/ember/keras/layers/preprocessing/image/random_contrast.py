@@ -6,7 +6,7 @@ from typing import Any
 import ember
 
 from ...floating_inputs import as_floating
-from .base_image_layer import BaseImagePreprocessingLayer, make_seed_stream
+from .base_image_layer import ColorAdjustmentLayer, make_seed_stream
 
 
 def back_to(values: ember.Tensor, like: ember.Tensor) -> ember.Tensor:
@@ -22,7 +22,7 @@ def back_to(values: ember.Tensor, like: ember.Tensor) -> ember.Tensor:
     return ember.saturate_cast(values, like.dtype)
 
 
-class RandomContrast(BaseImagePreprocessingLayer):
+class RandomContrast(ColorAdjustmentLayer):
     """While training, maps each image ``x`` (per channel) to
     ``(x - mean) * c + mean`` with ``c`` drawn from ``[1 - lower, 1 + upper]`` and the
     mean over height and width, then clips to ``value_range``. As in Keras, a single
@@ -65,12 +65,3 @@ class RandomContrast(BaseImagePreprocessingLayer):
         out = ember.clip_by_value((x - mean) * factor + mean, float(self.value_range[0]),
                                   float(self.value_range[1]))
         return back_to(out, images)
-
-    def transform_segmentation_masks(self, masks, transformation, training=True):
-        return masks
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "value_range": self.value_range,
-                       "seed": self.seed})
-        return config

@@ -4,11 +4,11 @@ from __future__ import annotations
 import ember
 
 from ....ops.image import rgb_to_grayscale
-from .base_image_layer import BaseImagePreprocessingLayer, make_seed_stream
+from .base_image_layer import ColorAdjustmentLayer, make_seed_stream
 from .color_utils import per_image_uniform
 
 
-class RandomGrayscale(BaseImagePreprocessingLayer):
+class RandomGrayscale(ColorAdjustmentLayer):
     """While training, replaces each image with probability ``factor`` by its grayscale
     ``0.2989 R + 0.5870 G + 0.1140 B`` repeated on every channel (one-channel images are
     left alone). The dtype is kept: integer images get truncated gray levels, as in
@@ -19,6 +19,7 @@ class RandomGrayscale(BaseImagePreprocessingLayer):
     [0.2989000082015991, 0.2989000082015991, 0.2989000082015991]
     """
 
+    _CONFIG_KEYS = ("factor", "seed")
     _USE_BASE_FACTOR = False
 
     def __init__(self, factor: float = 0.5, data_format: str | None = None,
@@ -43,11 +44,3 @@ class RandomGrayscale(BaseImagePreprocessingLayer):
             return images
         gray = rgb_to_grayscale(images, data_format=self.data_format)
         return ember.where(transformation, ember.broadcast_to(gray, images.shape), images)
-
-    def transform_segmentation_masks(self, masks, transformation, training=True):
-        return masks
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "seed": self.seed})
-        return config

@@ -6,11 +6,11 @@ from typing import Any
 import ember
 
 from ....ops.image import hsv_to_rgb, rgb_to_hsv
-from .base_image_layer import BaseImagePreprocessingLayer, make_seed_stream
-from .color_utils import channel_axis, rescale, to_float
+from .base_image_layer import ColorAdjustmentLayer, float_images, make_seed_stream
+from .color_utils import channel_axis, rescale
 
 
-class RandomHue(BaseImagePreprocessingLayer):
+class RandomHue(ColorAdjustmentLayer):
     """While training, shifts the hue of each RGB image by ``±f / 2`` of a full turn,
     ``f`` drawn per image from ``[factor[0], factor[1]]`` (a number ``f`` means
     ``[0, f]``; bounds ``[0, 1]``) and the sign at random. Images are mapped from
@@ -46,7 +46,7 @@ class RandomHue(BaseImagePreprocessingLayer):
     def transform_images(self, images, transformation, training=True):
         if not training or transformation is None:
             return images
-        x = rescale(to_float(images, self.compute_dtype), self.value_range, (0, 1))
+        x = rescale(float_images(images, self.compute_dtype), self.value_range, (0, 1))
         axis = channel_axis(self)
         hue, saturation, value = ember.unstack(
             rgb_to_hsv(x, data_format=self.data_format), 3, axis=axis)
@@ -56,12 +56,3 @@ class RandomHue(BaseImagePreprocessingLayer):
         out = hsv_to_rgb(ember.stack([hue, saturation, value], axis=axis),
                          data_format=self.data_format)
         return rescale(ember.clip_by_value(out, 0.0, 1.0), (0, 1), self.value_range)
-
-    def transform_segmentation_masks(self, masks, transformation, training=True):
-        return masks
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "value_range": self.value_range,
-                       "seed": self.seed})
-        return config

@@ -5,11 +5,10 @@ from typing import Any
 
 import ember
 
-from .base_image_layer import BaseImagePreprocessingLayer, make_seed_stream
-from .color_utils import to_float
+from .base_image_layer import ColorAdjustmentLayer, float_images, make_seed_stream
 
 
-class RandomInvert(BaseImagePreprocessingLayer):
+class RandomInvert(ColorAdjustmentLayer):
     """While training, each image is inverted to ``value_range[1] - x`` with a
     probability drawn per image from ``[factor[0], factor[1]]`` (a number ``f`` means
     ``[0, f]``); the result is in the compute dtype. ``training=False`` passes images
@@ -44,15 +43,6 @@ class RandomInvert(BaseImagePreprocessingLayer):
     def transform_images(self, images, transformation, training=True):
         if not training or transformation is None:
             return images
-        x = to_float(images, self.compute_dtype)
+        x = float_images(images, self.compute_dtype)
         flip = ember.reshape(transformation["apply_inversion"], (-1, 1, 1, 1))
         return ember.where(flip, float(self.value_range[1]) - x, x)
-
-    def transform_segmentation_masks(self, masks, transformation, training=True):
-        return masks
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "value_range": self.value_range,
-                       "seed": self.seed})
-        return config

@@ -6,13 +6,13 @@ from typing import Any
 import ember
 
 from ....ops.image import hsv_to_rgb, rgb_to_hsv
-from .base_image_layer import BaseImagePreprocessingLayer, make_seed_stream
-from .color_utils import channel_axis, checked_value_range, per_image_uniform, to_float
+from .base_image_layer import ColorAdjustmentLayer, float_images, make_seed_stream
+from .color_utils import channel_axis, checked_value_range, per_image_uniform
 
 _EPSILON = 1e-7  # keras.config.epsilon()
 
 
-class RandomSaturation(BaseImagePreprocessingLayer):
+class RandomSaturation(ColorAdjustmentLayer):
     """While training, multiplies the saturation of each RGB image by ``f / (1 - f)``
     with ``f`` drawn per image from ``[factor[0], factor[1]]`` (a number ``f`` means
     ``[-f, f]``; bounds ``[-1, 1]``): ``f = 0`` gives grayscale (every channel equal to
@@ -43,7 +43,7 @@ class RandomSaturation(BaseImagePreprocessingLayer):
     def transform_images(self, images, transformation, training=True):
         if not training or transformation is None:
             return images
-        x = to_float(images, self.compute_dtype)
+        x = float_images(images, self.compute_dtype)
         axis = channel_axis(self)
         hue, saturation, value = ember.unstack(
             rgb_to_hsv(x, data_format=self.data_format), 3, axis=axis)
@@ -51,12 +51,3 @@ class RandomSaturation(BaseImagePreprocessingLayer):
         saturation = ember.clip_by_value(saturation * scale, 0.0, 1.0)
         return hsv_to_rgb(ember.stack([hue, saturation, value], axis=axis),
                           data_format=self.data_format)
-
-    def transform_segmentation_masks(self, masks, transformation, training=True):
-        return masks
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "value_range": self.value_range,
-                       "seed": self.seed})
-        return config

@@ -5,11 +5,11 @@ from typing import Any
 
 import ember
 
-from .base_image_layer import BaseImagePreprocessingLayer, make_seed_stream
-from .color_utils import checked_value_range, rescale, to_float
+from .base_image_layer import ColorAdjustmentLayer, float_images, make_seed_stream
+from .color_utils import checked_value_range, rescale
 
 
-class Solarization(BaseImagePreprocessingLayer):
+class Solarization(ColorAdjustmentLayer):
     """While training, maps images to the ``[0, 255]`` scale, adds ``addition`` and
     clips, then replaces each pixel ``p >= threshold`` by ``255 - p`` and maps back to
     ``value_range``. ``addition`` and ``threshold`` are drawn per image from
@@ -22,6 +22,7 @@ class Solarization(BaseImagePreprocessingLayer):
     [0.75, 0.0, 1.0]
     """
 
+    _CONFIG_KEYS = ("value_range", "addition_factor", "threshold_factor", "seed")
     _USE_BASE_FACTOR = False
 
     def __init__(self, addition_factor: Any = 0.0, threshold_factor: Any = 0.0,
@@ -61,7 +62,7 @@ class Solarization(BaseImagePreprocessingLayer):
                 "thresholds": 255.0 * (t_low + (t_high - t_low) * draws[1])}
 
     def transform_images(self, images, transformation, training=True):
-        x = to_float(images, self.compute_dtype)
+        x = float_images(images, self.compute_dtype)
         if not training or transformation is None:
             return x
         x = rescale(x, self.value_range, (0, 255))
@@ -69,13 +70,3 @@ class Solarization(BaseImagePreprocessingLayer):
                                 0.0, 255.0)
         x = ember.where(x < ember.cast(transformation["thresholds"], x.dtype), x, 255.0 - x)
         return rescale(x, (0, 255), self.value_range)
-
-    def transform_segmentation_masks(self, masks, transformation, training=True):
-        return masks
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"value_range": self.value_range,
-                       "addition_factor": self.addition_factor,
-                       "threshold_factor": self.threshold_factor, "seed": self.seed})
-        return config
