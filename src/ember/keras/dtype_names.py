@@ -8,7 +8,7 @@ ALLOWED = ("float16", "float32", "float64", "uint8", "uint16", "uint32", "uint64
            "int16", "int32", "int64", "bfloat16", "bool", "string", "float8_e4m3fn",
            "float8_e5m2", "complex64", "complex128")
 # Python types as Keras's TensorFlow backend names them
-_PYTHON = {bool: "bool", int: "int64", "int": "int64", float: "float32", str: "string",
+PYTHON_DTYPES = {bool: "bool", int: "int64", "int": "int64", float: "float32", str: "string",
            complex: "complex128"}
 
 
@@ -22,8 +22,8 @@ def standardize_dtype(dtype: Any) -> str:
     if dtype is None:
         from .config import floatx
         return floatx()
-    if isinstance(dtype, (type, str)) and dtype in _PYTHON:
-        dtype = _PYTHON[dtype]
+    if isinstance(dtype, (type, str)) and dtype in PYTHON_DTYPES:
+        dtype = PYTHON_DTYPES[dtype]
     if hasattr(dtype, "name"):
         dtype = dtype.name
     elif hasattr(dtype, "__name__"):

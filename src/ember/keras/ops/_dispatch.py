@@ -8,6 +8,7 @@ from typing import Any
 
 import ember
 
+from ..dtype_names import PYTHON_DTYPES
 from ..models.keras_tensor import KerasTensor, any_symbolic
 
 
@@ -75,15 +76,11 @@ def _settings_by_name(fn: Callable, args: tuple, kwargs: dict) -> tuple[tuple, d
     return args[:keep], {**named, **kwargs}
 
 
-_PYTHON_DTYPES = {float: "float32", int: "int64", bool: "bool", complex: "complex128",
-                  "int": "int64"}
-
-
 def std_dtype(dtype: Any) -> Any:
     """A ``dtype`` argument as Keras reads it: the Python types ``float`` / ``int`` /
     ``complex`` (and ``"int"``) mean float32 / int64 / complex128 (TensorFlow backend)."""
     try:
-        return _PYTHON_DTYPES.get(dtype, dtype)
+        return PYTHON_DTYPES.get(dtype, dtype)
     except TypeError:   # unhashable dtype-like
         return dtype
 
