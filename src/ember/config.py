@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from . import config_experimental as experimental
+from . import config_optimizer as optimizer
 from . import config_threading as threading
 from .graph.context import functions_run_eagerly, run_functions_eagerly
 
@@ -78,6 +79,7 @@ __all__ = [
     "get_soft_device_placement",
     "list_logical_devices",
     "list_physical_devices",
+    "optimizer",
     "run_functions_eagerly",
     "set_soft_device_placement",
     "threading",

@@ -30,6 +30,7 @@ from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from .elementwise import cast
+from .kernels import kernels_for
 from .linalg import matmul
 from .long_rows import long_rows
 from .primitive import STATE, primitive
@@ -137,6 +138,10 @@ def _lstm(xp, zx, h0, c0, R, *extras, masked=False, rec_masked=False):
     cs = xp.empty((T, B, U), zx.dtype)
     tcs = xp.empty((T, B, U), zx.dtype)         # tanh of each step's new carry
     acts = xp.empty((T, B, G), zx.dtype)
+    kernels = kernels_for("lstm", zx, h0, c0, R)
+    if kernels is not None:
+        _lstm_compiled(kernels, zx, h0, c0, R, M, mask, hs, cs, tcs, acts)
+        return _back(xp, (hs, cs, acts, tcs), dt)
     pre, mul, add = _gate_affine(xp, U, zx.dtype)
     # the pre-tanh scaling (powers of two: exact) applied to the kernel and, written
     # straight into ``acts``, to the inputs once: no scaled copy of ``zx``
@@ -163,6 +168,28 @@ def _lstm(xp, zx, h0, c0, R, *extras, masked=False, rec_masked=False):
     return _back(xp, (hs, cs, acts, tcs), dt)
 
 
+def _lstm_compiled(kernels, zx, h0, c0, R, M, mask, hs, cs, tcs, acts):
+    """The forward loop with the compiled cell step (``ember.ops.kernels.lstm``)."""
+    T, B, G = acts.shape
+    scale, _, shift = _gate_affine(np, G // 4, acts.dtype)
+    rec = _Recurrence(np, R, M, 4)
+    rz = np.empty((B, G), acts.dtype)
+    keep, masked = _keep_rows(mask, B)
+    h, c = h0, c0
+    for t in range(T):
+        kernels.forward_step(zx[t], rec.forward(h, rz), scale, shift, h, c, hs[t], cs[t],
+                             tcs[t], acts[t], keep[t] if masked else keep[0], masked)
+        h, c = hs[t], cs[t]
+
+
+def _keep_rows(mask, batch: int):
+    """(per step, the rows a mask skips as (B,) bools, or one row of False without a
+    mask; whether there is a mask)."""
+    if mask is None:
+        return np.zeros((1, batch), np.bool_), False
+    return ~mask[:, :, 0], True
+
+
 @primitive(name="lstm_sequence_grad", multiple_results=True)
 def _lstm_grad(xp, h0, c0, R, hs, cs, acts, tcs, *rest, given=(True,) * 4, masked=False,
                rec_masked=False):
@@ -175,6 +202,11 @@ def _lstm_grad(xp, h0, c0, R, hs, cs, acts, tcs, *rest, given=(True,) * 4, maske
         xp, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, dacts, dtcs, M)
     T, B, G = acts.shape
     U = G // 4
+    kernels = kernels_for("lstm", h0, c0, R, hs, acts)
+    if kernels is not None and dacts is None and dtcs is None:
+        dZ, dh, dc, dR = _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs,
+                                             dcs, mask, M)
+        return _back(xp, (dZ, dh, dc, dR), dt)
     rec = _Recurrence(xp, R, M, 4)
     dh = xp.zeros((B, U), acts.dtype)
     dc = xp.zeros((B, U), acts.dtype)
@@ -222,6 +254,32 @@ def _lstm_grad(xp, h0, c0, R, hs, cs, acts, tcs, *rest, given=(True,) * 4, maske
             dc += keep_c
     dR = rec.weight_grad(_previous(xp, hs, h0), dZ)
     return _back(xp, (dZ, dh, dc, dR), dt)
+
+
+def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M):
+    """The backward loop with the compiled cell step: per step the kernel, then the
+    recurrent matmul ``dz @ R.T`` (gradients reaching ``acts`` or ``tcs``, which only
+    second-order rules send, take the NumPy loop)."""
+    T, B, G = acts.shape
+    U = G // 4
+    rec = _Recurrence(np, R, M, 4)
+    zeros = np.zeros((B, U), np.float32)
+    dh = np.zeros((B, U), np.float32)
+    dc = np.zeros((B, U), np.float32)
+    dZ = np.empty((T, B, G), np.float32)
+    keep, masked = _keep_rows(mask, B)
+    for t in range(T - 1, -1, -1):
+        if dcs is not None:
+            dc += dcs[t]
+        kernels.backward_step(dh, zeros if dhs is None else dhs[t], dc, acts[t], tcs[t],
+                              cs[t - 1] if t else c0, dZ[t], keep[t] if masked else keep[0],
+                              masked)
+        if masked:
+            dh += rec.backward(dZ[t])
+        else:
+            dh = rec.backward(dZ[t], dh)
+    dR = rec.weight_grad(_previous(np, hs, h0), dZ)
+    return dZ, dh, dc, dR
 
 
 def _add_or_swap(xp, seq, t, carried, spare):

@@ -1,0 +1,118 @@
+"""The compiled LSTM step kernels against the NumPy path of the same op, and the switch
+that picks between them (``ember.config.optimizer.set_jit``)."""
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+
+import ember  # noqa: E402
+from ember.ops import kernels, rnn_cells  # noqa: E402
+
+T, B, U = 7, 5, 6
+FWD = rnn_cells._lstm.primitive.forward
+BWD = rnn_cells._lstm_grad.primitive.forward
+
+
+@pytest.fixture
+def jit_switch():
+    yield kernels.set_enabled
+    kernels.set_enabled(True)
+
+
+def _inputs(rng, dtype=np.float32):
+    zx = rng.normal(size=(T, B, 4 * U)).astype(dtype) * 2
+    h0 = rng.normal(size=(B, U)).astype(dtype)
+    c0 = rng.normal(size=(B, U)).astype(dtype)
+    R = rng.normal(size=(U, 4 * U)).astype(dtype) * 0.5
+    mask = rng.random((T, B, 1)) > 0.3
+    M = (rng.random((4, B, U)) > 0.3).astype(dtype) / 0.7
+    return zx, h0, c0, R, mask, M
+
+
+def _run(jit_switch, on, inputs, masked, rec_masked, given, grads):
+    zx, h0, c0, R, mask, M = inputs
+    extras = (mask,) * masked + (M,) * rec_masked
+    jit_switch(on)
+    outs = FWD(np, zx, h0, c0, R, *extras, masked=masked, rec_masked=rec_masked)
+    gs = [g for g, k in zip(grads, given) if k]
+    back = BWD(np, h0, c0, R, *outs, *gs, *extras, given=given, masked=masked,
+               rec_masked=rec_masked)
+    return list(outs) + list(back)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("rec_masked", [False, True])
+@pytest.mark.parametrize("given", [(True, False, False, False), (True, True, False, False),
+                                   (False, True, False, False), (True, True, True, True)])
+def test_kernels_equal_the_numpy_path(rng, jit_switch, masked, rec_masked, given):
+    inputs = _inputs(rng)
+    shapes = [(T, B, U), (T, B, U), (T, B, 4 * U), (T, B, U)]
+    grads = [rng.normal(size=s).astype(np.float32) for s in shapes]
+    got = _run(jit_switch, True, inputs, masked, rec_masked, given, grads)
+    want = _run(jit_switch, False, inputs, masked, rec_masked, given, grads)
+    for g, w in zip(got, want):
+        assert g.dtype == np.float32
+        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6)
+
+
+def test_masked_rows_carry_state_and_gradient(rng, jit_switch):
+    zx, h0, c0, R, _, _ = _inputs(rng)
+    mask = np.ones((T, B, 1), bool)
+    mask[:, 0] = False                          # row 0 skips every step
+    jit_switch(True)
+    hs, cs, _, _ = FWD(np, zx, h0, c0, R, mask, masked=True, rec_masked=False)
+    np.testing.assert_array_equal(hs[:, 0], np.broadcast_to(h0[0], (T, U)))
+    np.testing.assert_array_equal(cs[:, 0], np.broadcast_to(c0[0], (T, U)))
+    dhs = rng.normal(size=hs.shape).astype(np.float32)
+    dZ, dh, dc, _ = BWD(np, h0, c0, R, hs, cs, *FWD(np, zx, h0, c0, R, mask, masked=True,
+                                                     rec_masked=False)[2:], dhs, mask,
+                        given=(True, False, False, False), masked=True, rec_masked=False)
+    assert not dZ[:, 0].any()
+    np.testing.assert_allclose(dh[0], dhs[:, 0].sum(axis=0), rtol=1e-6)
+    assert not dc[0].any()
+
+
+def test_float64_and_a_switched_off_jit_take_the_numpy_path(jit_switch):
+    assert kernels.kernels_for("lstm", np.zeros(2, np.float64)) is None
+    assert kernels.kernels_for("lstm", np.zeros(2, np.float32)) is not None
+    jit_switch(False)
+    assert kernels.kernels_for("lstm", np.zeros(2, np.float32)) is None
+
+
+def test_nan_in_the_inputs_reaches_the_outputs(rng, jit_switch):
+    zx, h0, c0, R, _, _ = _inputs(rng)
+    zx[3, 1, 0] = np.nan
+    jit_switch(True)
+    hs, cs, _, _ = FWD(np, zx, h0, c0, R, masked=False, rec_masked=False)
+    assert not np.isnan(hs[:3]).any()
+    assert np.isnan(hs[3, 1]).any() and np.isnan(cs[-1, 1]).any()
+
+
+def test_keras_lstm_trains_the_same_with_and_without_kernels(jit_switch):
+    from ember import keras
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(16, 9, 4)).astype(np.float32)
+    y = rng.integers(0, 3, size=16)
+    weights = []
+    for on in (True, False):
+        jit_switch(on)
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((9, 4)), keras.layers.Masking(),
+                                  keras.layers.LSTM(8), keras.layers.Dense(3)])
+        model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_config_optimizer_jit_switch(jit_switch):
+    ember.config.optimizer.set_jit(False)
+    assert ember.config.optimizer.get_jit() == ""
+    assert kernels.kernels_for("lstm", np.zeros(2, np.float32)) is None
+    ember.config.optimizer.set_jit("autoclustering")
+    assert ember.config.optimizer.get_jit() == "autoclustering"
+    with pytest.raises(ValueError, match="set_jit"):
+        ember.config.optimizer.set_jit("xla")
+    with pytest.raises(TypeError, match="set_jit"):
+        ember.config.optimizer.set_jit(1)
