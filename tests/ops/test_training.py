@@ -39,3 +39,21 @@ def test_apply_adam_rejects_a_gradient_of_another_shape():
     w, m, v = (ember.Variable(np.zeros(3, np.float32)) for _ in range(3))
     with pytest.raises(ValueError, match="does not match"):
         ember.raw_ops.apply_adam(w, m, v, np.ones(4, np.float32), 0.1, 0.1, 0.001, 1e-7)
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_updates_of_scalar_variables(jit):
+    """0-d variables (a learned temperature): NumPy returns scalars, not arrays, for
+    0-d arithmetic, which once broke the in-place scratch buffer."""
+    from ember.ops import kernels
+    kernels.set_enabled(jit)
+    try:
+        w, m, v = ember.Variable(1.0), ember.Variable(0.0), ember.Variable(0.0)
+        ember.raw_ops.apply_adam(w, m, v, 1.0, 0.1, 0.1, 0.001, 1e-7)
+        assert w.numpy() == pytest.approx(1 - 0.1 * 0.1 / (np.sqrt(0.001) + 1e-7), rel=1e-6)
+        for nesterov, want in ((False, 1.9), (True, 1.81)):
+            w, a = ember.Variable(2.0), ember.Variable(0.0)
+            ember.raw_ops.apply_momentum(w, a, 0.1, 1.0, 0.9, use_nesterov=nesterov)
+            assert w.numpy() == pytest.approx(want) and a.numpy() == pytest.approx(-0.1)
+    finally:
+        kernels.set_enabled(True)

@@ -15,6 +15,7 @@ from ..core.backend import xp_of
 from ..core.convert import to_array
 from ..core.variable import Variable
 from . import primitive as _prim
+from .kernels import kernels_for
 
 
 def _graph_recordable(update: Callable) -> Callable:
@@ -46,6 +47,17 @@ def _grad_array(grad: Any, like) -> Any:
     return g
 
 
+def _flat_kernels(name: str, *arrays):
+    """The compiled kernels ``name`` for C-contiguous float32 NumPy ``arrays`` of one
+    shape (so each reshapes to a flat view), else None."""
+    for a in arrays:
+        if getattr(a, "flags", None) is None or not a.flags.c_contiguous:
+            return None
+    if len({a.shape for a in arrays}) != 1:
+        return None
+    return kernels_for(name, *arrays)
+
+
 @_graph_recordable
 def apply_adam(var: Variable, m: Variable, v: Variable, grad: Any, alpha: float,
                one_minus_beta_1: float, one_minus_beta_2: float, epsilon: float) -> None:
@@ -61,8 +73,15 @@ def apply_adam(var: Variable, m: Variable, v: Variable, grad: Any, alpha: float,
     x = _writable(var)
     mv, vv = _writable(m), _writable(v)
     g = _grad_array(grad, x)
+    kernels = _flat_kernels("adam", x, mv, vv, g)
+    if kernels is not None:
+        kernels.adam_update(x.reshape(-1), mv.reshape(-1), vv.reshape(-1), g.reshape(-1),
+                            float(alpha), float(one_minus_beta_1), float(one_minus_beta_2),
+                            float(epsilon))
+        return
     xp = xp_of(x)
-    scratch = xp.subtract(g, mv)
+    scratch = xp.empty_like(x)          # an array even for a 0-d variable
+    xp.subtract(g, mv, out=scratch)
     scratch *= float(one_minus_beta_1)
     mv += scratch
     xp.multiply(g, g, out=scratch)
@@ -94,7 +113,8 @@ def apply_momentum(var: Variable, accum: Variable, lr: float, grad: Any, momentu
     g = _grad_array(grad, x)
     xp = xp_of(x)
     a *= float(momentum)
-    scratch = xp.multiply(g, float(lr))
+    scratch = xp.empty_like(x)
+    xp.multiply(g, float(lr), out=scratch)
     a -= scratch
     if use_nesterov:
         xp.multiply(a, float(momentum), out=scratch)
