@@ -27,6 +27,7 @@ from .creation import convert_to_tensor
 from .elementwise import (add, cast, divide_no_nan, exp, greater_equal, less_equal, log,
                           logical_and, multiply, pow as pow_, rsqrt, square, subtract, where,
                           zeros_like_value)
+from .kernels import kernels_for
 from .primitive import primitive
 from .reduction import normalize_axis, reduce_sum
 from .shape import pad, reshape
@@ -498,10 +499,41 @@ def _layer_norm(xp, x, gamma, beta, axes=(-1,), epsilon=1e-3):
     """``(y, xh, inv)``: the output, and for the gradient the normalized input ``xh`` and
     ``inv = 1 / sqrt(var + epsilon)`` (kept dims), in the computing dtype."""
     xf, back = _half_to_float(xp, x)
+    rows = _ln_rows(xf, axes, gamma, beta)
+    if rows is not None:
+        kernels, x2, g1, b1 = rows
+        y, xh = np.empty_like(xf), np.empty_like(xf)
+        inv = np.empty(x2.shape[0], xf.dtype)
+        kernels.forward(x2, g1, b1, epsilon, y.reshape(x2.shape), xh.reshape(x2.shape), inv)
+        return _back(y, back), xh, inv.reshape(_ln_kept_shape(xf.shape, axes))
     xh, inv = _ln_normalized(xp, xf, axes, epsilon)
     y = xh * gamma
     y += beta
     return _back(y, back), xh, inv
+
+
+def _ln_kept_shape(shape: tuple, axes: tuple) -> tuple:
+    return tuple(shape[:len(shape) - len(axes)]) + (1,) * len(axes)
+
+
+def _ln_rows(x, axes, gamma, *params):
+    """``(kernels, x as (rows, n), gamma and params flat)`` when the compiled layer-norm
+    kernels apply: float32 NumPy arrays, trailing normalized axes of a contiguous ``x``,
+    and ``gamma`` and ``params`` each one value per element of a row; else None."""
+    if not _ln_trailing(x, axes) or x.size == 0:
+        return None
+    norm_shape = tuple(x.shape[x.ndim - len(axes):])
+    n = x.size // int(np.prod(x.shape[:x.ndim - len(axes)], dtype=np.int64))
+    flat = []
+    for p in (gamma,) + params:
+        if (type(p) is not np.ndarray or p.size != n or not p.flags.c_contiguous
+                or tuple(p.shape[p.ndim - len(norm_shape):]) != norm_shape):
+            return None
+        flat.append(p.reshape(n))
+    kernels = kernels_for("layer_norm", x, *flat)
+    if kernels is None:
+        return None
+    return (kernels, x.reshape(-1, n), *flat)
 
 
 @_layer_norm.vjp(takes_none=True)
@@ -520,6 +552,16 @@ def _layer_norm_grad(xp, g, x, gamma, xh, inv, axes=(-1,), epsilon=1e-3, beta_sh
     and ``inv`` are the forward's saved statistics (read, never written)."""
     back = None if x.dtype == xh.dtype else x.dtype    # half precision ran in float32
     gf = g.astype(xh.dtype, copy=False)
+    rows = _ln_rows(xh, axes, gamma) if gf.flags.c_contiguous and inv.dtype == xh.dtype \
+        else None
+    if rows is not None and gamma.shape == beta_shape:
+        kernels, xh2, g1 = rows
+        dx = np.empty_like(xh)
+        dgamma, dbeta = np.empty_like(g1), np.empty_like(g1)
+        kernels.backward(gf.reshape(xh2.shape), g1, xh2, inv.reshape(-1),
+                         dx.reshape(xh2.shape), dgamma, dbeta)
+        return (_back(dx, back), dgamma.reshape(gamma.shape).astype(gamma.dtype, copy=False),
+                dbeta.reshape(gamma.shape).astype(gamma.dtype, copy=False))
     dh = gf * gamma
     if dh.dtype != xh.dtype:
         dh = dh.astype(xh.dtype)

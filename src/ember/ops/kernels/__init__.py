@@ -3,9 +3,9 @@
 NumPy runs an elementwise chain as one pass per op, each through memory; a loop compiled
 by Numba computes the whole chain per element in registers, which is what TensorFlow's
 XLA and PyTorch's fused kernels do. The kernels here cover the hot elementwise chains of
-Ember's fused ops (the LSTM cell step and its gradient, the Adam update); every op keeps
-its NumPy path, which runs when Numba is missing, for float64 (where gradients are
-checked) and on GPU.
+Ember's fused ops (the LSTM cell step and its gradient, layer normalization and its
+gradient, the Adam update); every op keeps its NumPy path, which runs when Numba is
+missing, for float64 (where gradients are checked) and on GPU.
 
 ``ember.config.optimizer.set_jit(False)`` switches the kernels off for the process.
 Numba is imported only when a kernel is first needed, so ``import ember`` stays fast.
