@@ -171,6 +171,7 @@ def _lstm(xp, zx, h0, c0, R, *extras, masked=False, rec_masked=False):
 def _lstm_compiled(kernels, zx, h0, c0, R, M, mask, hs, cs, tcs, acts):
     """The forward loop with the compiled cell step (``ember.ops.kernels.lstm``)."""
     T, B, G = acts.shape
+    zx = np.ascontiguousarray(zx)               # a strided view would not vectorize
     scale, _, shift = _gate_affine(np, G // 4, acts.dtype)
     rec = _Recurrence(np, R, M, 4)
     rz = np.empty((B, G), acts.dtype)
@@ -263,6 +264,9 @@ def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M
     T, B, G = acts.shape
     U = G // 4
     rec = _Recurrence(np, R, M, 4)
+    # the gradient of a batch-major output arrives as a strided time-major view: one copy
+    # costs less than the kernels' strided (not vectorized) loops
+    dhs = None if dhs is None else np.ascontiguousarray(dhs)
     zeros = np.zeros((B, U), np.float32)
     dh = np.zeros((B, U), np.float32)
     dc = np.zeros((B, U), np.float32)
@@ -355,15 +359,13 @@ def _gru(xp, zx, h0, R, rb, *extras, masked=False, rec_masked=False, reset_after
     U = G // 3
     hs = xp.empty((T, B, U), zx.dtype)
     acts = xp.empty((T, B, 4 * U if reset_after else G), zx.dtype)
+    rec, R_h, _ = _gru_recurrence(xp, R, M, U, reset_after)
+    kernels = kernels_for("gru", zx, h0, R, rb)
+    if kernels is not None:
+        _gru_compiled(kernels, zx, h0, rb, M, mask, rec, R_h, hs, acts)
+        return _back(xp, (hs, acts), dt)
     keep = None if mask is None else ~mask
-    if reset_after:
-        rec = _Recurrence(xp, R, M, 3)
-        inner = xp.empty((B, G), zx.dtype)
-    else:
-        rec = _Recurrence(xp, xp.ascontiguousarray(R[:, :2 * U]),
-                          None if M is None else M[:2], 2)
-        R_h = xp.ascontiguousarray(R[:, 2 * U:])
-        inner = xp.empty((B, 2 * U), zx.dtype)
+    inner = xp.empty((B, G if reset_after else 2 * U), zx.dtype)
     h = h0
     for t in range(T):
         a = acts[t]
@@ -391,6 +393,39 @@ def _gru(xp, zx, h0, R, rb, *extras, masked=False, rec_masked=False, reset_after
     return _back(xp, (hs, acts), dt)
 
 
+def _gru_recurrence(xp, R, M, U: int, reset_after: bool):
+    """``(rec, R_h, M_h)``: the recurrent matmul run at the start of each step (all three
+    gates with ``reset_after``; else ``z, r`` only, the candidate's ``R_h`` and its
+    recurrent mask ``M_h`` (or None) being applied to ``r h`` later in the step)."""
+    if reset_after:
+        return _Recurrence(xp, R, M, 3), None, None
+    rec = _Recurrence(xp, xp.ascontiguousarray(R[:, :2 * U]), None if M is None else M[:2], 2)
+    return rec, xp.ascontiguousarray(R[:, 2 * U:]), None if M is None else M[2]
+
+
+def _gru_compiled(kernels, zx, h0, rb, M, mask, rec, R_h, hs, acts):
+    """The forward loop with the compiled cell step (``ember.ops.kernels.gru``): per step
+    the recurrent matmul, then one kernel (with ``reset_after``, ``R_h`` None), or a
+    kernel, the candidate's matmul ``(r h) @ R_h`` and a second kernel."""
+    T, B, U = hs.shape
+    zx = np.ascontiguousarray(zx)               # a strided view would not vectorize
+    keep, masked = _keep_rows(mask, B)
+    inner = np.empty((B, 3 * U if R_h is None else 2 * U), np.float32)
+    rh, nr = np.empty((B, U), np.float32), np.empty((B, U), np.float32)
+    mh = h0 if M is None else M[2]              # read only when there is a recurrent mask
+    h = h0
+    for t in range(T):
+        keep_t = keep[t] if masked else keep[0]
+        rec.forward(h, inner)
+        if R_h is None:
+            kernels.forward_step(zx[t], inner, rb, h, hs[t], acts[t], keep_t, masked)
+        else:
+            kernels.gates_step(zx[t], inner, h, mh, rh, acts[t], M is not None)
+            np.matmul(rh, R_h, out=nr)
+            kernels.output_step(zx[t], nr, h, hs[t], acts[t], keep_t, masked)
+        h = hs[t]
+
+
 @primitive(name="gru_sequence_grad", multiple_results=True)
 def _gru_grad(xp, dhs, h0, R, hs, acts, *rest, has_dacts=True, masked=False,
               rec_masked=False, reset_after=True):
@@ -401,13 +436,12 @@ def _gru_grad(xp, dhs, h0, R, hs, acts, *rest, has_dacts=True, masked=False,
     (dhs, dacts, h0, R, hs, acts, M), dt = _work(xp, dhs, dacts, h0, R, hs, acts, M)
     T, B, _ = acts.shape
     U = hs.shape[2]
-    if reset_after:
-        rec = _Recurrence(xp, R, M, 3)
-    else:
-        rec = _Recurrence(xp, xp.ascontiguousarray(R[:, :2 * U]),
-                          None if M is None else M[:2], 2)
-        R_h = R[:, 2 * U:]
-        M_h = None if M is None else M[2]
+    rec, R_h, M_h = _gru_recurrence(xp, R, M, U, reset_after)
+    kernels = kernels_for("gru", dhs, h0, R, hs, acts)
+    if kernels is not None and dacts is None:
+        dZx, dIn, dh = _gru_grad_compiled(kernels, dhs, h0, hs, acts, mask, rec, R_h, M_h)
+        dR, drb = _gru_weight_grads(xp, hs, h0, acts, dZx, dIn, rec, M_h, reset_after)
+        return _back(xp, (dZx, dh, dR, drb), dt)
     dZx = xp.empty((T, B, 3 * U), acts.dtype)
     dIn = xp.empty((T, B, 3 * U if reset_after else 2 * U), acts.dtype)
     dh = xp.zeros((B, U), acts.dtype)
@@ -444,17 +478,51 @@ def _gru_grad(xp, dhs, h0, R, hs, acts, *rest, has_dacts=True, masked=False,
             dh += dh_rec
         if keep_h is not None:
             dh += keep_h
+    dR, drb = _gru_weight_grads(xp, hs, h0, acts, dZx, dIn, rec, M_h, reset_after)
+    return _back(xp, (dZx, dh, dR, drb), dt)
+
+
+def _gru_grad_compiled(kernels, dhs, h0, hs, acts, mask, rec, R_h, M_h):
+    """The backward loop with the compiled step: per step a kernel, then (without
+    ``reset_after``, ``R_h`` given) ``dn @ R_h.T`` and a second kernel, then the
+    recurrent matmul ``din @ R.T``. Returns ``(dZx, dIn, dh0)``. The carried gradient
+    stays split between the matmul's result and the kernel's part (see
+    ``ember.ops.kernels.gru``) until the end."""
+    T, B, U = hs.shape
+    # the gradient of a batch-major output arrives as a strided time-major view: one copy
+    # here costs less than the kernels' strided loops
+    dhs = np.ascontiguousarray(dhs)
+    dZx = np.empty((T, B, 3 * U), np.float32)
+    dIn = np.empty((T, B, 3 * U if R_h is None else 2 * U), np.float32)
+    back, direct = np.zeros((B, U), np.float32), np.zeros((B, U), np.float32)
+    drh = np.empty((B, U), np.float32)
+    mh = h0 if M_h is None else M_h             # read only when there is a recurrent mask
+    keep, masked = _keep_rows(mask, B)
+    for t in range(T - 1, -1, -1):
+        h_prev = hs[t - 1] if t else h0
+        kernels.backward_step(back, direct, dhs[t], acts[t], h_prev, dZx[t], dIn[t],
+                              keep[t] if masked else keep[0], masked, R_h is None)
+        if R_h is not None:
+            np.matmul(dZx[t, :, 2 * U:], R_h.T, out=drh)
+            kernels.reset_grad_step(drh, h_prev, mh, acts[t], dZx[t], dIn[t], direct,
+                                    M_h is not None)
+        back = rec.backward(dIn[t], back)
+    return dZx, dIn, back + direct
+
+
+def _gru_weight_grads(xp, hs, h0, acts, dZx, dIn, rec, M_h, reset_after: bool):
+    """``(dR, drb)`` from every step's gradients: ``dIn`` of the matmul at the start of
+    each step, and, without ``reset_after``, ``dZx``'s candidate block for ``R_h``,
+    whose input was ``r (h M_h)`` (``drb`` is then zeros: there is no recurrent bias)."""
+    T, B, U = hs.shape
     H = _previous(xp, hs, h0)
     if reset_after:
-        dR = rec.weight_grad(H, dIn)
-        drb = dIn.sum(axis=(0, 1))
-    else:
-        Hh = H if M_h is None else H * M_h
-        RH = acts[:, :, U:2 * U] * Hh
-        dR_h = xp.matmul(RH.reshape(T * B, U).T, dZx[:, :, 2 * U:].reshape(T * B, U))
-        dR = xp.concatenate([rec.weight_grad(H, dIn), dR_h], axis=1)
-        drb = xp.zeros((3 * U,), acts.dtype)
-    return _back(xp, (dZx, dh, dR, drb), dt)
+        return rec.weight_grad(H, dIn), dIn.sum(axis=(0, 1))
+    Hh = H if M_h is None else H * M_h
+    RH = acts[:, :, U:2 * U] * Hh
+    dR_h = xp.matmul(RH.reshape(T * B, U).T, dZx[:, :, 2 * U:].reshape(T * B, U))
+    dR = xp.concatenate([rec.weight_grad(H, dIn), dR_h], axis=1)
+    return dR, xp.zeros((3 * U,), acts.dtype)
 
 
 def _add_part(arr, grads, lo, hi):
@@ -541,6 +609,10 @@ def _srnn(xp, zx, h0, R, *extras, masked=False, rec_masked=False):
     T, B, U = zx.shape
     hs = xp.empty((T, B, U), zx.dtype)
     rec = _Recurrence(xp, R, M, 1)
+    kernels = kernels_for("simple_rnn", zx, h0, R)
+    if kernels is not None:
+        _srnn_compiled(kernels, zx, h0, mask, rec, hs)
+        return _back(xp, (hs,), dt)
     keep = None if mask is None else ~mask
     h = h0
     for t in range(T):
@@ -553,12 +625,29 @@ def _srnn(xp, zx, h0, R, *extras, masked=False, rec_masked=False):
     return _back(xp, (hs,), dt)
 
 
+def _srnn_compiled(kernels, zx, h0, mask, rec, hs):
+    """The forward loop with the compiled step (``ember.ops.kernels.simple_rnn``): per
+    step the recurrent matmul into ``hs[t]``, then the kernel's tanh in place."""
+    T, B, _ = hs.shape
+    zx = np.ascontiguousarray(zx)               # a strided view would not vectorize
+    keep, masked = _keep_rows(mask, B)
+    h = h0
+    for t in range(T):
+        kernels.forward_step(zx[t], h, rec.forward(h, hs[t]), keep[t] if masked else keep[0],
+                             masked)
+        h = hs[t]
+
+
 @primitive(name="simple_rnn_sequence_grad", multiple_results=True)
 def _srnn_grad(xp, dhs, h0, R, hs, *extras, masked=False, rec_masked=False):
     mask, M = _extras(extras, masked, rec_masked)
     (dhs, h0, R, hs, M), dt = _work(xp, dhs, h0, R, hs, M)
     T, B, U = hs.shape
     rec = _Recurrence(xp, R, M, 1)
+    kernels = kernels_for("simple_rnn", dhs, h0, R, hs)
+    if kernels is not None:
+        dP, dh = _srnn_grad_compiled(kernels, dhs, hs, mask, rec)
+        return _back(xp, (dP, dh, rec.weight_grad(_previous(xp, hs, h0), dP)), dt)
     dP = xp.empty_like(hs)
     dh = xp.zeros((B, U), hs.dtype)
     for t in range(T - 1, -1, -1):
@@ -573,6 +662,22 @@ def _srnn_grad(xp, dhs, h0, R, hs, *extras, masked=False, rec_masked=False):
             dh += keep_h
     dR = rec.weight_grad(_previous(xp, hs, h0), dP)
     return _back(xp, (dP, dh, dR), dt)
+
+
+def _srnn_grad_compiled(kernels, dhs, hs, mask, rec):
+    """The backward loop with the compiled step: per step the kernel, then the recurrent
+    matmul ``dp @ R.T``; the carried gradient stays split between the matmul's result and
+    what masked rows carry (see ``ember.ops.kernels.simple_rnn``). Returns ``(dP, dh0)``."""
+    T, B, U = hs.shape
+    dhs = np.ascontiguousarray(dhs)             # as in ``_gru_grad_compiled``
+    dP = np.empty((T, B, U), np.float32)
+    back, direct = np.zeros((B, U), np.float32), np.zeros((B, U), np.float32)
+    keep, masked = _keep_rows(mask, B)
+    for t in range(T - 1, -1, -1):
+        kernels.backward_step(back, direct, dhs[t], hs[t], dP[t],
+                              keep[t] if masked else keep[0], masked)
+        back = rec.backward(dP[t], back)
+    return dP, back + direct if masked else back
 
 
 @_srnn.vjp

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-
 from ..core.backend import xp_of
 from ..core.convert import to_array
 from ..core.variable import Variable

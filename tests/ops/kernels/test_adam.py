@@ -4,8 +4,8 @@ import pytest
 
 pytest.importorskip("numba")
 
-import ember  # noqa: E402
-from ember.ops import kernels  # noqa: E402
+import ember
+from ember.ops import kernels
 
 
 @pytest.fixture

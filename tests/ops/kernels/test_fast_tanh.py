@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 pytest.importorskip("numba")
-from numba import njit  # noqa: E402
+from numba import njit
 
-from ember.ops.kernels.fast_tanh import sigmoid32, tanh32  # noqa: E402
+from ember.ops.kernels.fast_tanh import sigmoid32, tanh32
 
 
 @njit(cache=False)

@@ -5,8 +5,8 @@ import pytest
 
 pytest.importorskip("numba")
 
-import ember  # noqa: E402
-from ember.ops import kernels, rnn_cells  # noqa: E402
+import ember
+from ember.ops import kernels, rnn_cells
 
 T, B, U = 7, 5, 6
 FWD = rnn_cells._lstm.primitive.forward

@@ -28,8 +28,8 @@ _Q1, _Q2, _Q3 = _F(0.46417340128981927), _F(0.024495191199374662), _F(0.00025461
 @njit(inline="always", fastmath=FAST, error_model="numpy", cache=True)
 def tanh32(x):
     """float32 ``tanh`` (within 6 ulp), inlined into the kernels that call it."""
-    x = _LIMIT if x > _LIMIT else x        # written so that NaN passes through
-    x = -_LIMIT if x < -_LIMIT else x
+    x = _LIMIT if x > _LIMIT else x  # noqa: FURB136 - min() would turn NaN into the limit
+    x = -_LIMIT if x < -_LIMIT else x  # noqa: FURB136
     x2 = x * x
     p = ((((((_P6 * x2 + _P5) * x2 + _P4) * x2 + _P3) * x2 + _P2) * x2 + _P1) * x2 + _P0)
     q = ((_Q3 * x2 + _Q2) * x2 + _Q1) * x2 + _F(1.0)
