@@ -64,3 +64,41 @@ def kernels_for(name: str, *arrays: Any) -> ModuleType | None:
         module = importlib.import_module(f"{__name__}.{name}")
         _STATE["modules"][name] = module
     return module
+
+
+def warm_up() -> bool:
+    """Load (or, the first time in an environment, compile) every kernel now, by running
+    the ops that use them once on tiny float32 inputs, so that neither the wait nor
+    Numba's own memory falls inside the first training step. Returns whether kernels
+    are in use.
+
+    >>> from ember.ops import kernels
+    >>> kernels.warm_up() in (True, False)
+    True
+    """
+    if not enabled():
+        return False
+    import ember
+
+    from ..training import apply_adam
+    x = ember.ones((3, 2, 4), np.float32)
+    weights = [ember.Variable(np.full(shape, 0.1, np.float32))
+               for shape in ((1, 16), (1, 12), (1, 12), (1, 1), (1, 4))]
+    with ember.GradientTape() as tape:
+        h0 = ember.zeros((2, 1), np.float32)
+        hs, cs = ember.nn.lstm_sequence(ember.ones((3, 2, 4)) * weights[0][0, :4],
+                                        h0, h0, weights[0][:, :4] * ember.ones((1, 4)))
+        parts = [hs, cs]
+        for reset_after, w in ((True, weights[1]), (False, weights[2])):
+            parts.append(ember.nn.gru_sequence(ember.ones((3, 2, 3)) * w[0, :3], h0,
+                                               w[:, :3] * ember.ones((1, 3)),
+                                               reset_after=reset_after))
+        parts.append(ember.nn.simple_rnn_sequence(ember.ones((3, 2, 1)) * weights[3], h0,
+                                                  weights[3]))
+        parts.append(ember.raw_ops.layer_norm(x, weights[4][0], weights[4][0]))
+        loss = ember.add_n([ember.reduce_sum(p) for p in parts])
+    for w, g in zip(weights, tape.gradient(loss, weights)):
+        if g is not None:
+            apply_adam(w, ember.Variable(np.zeros_like(w.numpy())),
+                       ember.Variable(np.zeros_like(w.numpy())), g, 0.1, 0.1, 0.1, 1e-7)
+    return True
