@@ -5,13 +5,6 @@ import pytest
 pytest.importorskip("numba")
 
 import ember
-from ember.ops import kernels
-
-
-@pytest.fixture
-def jit_switch():
-    yield kernels.set_enabled
-    kernels.set_enabled(True)
 
 
 def _step(jit_switch, on, shape, grad_of, rng_seed=0):

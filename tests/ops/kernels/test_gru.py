@@ -12,12 +12,6 @@ FWD = rnn_cells._gru.primitive.forward
 BWD = rnn_cells._gru_grad.primitive.forward
 
 
-@pytest.fixture
-def jit_switch():
-    yield kernels.set_enabled
-    kernels.set_enabled(True)
-
-
 def _inputs(rng, reset_after=True):
     zx = rng.normal(size=(T, B, 3 * U)).astype(np.float32) * 2
     h0 = rng.normal(size=(B, U)).astype(np.float32)

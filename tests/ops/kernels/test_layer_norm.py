@@ -6,13 +6,6 @@ import pytest
 pytest.importorskip("numba")
 
 import ember
-from ember.ops import kernels
-
-
-@pytest.fixture
-def jit_switch():
-    yield kernels.set_enabled
-    kernels.set_enabled(True)
 
 
 def _run(jit_switch, on, x, gamma, beta, axis, dtype=np.float32):

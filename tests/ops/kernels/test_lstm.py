@@ -13,12 +13,6 @@ FWD = rnn_cells._lstm.primitive.forward
 BWD = rnn_cells._lstm_grad.primitive.forward
 
 
-@pytest.fixture
-def jit_switch():
-    yield kernels.set_enabled
-    kernels.set_enabled(True)
-
-
 def _inputs(rng, dtype=np.float32):
     zx = rng.normal(size=(T, B, 4 * U)).astype(dtype) * 2
     h0 = rng.normal(size=(B, U)).astype(dtype)

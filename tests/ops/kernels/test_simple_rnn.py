@@ -11,12 +11,6 @@ FWD = rnn_cells._srnn.primitive.forward
 BWD = rnn_cells._srnn_grad.primitive.forward
 
 
-@pytest.fixture
-def jit_switch():
-    yield kernels.set_enabled
-    kernels.set_enabled(True)
-
-
 def _inputs(rng):
     zx = rng.normal(size=(T, B, U)).astype(np.float32) * 2
     h0 = rng.normal(size=(B, U)).astype(np.float32)
