@@ -454,7 +454,6 @@ def _ln_trailing(x, axes) -> bool:
 def _ln_normalized(xp, x, axes, epsilon):
     """``((x - mean) * inv, inv)`` over ``axes``: ``inv = 1 / sqrt(var + epsilon)`` with
     kept dims; the first is a new array. Row sums are matrix-vector products."""
-    nd = x.ndim
     if _ln_trailing(x, axes):
         n = 1
         for a in axes:
@@ -468,8 +467,7 @@ def _ln_normalized(xp, x, axes, epsilon):
         xp.sqrt(inv, out=inv)
         xp.divide(1.0, inv, out=inv)
         xh *= inv[:, None]
-        keep = x.shape[:nd - len(axes)] + (1,) * len(axes)
-        return xh.reshape(x.shape), inv.reshape(keep)
+        return xh.reshape(x.shape), inv.reshape(_ln_kept_shape(x.shape, axes))
     mean = xp.mean(x, axis=axes, keepdims=True)
     xh = x - mean
     inv = xp.mean(xh * xh, axis=axes, keepdims=True)
@@ -523,7 +521,7 @@ def _ln_rows(x, axes, gamma, *params):
     if not _ln_trailing(x, axes) or x.size == 0:
         return None
     norm_shape = tuple(x.shape[x.ndim - len(axes):])
-    n = x.size // int(np.prod(x.shape[:x.ndim - len(axes)], dtype=np.int64))
+    n = math.prod(norm_shape)
     flat = []
     for p in (gamma,) + params:
         if (type(p) is not np.ndarray or p.size != n or not p.flags.c_contiguous

@@ -175,19 +175,19 @@ def _lstm_compiled(kernels, zx, h0, c0, R, M, mask, hs, cs, tcs, acts):
     scale, _, shift = _gate_affine(np, G // 4, acts.dtype)
     rec = _Recurrence(np, R, M, 4)
     rz = np.empty((B, G), acts.dtype)
-    keep, masked = _keep_rows(mask, B)
+    keep, masked = _keep_rows(mask, T, B)
     h, c = h0, c0
     for t in range(T):
         kernels.forward_step(zx[t], rec.forward(h, rz), scale, shift, h, c, hs[t], cs[t],
-                             tcs[t], acts[t], keep[t] if masked else keep[0], masked)
+                             tcs[t], acts[t], keep[t], masked)
         h, c = hs[t], cs[t]
 
 
-def _keep_rows(mask, batch: int):
-    """(per step, the rows a mask skips as (B,) bools, or one row of False without a
-    mask; whether there is a mask)."""
+def _keep_rows(mask, steps: int, batch: int):
+    """(per step, the rows a mask skips as (B,) bools (all False without a mask);
+    whether there is a mask)."""
     if mask is None:
-        return np.zeros((1, batch), np.bool_), False
+        return np.zeros((steps, batch), np.bool_), False
     return ~mask[:, :, 0], True
 
 
@@ -271,12 +271,12 @@ def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M
     dh = np.zeros((B, U), np.float32)
     dc = np.zeros((B, U), np.float32)
     dZ = np.empty((T, B, G), np.float32)
-    keep, masked = _keep_rows(mask, B)
+    keep, masked = _keep_rows(mask, T, B)
     for t in range(T - 1, -1, -1):
         if dcs is not None:
             dc += dcs[t]
         kernels.backward_step(dh, zeros if dhs is None else dhs[t], dc, acts[t], tcs[t],
-                              cs[t - 1] if t else c0, dZ[t], keep[t] if masked else keep[0],
+                              cs[t - 1] if t else c0, dZ[t], keep[t],
                               masked)
         if masked:
             dh += rec.backward(dZ[t])
@@ -409,13 +409,13 @@ def _gru_compiled(kernels, zx, h0, rb, M, mask, rec, R_h, hs, acts):
     kernel, the candidate's matmul ``(r h) @ R_h`` and a second kernel."""
     T, B, U = hs.shape
     zx = np.ascontiguousarray(zx)               # a strided view would not vectorize
-    keep, masked = _keep_rows(mask, B)
+    keep, masked = _keep_rows(mask, T, B)
     inner = np.empty((B, 3 * U if R_h is None else 2 * U), np.float32)
     rh, nr = np.empty((B, U), np.float32), np.empty((B, U), np.float32)
     mh = h0 if M is None else M[2]              # read only when there is a recurrent mask
     h = h0
     for t in range(T):
-        keep_t = keep[t] if masked else keep[0]
+        keep_t = keep[t]
         rec.forward(h, inner)
         if R_h is None:
             kernels.forward_step(zx[t], inner, rb, h, hs[t], acts[t], keep_t, masked)
@@ -497,11 +497,11 @@ def _gru_grad_compiled(kernels, dhs, h0, hs, acts, mask, rec, R_h, M_h):
     back, direct = np.zeros((B, U), np.float32), np.zeros((B, U), np.float32)
     drh = np.empty((B, U), np.float32)
     mh = h0 if M_h is None else M_h             # read only when there is a recurrent mask
-    keep, masked = _keep_rows(mask, B)
+    keep, masked = _keep_rows(mask, T, B)
     for t in range(T - 1, -1, -1):
         h_prev = hs[t - 1] if t else h0
         kernels.backward_step(back, direct, dhs[t], acts[t], h_prev, dZx[t], dIn[t],
-                              keep[t] if masked else keep[0], masked, R_h is None)
+                              keep[t], masked, R_h is None)
         if R_h is not None:
             np.matmul(dZx[t, :, 2 * U:], R_h.T, out=drh)
             kernels.reset_grad_step(drh, h_prev, mh, acts[t], dZx[t], dIn[t], direct,
@@ -630,10 +630,10 @@ def _srnn_compiled(kernels, zx, h0, mask, rec, hs):
     step the recurrent matmul into ``hs[t]``, then the kernel's tanh in place."""
     T, B, _ = hs.shape
     zx = np.ascontiguousarray(zx)               # a strided view would not vectorize
-    keep, masked = _keep_rows(mask, B)
+    keep, masked = _keep_rows(mask, T, B)
     h = h0
     for t in range(T):
-        kernels.forward_step(zx[t], h, rec.forward(h, hs[t]), keep[t] if masked else keep[0],
+        kernels.forward_step(zx[t], h, rec.forward(h, hs[t]), keep[t],
                              masked)
         h = hs[t]
 
@@ -672,10 +672,10 @@ def _srnn_grad_compiled(kernels, dhs, hs, mask, rec):
     dhs = np.ascontiguousarray(dhs)             # as in ``_gru_grad_compiled``
     dP = np.empty((T, B, U), np.float32)
     back, direct = np.zeros((B, U), np.float32), np.zeros((B, U), np.float32)
-    keep, masked = _keep_rows(mask, B)
+    keep, masked = _keep_rows(mask, T, B)
     for t in range(T - 1, -1, -1):
         kernels.backward_step(back, direct, dhs[t], hs[t], dP[t],
-                              keep[t] if masked else keep[0], masked)
+                              keep[t], masked)
         back = rec.backward(dP[t], back)
     return dP, back + direct if masked else back
 
