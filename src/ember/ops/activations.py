@@ -22,6 +22,7 @@ import numpy as np
 from ..core.errors import InvalidArgumentError
 from .elementwise import (abs as _abs, add, cast, exp, less, minimum, multiply,
                           square, tanh)
+from .kernels import kernels_for
 from .primitive import primitive
 from .reduction import normalize_axis, reduce_sum
 from .special import _ERFC_CHEB
@@ -164,6 +165,12 @@ def _(g, y, x):
 @primitive
 def _relu_grad(xp, g, y):
     # the gradient at exactly 0 is 0, as in TensorFlow
+    if g.shape == y.shape and g.flags.c_contiguous and y.flags.c_contiguous:
+        kernels = kernels_for("relu", g, y)
+        if kernels is not None:
+            out = np.empty_like(g)
+            kernels.grad(g.reshape(-1), y.reshape(-1), out.reshape(-1))
+            return out
     if g.dtype.kind == "f" and g.shape == y.shape:
         out = (y > 0).astype(g.dtype)   # a float mask multiplies faster than a bool one
         out *= g
@@ -698,8 +705,25 @@ def _fast_rows(x, axis) -> bool:
             and x.dtype.itemsize >= 4 and x.flags.c_contiguous and x.size >= 1024)
 
 
+def _softmax_kernels(axis, *arrays):
+    """The compiled softmax kernels when they apply: float32 NumPy arrays, C-contiguous,
+    softmax along the last axis, not empty."""
+    x = arrays[0]
+    if (axis != -1 and axis != x.ndim - 1) or x.ndim == 0 or x.size == 0:
+        return None
+    for a in arrays:
+        if type(a) is not np.ndarray or not a.flags.c_contiguous:
+            return None
+    return kernels_for("softmax", *arrays)
+
+
 @primitive(name="softmax")
 def _softmax(xp, x, axis=-1):
+    kernels = _softmax_kernels(axis, x)
+    if kernels is not None:
+        y = np.empty_like(x)
+        kernels.forward(x.reshape(-1, x.shape[-1]), y.reshape(-1, x.shape[-1]))
+        return y
     x, back = _half_to_float(xp, x)
     if x.size >= 1024:
         # one shift for the whole tensor when its values span less than 60: every
@@ -722,6 +746,12 @@ def _(g, y, x, axis=-1):
 @primitive
 def _softmax_grad(xp, g, y, axis=-1):
     """``y * (g - sum(g * y, axis))``: the softmax gradient, fused."""
+    kernels = _softmax_kernels(axis, g, y) if g.shape == y.shape else None
+    if kernels is not None:
+        out = np.empty_like(g)
+        n = g.shape[-1]
+        kernels.backward(g.reshape(-1, n), y.reshape(-1, n), out.reshape(-1, n))
+        return out
     if _fast_rows(g, axis) and g.dtype == y.dtype and y.flags.c_contiguous:
         n = g.shape[-1]
         s = xp.einsum("ij,ij->i", g.reshape(-1, n), y.reshape(-1, n))

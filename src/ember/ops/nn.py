@@ -550,10 +550,11 @@ def _layer_norm_grad(xp, g, x, gamma, xh, inv, axes=(-1,), epsilon=1e-3, beta_sh
     and ``inv`` are the forward's saved statistics (read, never written)."""
     back = None if x.dtype == xh.dtype else x.dtype    # half precision ran in float32
     gf = g.astype(xh.dtype, copy=False)
-    rows = _ln_rows(xh, axes, gamma) if gf.flags.c_contiguous and inv.dtype == xh.dtype \
+    rows = _ln_rows(xh, axes, gamma) if gf.shape == xh.shape and inv.dtype == xh.dtype \
         else None
     if rows is not None and gamma.shape == beta_shape:
         kernels, xh2, g1 = rows
+        gf = np.ascontiguousarray(gf)   # e.g. broadcast from a mean: one copy, then rows
         dx = np.empty_like(xh)
         dgamma, dbeta = np.empty_like(g1), np.empty_like(g1)
         kernels.backward(gf.reshape(xh2.shape), g1, xh2, inv.reshape(-1),

@@ -43,6 +43,7 @@ from .conv import (
     _to_channels_last,
     _unflatten_batch,
 )
+from .kernels import kernels_for
 from .primitive import primitive
 
 __all__ = [
@@ -124,6 +125,12 @@ def _axis_max(xp, v, axis, k, o):
 
 def _tiled_max_pool(xp, x, ksize):
     out_sp = tuple(d // k for d, k in zip(x.shape[1:-1], ksize))
+    kernels = _tiled_kernels(ksize, x)
+    if kernels is not None:
+        y = np.empty((x.shape[0],) + out_sp + (x.shape[-1],), x.dtype)
+        if y.size:
+            kernels.forward(_as_2d(x), *_kernel_window(ksize), _as_2d(y))
+        return y
     v = x
     for i, (k, o) in enumerate(zip(ksize, out_sp)):     # first axis first: longest runs
         v = _axis_max(xp, v, 1 + i, k, o)
@@ -230,6 +237,43 @@ def _(g, y, x, ksize=(), strides=(), dilations=(), pads=()):
     idx = _max_pool_argmax(x, y, ksize=ksize, strides=strides, dilations=dilations, pads=pads)
     return _pool_scatter(g, idx, x_shape=tuple(x.shape), pads=pads,
                          overlap=_overlapping(ksize, strides, dilations))
+
+
+# -- compiled kernels (ops/kernels/max_pool.py): tiled 1-D and 2-D windows, float32 ------
+def _tiled_kernels(ksize, *arrays):
+    """The compiled tiled max-pool kernels when they apply: one or two spatial axes,
+    contiguous float32 NumPy arrays."""
+    if len(ksize) > 2:
+        return None
+    for a in arrays:
+        if type(a) is not np.ndarray or not a.flags.c_contiguous:
+            return None
+    return kernels_for("max_pool", *arrays)
+
+
+def _as_2d(a):
+    """A (N, L, C) array as (N, 1, L, C); (N, H, W, C) as it is."""
+    return a if a.ndim == 4 else a.reshape(a.shape[0], 1, a.shape[1], a.shape[2])
+
+
+def _kernel_window(ksize) -> tuple:
+    return tuple(ksize) if len(ksize) == 2 else (1, ksize[0])
+
+
+def _tiled_grad_kernel(g, x, y, ksize, relu: bool):
+    """``max_pool_grad`` (with ``relu``: ``max_pool_relu_grad``) through the compiled
+    kernel, or None when it does not apply."""
+    if type(g) is np.ndarray:
+        g = np.ascontiguousarray(g)
+    kernels = _tiled_kernels(ksize, g, x, y)
+    if kernels is None or g.shape != y.shape:
+        return None
+    whole = all(o * k == d for o, k, d in zip(y.shape[1:-1], ksize, x.shape[1:-1]))
+    dx = (np.empty if whole else np.zeros)(x.shape, x.dtype)
+    if g.size:
+        kernels.backward(_as_2d(g), _as_2d(x), _as_2d(y), *_kernel_window(ksize), relu,
+                         _as_2d(dx))
+    return dx
 
 
 # -- tiled windows (kernel == stride, no padding, no dilation: 2x2/2 and the like) -------
@@ -361,6 +405,9 @@ def _finite_sum(xp, a) -> bool:
 def _max_pool_grad(xp, g, x, y, ksize=()):
     """The gradient of a tiled max pool: ``g`` at each window's first maximum (one op,
     so the mask is a temporary, never a tensor of the graph)."""
+    dx = _tiled_grad_kernel(g, x, y, ksize, relu=False)
+    if dx is not None:
+        return dx
     if _finite_sum(xp, y) and _finite_sum(xp, g):
         dx = _unique_max_scatter(xp, g, x, y, y.size, ksize)
         if dx is not None:
@@ -390,6 +437,9 @@ def _(gg, dx, g, x, y, ksize=()):
 @primitive(name="max_pool_relu_grad")
 def _max_pool_relu_grad(xp, g, x, y, ksize=()):
     """``relu_grad(max_pool_grad(g, x, y), x)`` (tiled windows; see above)."""
+    dx = _tiled_grad_kernel(g, x, y, ksize, relu=True)
+    if dx is not None:
+        return dx
     relu_grad = _relu_grad.primitive.forward
     if not _finite_sum(xp, y):
         return relu_grad(xp, _first_max_scatter(xp, g, x, y, ksize), x)

@@ -52,6 +52,7 @@ from ...ops.long_rows import MIN_SIZE as _LONG_ROWS_MIN
 from ...ops.long_rows import long_rows
 from .. import plan as _plan
 from ..ir import Graph, Node
+from .kernel_steps import kernel_step
 from .simplify import dynamic_values
 
 # a micro-op: (ufunc name, args, target, quiet overflow); args are op input indices,
@@ -287,9 +288,12 @@ def _slow_path(program: list, xp: Any) -> Callable:
 
 def _fused_step(node: Node, xp: Any) -> Callable:
     at = node.meta.get("inplace")
-    return compile_program(node.meta["program"], node.outputs[0], xp,
+    step = compile_program(node.meta["program"], node.outputs[0], xp,
                            None if at is None else node.inputs[at], node.meta.get("dtype"),
                            node.meta.get("shapes"))
+    if xp is np:
+        return kernel_step(node, step) or step
+    return step
 
 
 _plan.STEP_FACTORIES["fused"] = _fused_step

@@ -3,8 +3,9 @@
 NumPy runs an elementwise chain as one pass per op, each through memory; a loop compiled
 by Numba computes the whole chain per element in registers, which is what TensorFlow's
 XLA and PyTorch's fused kernels do. The kernels here cover the hot elementwise chains of
-Ember's fused ops (the LSTM cell step and its gradient, layer normalization and its
-gradient, the Adam update); every op keeps its NumPy path, which runs when Numba is
+Ember's fused ops (the LSTM, GRU and SimpleRNN steps and their gradients, layer
+normalization, softmax, ReLU's gradient and a graph's bias-then-ReLU, tiled max pooling,
+the Adam update); every op keeps its NumPy path, which runs when Numba is
 missing, for float64 (where gradients are checked) and on GPU.
 
 ``ember.config.optimizer.set_jit(False)`` switches the kernels off for the process.
@@ -96,9 +97,15 @@ def warm_up() -> bool:
         parts.append(ember.nn.simple_rnn_sequence(ember.ones((3, 2, 1)) * weights[3], h0,
                                                   weights[3]))
         parts.append(ember.raw_ops.layer_norm(x, weights[4][0], weights[4][0]))
+        parts.append(ember.nn.softmax(x * weights[4][0]))
+        pooled = ember.nn.relu(ember.ones((1, 4, 4, 4)) * weights[4][0])
+        for window in (2, 3):           # the 2x2 kernels and the general ones
+            parts.append(ember.nn.max_pool2d(pooled, window, window, "VALID"))
         loss = ember.add_n([ember.reduce_sum(p) for p in parts])
     for w, g in zip(weights, tape.gradient(loss, weights)):
         if g is not None:
             apply_adam(w, ember.Variable(np.zeros_like(w.numpy())),
                        ember.Variable(np.zeros_like(w.numpy())), g, 0.1, 0.1, 0.1, 1e-7)
+    rows = np.ones((2, 4), np.float32)      # a compiled graph's fused bias add and ReLU
+    kernels_for("relu", rows).bias_relu(rows, rows[0], np.empty_like(rows))
     return True
