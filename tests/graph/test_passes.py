@@ -407,6 +407,21 @@ def test_in_place_single_op_and_not_on_inputs_views_or_shared(rng):
     np.testing.assert_array_equal(x, xc)
 
 
+def test_in_place_after_a_two_operand_einsum_but_not_a_one_operand_view(rng):
+    def fn(x, w, b):
+        h = ember.einsum("abc,cd->abd", x, w) + b      # a product: a new array
+        t = ember.einsum("abc->acb", x) * 2.0           # a transpose: a view of x
+        return h, t
+    g = _graph(fn, ember.TensorSpec([2, 3, 4]), ember.TensorSpec([4, 5]),
+               ember.TensorSpec([5]))
+    inplace = {n.name: n.meta.get("inplace") for n in g.nodes if n.kind == "op"}
+    assert inplace["add"] == 0 and inplace["multiply"] is None
+    x, w, b = _rand(rng, (2, 3, 4)), _rand(rng, (4, 5)), _rand(rng, (5,))
+    xc = x.copy()
+    _check(fn, x, w, b, exact=True)
+    np.testing.assert_array_equal(x, xc)
+
+
 def test_in_place_op_step_shares_the_buffer(rng):
     g = Graph("g")
     x = g.new_value((3,), np.dtype("float32"))

@@ -14,8 +14,8 @@ right after; the multiply can write its result into that array
   argument: so no view of it exists anywhere) and is not a graph output;
 - it has the shape and dtype of the node's result;
 - its producer is known to return a fresh, writable array: an elementwise kernel op,
-  ``matmul`` or a ``fused`` node; never an input, a constant, a variable read, or a
-  view-making op (reshape, transpose, slicing).
+  ``matmul``, a two-operand ``einsum`` or a ``fused`` node; never an input, a constant,
+  a variable read, or a view-making op (reshape, transpose, slicing).
 
 At run time the step still checks: NumPy refuses ``out=`` into a read-only array or one
 of a different shape before writing anything, and the step then computes the result the
@@ -48,6 +48,19 @@ from .simplify import dynamic_values
 def _fresh_producers() -> frozenset:
     from ...ops import linalg
     return frozenset(kernels()) | {linalg.matmul.primitive}
+
+
+def _returns_fresh(node: Node, fresh: frozenset) -> bool:
+    """Whether ``node`` returns a new array nothing else refers to: a fused node, an
+    elementwise kernel, ``matmul``, or an ``einsum`` of two operands (a product is
+    always computed into a new array; one operand may come back as a view of it)."""
+    if node.kind == "fused":
+        return True
+    if node.kind != "op" or node.meta.get("multi"):
+        return False
+    from ...ops import linalg
+    return node.op in fresh or (node.op is linalg._einsum.primitive
+                                and len(node.inputs) == 2)
 
 
 def _reads(node: Node) -> list:
@@ -112,8 +125,7 @@ def run(graph: Graph) -> int:
             if reads.get(v) != 1 or v in outputs or p is None \
                     or shapes[v] != shapes[y] or dtypes[v] != dtypes[y]:
                 continue
-            if p.kind == "fused" or (p.kind == "op" and p.op in fresh
-                                     and not p.meta.get("multi")):
+            if _returns_fresh(p, fresh):
                 node.meta["inplace"] = at
                 if node.kind == "op":
                     if dyn is None:
