@@ -25,6 +25,19 @@ def _max(v, m):
     return v if (v > m) | (v != v) else m  # noqa: PLR0124 - the NaN test
 
 
+@njit(inline="always", fastmath=FAST, error_model="numpy")
+def _grad_at(g, v, hit, relu):
+    # g where the window's maximum is; with relu, only where that x is positive
+    return g * (_F(1.0) if (v > 0) | (not relu) else _F(0.0)) if hit else _F(0.0)
+
+
+@njit(inline="always", boundscheck=False)
+def _taps_2x2(a, n, i, j):
+    """The four channel rows of window (i, j) of image n, in row-major tap order."""
+    return (a[n, 2 * i, 2 * j], a[n, 2 * i, 2 * j + 1],
+            a[n, 2 * i + 1, 2 * j], a[n, 2 * i + 1, 2 * j + 1])
+
+
 @njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
 def _forward_any(x, kh, kw, y):
     """Any window: a running maximum per window, one tap at a time."""
@@ -60,8 +73,7 @@ def _backward_any(g, x, y, kh, kw, relu, dx, rest):
                         for c in range(C):
                             v = x[n, a, b, c]
                             hit = (rest[c] > 0) & ((v == y[n, i, j, c]) | at_last)
-                            keep = _F(1.0) if (v > 0) | (not relu) else _F(0.0)
-                            dx[n, a, b, c] = g[n, i, j, c] * keep if hit else _F(0.0)
+                            dx[n, a, b, c] = _grad_at(g[n, i, j, c], v, hit, relu)
                         if not at_last:
                             for c in range(C):
                                 rest[c] = _F(0.0) if x[n, a, b, c] == y[n, i, j, c] \
@@ -74,16 +86,10 @@ def _forward_2x2(x, y):
     for n in range(N):
         for i in range(OH):
             for j in range(OW):
-                x0, x1 = x[n, 2 * i, 2 * j], x[n, 2 * i, 2 * j + 1]
-                x2, x3 = x[n, 2 * i + 1, 2 * j], x[n, 2 * i + 1, 2 * j + 1]
+                x0, x1, x2, x3 = _taps_2x2(x, n, i, j)
                 yr = y[n, i, j]
                 for c in range(C):
                     yr[c] = _max(_max(x1[c], x0[c]), _max(x3[c], x2[c]))
-
-
-@njit(inline="always", fastmath=FAST, error_model="numpy")
-def _grad_at(g, v, hit, relu):
-    return g * (_F(1.0) if (v > 0) | (not relu) else _F(0.0)) if hit else _F(0.0)
 
 
 @njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
@@ -95,14 +101,12 @@ def _backward_2x2(g, x, y, relu, dx, first):
     for n in range(N):
         for i in range(OH):
             for j in range(OW):
-                x0, x1 = x[n, 2 * i, 2 * j], x[n, 2 * i, 2 * j + 1]
-                x2, x3 = x[n, 2 * i + 1, 2 * j], x[n, 2 * i + 1, 2 * j + 1]
+                x0, x1, x2, x3 = _taps_2x2(x, n, i, j)
                 gr, yr = g[n, i, j], y[n, i, j]
                 for c in range(C):
                     first[c] = _F(0.0) if x0[c] == yr[c] else _F(1.0) if x1[c] == yr[c] \
                         else _F(2.0) if x2[c] == yr[c] else _F(3.0)
-                for t, xt in enumerate((x0, x1, x2, x3)):
-                    dt = dx[n, 2 * i + t // 2, 2 * j + t % 2]
+                for t, (xt, dt) in enumerate(zip((x0, x1, x2, x3), _taps_2x2(dx, n, i, j))):
                     for c in range(C):
                         dt[c] = _grad_at(gr[c], xt[c], first[c] == t, relu)
 
