@@ -1,7 +1,8 @@
 """``ember.config.threading``: the thread counts of ``tf.config.threading``. The intra-op
-count is the number of BLAS threads NumPy's matrix products use (applied through
-``threadpoolctl`` when it is installed); Ember runs one op at a time, so the inter-op
-count is recorded for the getter and changes nothing."""
+count is the number of threads one op uses: Ember's own CPU threads
+(``ember.core.cpu_threads``) and the BLAS threads of NumPy's matrix products (applied
+through ``threadpoolctl`` when it is installed); Ember runs one op at a time, so the
+inter-op count is recorded for the getter and changes nothing."""
 from __future__ import annotations
 
 import warnings
@@ -21,6 +22,8 @@ def set_intra_op_parallelism_threads(num_threads: int) -> None:
         raise ValueError("ember.config.threading.set_intra_op_parallelism_threads: the "
                          f"number of threads must be >= 0; got {num_threads}")
     _STATE["intra"] = num_threads
+    from .core import cpu_threads
+    cpu_threads.set_thread_count(num_threads)
     try:
         import threadpoolctl
     except ImportError:

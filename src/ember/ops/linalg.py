@@ -14,6 +14,7 @@ import numpy as np
 
 from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
+from . import gemm
 from .primitive import primitive
 
 
@@ -49,6 +50,8 @@ def matmul(xp, a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjo
         a = _mT(xp, a).conj() if adjoint_a else _mT(xp, a)
     if transpose_b or adjoint_b:
         b = _mT(xp, b).conj() if adjoint_b else _mT(xp, b)
+    if xp is np and gemm.splitting():
+        return gemm.matmul(a, b)
     if a.ndim == 2 and b.ndim == 2:
         return a.dot(b)   # the same product; ndarray.dot has a much shorter call path
     return xp.matmul(a, b)
@@ -471,9 +474,9 @@ def _einsum2_matmul(equation: str, a, b):
     x = _as_matrices(a, perm_l, shl, perm_lt, shlt)
     y = _as_matrices(b, perm_r, shr, perm_rt, shrt)
     if shl[0] == 1:
-        res = np.matmul(x[0], y[0]).reshape(mid)
+        res = gemm.matmul(x[0], y[0]).reshape(mid)
     else:
-        res = np.matmul(x, y).reshape(mid)
+        res = gemm.matmul(x, y).reshape(mid)
     if final is not None:
         res = np.ascontiguousarray(res.transpose(final))
     return res

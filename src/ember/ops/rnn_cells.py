@@ -25,10 +25,12 @@ from typing import Any
 
 import numpy as np
 
+from ..core import cpu_threads
 from ..core.convert import to_array
 from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
 from ..core.variable import Variable
+from . import gemm
 from .elementwise import cast
 from .kernels import kernels_for
 from .linalg import matmul
@@ -97,7 +99,8 @@ class _Recurrence:
         xp = self.xp
         T, B, _ = H.shape
         if self.M is None:
-            return xp.matmul(H.reshape(T * B, self.U).T, dZ.reshape(T * B, -1))
+            product = gemm.matmul if xp is np else xp.matmul    # split over CPU threads
+            return product(H.reshape(T * B, self.U).T, dZ.reshape(T * B, -1))
         Hm = (H[None] * self.M[:, None]).reshape(self.G, T * B, self.U)
         dZ4 = dZ.reshape(T * B, self.G, self.Uo).transpose(1, 0, 2)
         dR4 = xp.matmul(Hm.transpose(0, 2, 1), dZ4)            # (G, U, Uo)
@@ -169,18 +172,44 @@ def _lstm(xp, zx, h0, c0, R, *extras, masked=False, rec_masked=False):
 
 
 def _lstm_compiled(kernels, zx, h0, c0, R, M, mask, hs, cs, tcs, acts):
-    """The forward loop with the compiled cell step (``ember.ops.kernels.lstm``)."""
+    """The forward loop with the compiled cell step (``ember.ops.kernels.lstm``): the
+    whole loop compiled, split by batch rows over Ember's CPU threads, when NumPy's BLAS
+    can be called from it and there is no recurrent dropout; else a Python loop."""
     T, B, G = acts.shape
     zx = np.ascontiguousarray(zx)               # a strided view would not vectorize
     scale, _, shift = _gate_affine(np, G // 4, acts.dtype)
-    rec = _Recurrence(np, R, M, 4)
     rz = np.empty((B, G), acts.dtype)
     keep, masked = _keep_rows(mask, T, B)
+    fn, ilp64 = _blas_address(M)
+    if fn:
+        h0, c0, R = (np.ascontiguousarray(a) for a in (h0, c0, R))
+        _by_rows(B, lambda lo, hi: kernels.forward_rows(
+            fn, ilp64, zx, h0, c0, R, hs, cs, tcs, acts, scale, shift, keep, masked, rz,
+            lo, hi))
+        return
+    rec = _Recurrence(np, R, M, 4)
     h, c = h0, c0
     for t in range(T):
         kernels.forward_step(zx[t], rec.forward(h, rz), scale, shift, h, c, hs[t], cs[t],
-                             tcs[t], acts[t], keep[t], masked)
+                             tcs[t], acts[t], keep[t], masked, 0, B)
         h, c = hs[t], cs[t]
+
+
+def _blas_address(M) -> tuple:
+    """``(address of cblas_sgemm, ilp64)`` for the whole-loop kernels; address 0 (the
+    Python loop) with a recurrent mask ``M`` or without a callable BLAS."""
+    if M is not None:
+        return 0, False
+    from .kernels import blas
+    return blas.address()
+
+
+def _by_rows(batch: int, run) -> None:
+    """``run(lo, hi)`` on row ranges covering ``range(batch)``, one per CPU thread
+    inside a parallel region (``ember.core.cpu_threads``), rows of 8 at least."""
+    parts = min(cpu_threads.parts(), max(1, batch // 8))
+    cuts = [batch * p // parts for p in range(parts + 1)]
+    cpu_threads.parallel(lambda p: run(cuts[p], cuts[p + 1]), parts)
 
 
 def _keep_rows(mask, steps: int, batch: int):
@@ -260,29 +289,40 @@ def _lstm_grad(xp, h0, c0, R, hs, cs, acts, tcs, *rest, given=(True,) * 4, maske
 def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M):
     """The backward loop with the compiled cell step: per step the kernel, then the
     recurrent matmul ``dz @ R.T`` (gradients reaching ``acts`` or ``tcs``, which only
-    second-order rules send, take the NumPy loop)."""
+    second-order rules send, take the NumPy loop); the whole loop compiled and split by
+    rows as in ``_lstm_compiled`` when it can be."""
     T, B, G = acts.shape
     U = G // 4
-    rec = _Recurrence(np, R, M, 4)
     # the gradient of a batch-major output arrives as a strided time-major view: one copy
     # costs less than the kernels' strided (not vectorized) loops
     dhs = None if dhs is None else np.ascontiguousarray(dhs)
-    zeros = np.zeros((B, U), np.float32)
     dh = np.zeros((B, U), np.float32)
     dc = np.zeros((B, U), np.float32)
     dZ = np.empty((T, B, G), np.float32)
     keep, masked = _keep_rows(mask, T, B)
-    for t in range(T - 1, -1, -1):
-        if dcs is not None:
-            dc += dcs[t]
-        kernels.backward_step(dh, zeros if dhs is None else dhs[t], dc, acts[t], tcs[t],
-                              cs[t - 1] if t else c0, dZ[t], keep[t],
-                              masked)
-        if masked:
-            dh += rec.backward(dZ[t])
-        else:
-            dh = rec.backward(dZ[t], dh)
-    dR = rec.weight_grad(_previous(np, hs, h0), dZ)
+    fn, ilp64 = _blas_address(M)
+    if fn:
+        c0, R = np.ascontiguousarray(c0), np.ascontiguousarray(R)
+        if dhs is None:
+            dhs = np.zeros((T, B, U), np.float32)
+        seq_dc = dh[None] if dcs is None else dcs
+        _by_rows(B, lambda lo, hi: kernels.backward_rows(
+            fn, ilp64, R, c0, cs, acts, tcs, dhs, seq_dc, dcs is not None, dh, dc, dZ,
+            keep, masked, lo, hi))
+    else:
+        rec = _Recurrence(np, R, M, 4)
+        zeros = np.zeros((B, U), np.float32)
+        for t in range(T - 1, -1, -1):
+            if dcs is not None:
+                dc += dcs[t]
+            kernels.backward_step(dh, zeros if dhs is None else dhs[t], dc, acts[t],
+                                  tcs[t], cs[t - 1] if t else c0, dZ[t], keep[t], masked,
+                                  0, B)
+            if masked:
+                dh += rec.backward(dZ[t])
+            else:
+                dh = rec.backward(dZ[t], dh)
+    dR = _Recurrence(np, R, M, 4).weight_grad(_previous(np, hs, h0), dZ)
     return dZ, dh, dc, dR
 
 

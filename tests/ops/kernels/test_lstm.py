@@ -105,3 +105,85 @@ def test_config_optimizer_jit_switch(jit_switch):
         ember.config.optimizer.set_jit("xla")
     with pytest.raises(TypeError, match="set_jit"):
         ember.config.optimizer.set_jit(1)
+
+
+@pytest.fixture
+def two_thread_region():
+    """A parallel region of two threads (``ember.core.cpu_threads``), or skip where
+    regions do nothing (no OpenBLAS)."""
+    from ember.core import cpu_threads
+    cpu_threads.set_thread_count(2)
+    if cpu_threads.openblas() is None:
+        cpu_threads.set_thread_count(0)
+        pytest.skip("no OpenBLAS among NumPy's libraries: regions do nothing here")
+    yield cpu_threads.parallel_region
+    cpu_threads.set_thread_count(0)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("given", [(True, False, False, False), (True, True, False, False)])
+def test_rows_split_over_threads_equal_one_loop(rng, jit_switch, two_thread_region, masked,
+                                                given):
+    zx, h0, c0, R, _, _ = _inputs(rng)
+    big = 24                                    # three rows of 8: two parts
+    zx, h0, c0 = (np.concatenate([a] * 5)[:big] if a.ndim == 2 else
+                  np.concatenate([a] * 5, axis=1)[:, :big] for a in (zx, h0, c0))
+    mask = rng.random((T, big, 1)) > 0.3
+    shapes = [(T, big, U), (T, big, U), (T, big, 4 * U), (T, big, U)]
+    grads = [rng.normal(size=s).astype(np.float32) for s in shapes]
+    inputs = (np.ascontiguousarray(zx), h0, c0, R, mask, None)
+    want = _run(jit_switch, True, inputs, masked, False, given, grads)
+    with two_thread_region() as used:
+        assert used
+        got = _run(jit_switch, True, inputs, masked, False, given, grads)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-6)
+
+
+def test_the_python_loop_equals_the_compiled_loop(rng, jit_switch, monkeypatch):
+    inputs = _inputs(rng)
+    mask = inputs[4]
+    grads = [rng.normal(size=s).astype(np.float32)
+             for s in [(T, B, U), (T, B, U), (T, B, 4 * U), (T, B, U)]]
+    given = (True, True, False, False)
+    want = _run(jit_switch, True, inputs, True, False, given, grads)
+    monkeypatch.setattr(rnn_cells, "_blas_address", lambda M: (0, False))
+    got = _run(jit_switch, True, inputs, True, False, given, grads)
+    assert mask is inputs[4]
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-6)
+
+
+def test_a_compiled_keras_lstm_runs_its_step_in_a_parallel_region(two_thread_region):
+    """The plan of a compiled LSTM train step enters a region (``graph.plan``), and
+    training there gives the weights training on one thread gives."""
+    from ember import keras
+    from ember.core import cpu_threads
+    from ember.graph import plan
+    entered = []
+    real = cpu_threads.enter_region
+
+    def spy():
+        token = real()
+        entered.append(token is not None)
+        return token
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(64, 20, 5)).astype(np.float32)   # batches of 3,200 values
+    y = rng.integers(0, 3, size=64)
+    weights = []
+    for count in (1, 2):
+        cpu_threads.set_thread_count(count)
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((20, 5)), keras.layers.LSTM(16),
+                                  keras.layers.Dense(3)])
+        model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        old = plan.cpu_threads.enter_region
+        plan.cpu_threads.enter_region = spy
+        try:
+            model.fit(x, y, epochs=2, batch_size=32, verbose=0)
+        finally:
+            plan.cpu_threads.enter_region = old
+        weights.append(model.get_weights())
+    assert entered and entered[-1]
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

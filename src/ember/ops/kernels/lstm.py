@@ -16,18 +16,19 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .blas import sgemm
 from .fast_tanh import FAST, tanh32
 
 
 @njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
-def forward_step(zt, rz, scale, shift, h, c, hn, cn, tc, acts, keep, masked):
+def forward_step(zt, rz, scale, shift, h, c, hn, cn, tc, acts, keep, masked, lo, hi):
     """One step: gates ``acts = act(zt + rz)`` (each ``tanh(z * scale) * scale + shift``:
     sigmoid for ``i, f, o``, tanh for ``g``), ``cn = f c + i g``, ``tc = tanh(cn)``,
     ``hn = o tc``; with ``masked``, rows where ``keep`` is True carry ``h, c`` over.
     ``zt, rz, acts, scale, shift``: (B, 4U) / (4U,); ``h, c, hn, cn, tc``: (B, U);
-    ``keep``: (B,) bool."""
-    B, U = c.shape
-    for b in range(B):
+    ``keep``: (B,) bool. Only rows ``lo:hi`` are computed."""
+    U = c.shape[1]
+    for b in range(lo, hi):
         z, r, a = zt[b], rz[b], acts[b]
         for j in range(4 * U):
             a[j] = tanh32((z[j] + r[j]) * scale[j]) * scale[j] + shift[j]
@@ -44,18 +45,18 @@ def forward_step(zt, rz, scale, shift, h, c, hn, cn, tc, acts, keep, masked):
 
 
 @njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
-def backward_step(dh, dhs, dc, acts, tc, cprev, dz, keep, masked):
+def backward_step(dh, dhs, dc, acts, tc, cprev, dz, keep, masked, lo, hi):
     """One step back: from ``dh`` (the gradient carried from the step after) plus this
     step's ``dhs``, and ``dc`` (carried, in place), the gradient ``dz`` of the gate
     pre-activations and ``dc`` for the step before. With ``masked``, a row whose step
     was skipped (``keep`` True) gets ``dz = 0``, keeps ``dc`` and passes ``dh + dhs``
     on in ``dh`` (in place); other rows' ``dh`` is left for the caller, who overwrites
     it with ``dz @ R.T`` and, when masked, adds the skipped rows' carry kept in ``dh``
-    (so kept rows' ``dh`` is zeroed here)."""
-    B, U = dc.shape
+    (so kept rows' ``dh`` is zeroed here). Only rows ``lo:hi`` are computed."""
+    U = dc.shape[1]
     bh = np.empty(U, np.float32)
     bc = np.empty(U, np.float32)
-    for b in range(B):
+    for b in range(lo, hi):
         dhb, dhsb, dcb, a, tcb, cpb, dzb = dh[b], dhs[b], dc[b], acts[b], tc[b], cprev[b], dz[b]
         if masked and keep[b]:
             for u in range(U):
@@ -83,3 +84,40 @@ def backward_step(dh, dhs, dc, acts, tc, cprev, dz, keep, masked):
             dcb[u] = bc[u] * a[U + u]
         if masked:
             dhb[:] = 0
+
+
+@njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
+def forward_rows(fn, ilp64, zx, h0, c0, R, hs, cs, tcs, acts, scale, shift, keep, masked,
+                 rz, lo, hi):
+    """The whole forward time loop for batch rows ``lo:hi``: per step ``rz = h @ R``
+    through ``cblas_sgemm`` at address ``fn`` (see ``ember.ops.kernels.blas``), then
+    ``forward_step``. Rows never mix, so threads can run disjoint row ranges at once.
+    All arrays C-contiguous; ``rz``: (B, 4U) scratch."""
+    T, _, G = acts.shape
+    U = G // 4
+    for t in range(T):
+        h, c = (h0, c0) if t == 0 else (hs[t - 1], cs[t - 1])
+        sgemm(fn, ilp64, 0, hi - lo, G, U, h.ravel(), lo * U, U, R.ravel(), 0, G,
+              np.float32(0), rz.ravel(), lo * G, G)
+        forward_step(zx[t], rz, scale, shift, h, c, hs[t], cs[t], tcs[t], acts[t], keep[t],
+                     masked, lo, hi)
+
+
+@njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
+def backward_rows(fn, ilp64, R, c0, cs, acts, tcs, dhs, dcs, has_dcs, dh, dc, dZ, keep,
+                  masked, lo, hi):
+    """The whole backward time loop for batch rows ``lo:hi``: per step (last first)
+    ``backward_step``, then ``dh = dz @ R.T`` (added to ``dh`` when masked, which then
+    holds the skipped rows' carry) through ``cblas_sgemm``. ``dhs``: every step's
+    gradient of ``h`` (zeros where none reaches it); ``dcs`` is read only with
+    ``has_dcs``; ``dh, dc``: (B, U), zeros on entry, the gradients of ``h0, c0`` on exit."""
+    T, _, G = acts.shape
+    U = G // 4
+    for t in range(T - 1, -1, -1):
+        if has_dcs:
+            for b in range(lo, hi):
+                dc[b] += dcs[t, b]
+        cprev = c0 if t == 0 else cs[t - 1]
+        backward_step(dh, dhs[t], dc, acts[t], tcs[t], cprev, dZ[t], keep[t], masked, lo, hi)
+        sgemm(fn, ilp64, 1, hi - lo, U, G, dZ[t].ravel(), lo * G, G, R.ravel(), 0, G,
+              np.float32(1) if masked else np.float32(0), dh.ravel(), lo * U, U)
