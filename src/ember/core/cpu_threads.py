@@ -3,12 +3,14 @@ and the switch that makes NumPy's BLAS single-threaded while the pool runs.
 
 Why not leave the second core to the BLAS: OpenBLAS (NumPy's BLAS in its wheels) keeps
 its worker threads spinning for about 0.1 s after every multi-threaded product, so a
-thread of Ember's own gets nothing done on those cores; and OpenBLAS runs everything
-below a product, a batch of small matrices (attention's scores) or an LSTM's steps, on
-one core. Inside ``parallel_region()`` (a compiled training step enters one) OpenBLAS is
-set to one thread, its workers time out and sleep, and the ops that can split their work
-(matrix products in ``ember.ops.gemm``, the recurrent layers by batch rows) run their
-parts on this pool. On leaving, OpenBLAS gets its thread count back.
+thread of Ember's own gets nothing done on those cores; and OpenBLAS runs the work
+between products, such as an LSTM's cell steps, on one core. Inside
+``parallel_region()`` OpenBLAS is set to one thread, its workers time out and sleep, and
+the ops that can split their work (matrix products in ``ember.ops.gemm``, the LSTM's
+whole time loop by batch rows) run their parts on this pool. On leaving, OpenBLAS gets
+its thread count back. A compiled step enters a region only when it runs an LSTM
+(``ember.graph.plan``): a large product alone is no faster split here than on
+OpenBLAS's own threads, and for some shapes (a short inner dimension) 1.1-1.3x slower.
 
 Only OpenBLAS is switched (found among the libraries NumPy loaded); with another BLAS, or
 one core, or ``ember.config.threading.set_intra_op_parallelism_threads(1)``, regions do
@@ -51,7 +53,7 @@ def _find_openblas() -> _OpenBlas | None:
                      if "openblas" in line.rsplit("/", 1)[-1].lower() and ".so" in line}
     except OSError:
         return None
-    for path in sorted(paths):
+    for path in sorted(paths, key=lambda p: ("numpy" not in p, p)):   # NumPy's first
         try:
             lib = ctypes.CDLL(path)
         except OSError:
