@@ -69,16 +69,12 @@ def _find_openblas() -> _OpenBlas | None:
     return None
 
 
-def _blas() -> _OpenBlas | None:
+def openblas() -> _OpenBlas | None:
+    """NumPy's OpenBLAS, when this process has one (Linux; None elsewhere)."""
     if _STATE["blas"] is None:
         import numpy  # noqa: F401 - NumPy loads its BLAS on import
         _STATE["blas"] = _find_openblas() or False
     return _STATE["blas"] or None
-
-
-def openblas() -> _OpenBlas | None:
-    """NumPy's OpenBLAS, when this process has one (Linux; None elsewhere)."""
-    return _blas()
 
 
 def thread_count() -> int:
@@ -220,7 +216,7 @@ def enter_region() -> int | None:
     >>> leave_region(enter_region())
     """
     size = thread_count()
-    blas = _blas() if size > 1 else None
+    blas = openblas() if size > 1 else None
     if blas is None or not _REGION.acquire(blocking=False):
         return None
     try:

@@ -263,11 +263,6 @@ def _conv_forward(xp, x, w, strides, dilations, pads, groups):
     return y
 
 
-def _mm(xp, a, b):
-    """``xp.matmul``, split over Ember's CPU threads for NumPy (``ember.ops.gemm``)."""
-    return gemm.matmul(a, b) if xp is np else xp.matmul(a, b)
-
-
 def _conv_forward_chunk(xp, x, w, strides, dilations, pads, groups):
     n = x.ndim - 2
     ksize = w.shape[:n]
@@ -277,11 +272,11 @@ def _conv_forward_chunk(xp, x, w, strides, dilations, pads, groups):
     kc = cols.shape[1] if tap_major else cols.shape[-1]
     if groups == 1:
         c = cols[0].T if tap_major else cols[0]
-        y = _mm(xp, c, w.reshape(kc, cout))
+        y = gemm.matmul_xp(xp, c, w.reshape(kc, cout))
     else:
         c = cols.transpose(0, 2, 1) if tap_major else cols
         wm = w.reshape(kc, groups, og).transpose(1, 0, 2)
-        y = _mm(xp, c, wm).transpose(1, 0, 2)   # (P, G, og)
+        y = gemm.matmul_xp(xp, c, wm).transpose(1, 0, 2)   # (P, G, og)
     return y.reshape((x.shape[0],) + tuple(out_sp) + (cout,))
 
 
@@ -320,7 +315,7 @@ def _conv_input_grad_chunk(xp, g, w, x_shape, strides, dilations, pads, groups):
     # one tap-major batched GEMM: cols[t, grp] = g[grp] @ w[t, :, grp]^T, (K, G, P, cg)
     gm = g.reshape(p, groups, og).transpose(1, 0, 2)                     # (G, P, og)
     wk = w.reshape(k, cg, groups, og).transpose(0, 2, 3, 1)              # (K, G, og, cg)
-    cols = _mm(xp, gm[None], wk)
+    cols = gemm.matmul_xp(xp, gm[None], wk)
     if groups == 1:
         def src(t, kk):
             return cols[t, 0].reshape((nb,) + out_sp + (cg,))
@@ -369,10 +364,10 @@ def _conv_filter_grad_chunk(xp, x, g, w_shape, strides, dilations, pads, groups)
     p = cols.shape[-1] if tap_major else cols.shape[1]
     if groups == 1:
         c = cols[0] if tap_major else cols[0].T
-        return _mm(xp, c, g.reshape(p, cout)).reshape(w_shape)
+        return gemm.matmul_xp(xp, c, g.reshape(p, cout)).reshape(w_shape)
     c = cols if tap_major else cols.transpose(0, 2, 1)                   # (G, K*cg, P)
     gm = g.reshape(p, groups, og).transpose(1, 0, 2)                      # (G, P, og)
-    dw = _mm(xp, c, gm)                                                 # (G, K*cg, og)
+    dw = gemm.matmul_xp(xp, c, gm)                                                 # (G, K*cg, og)
     return xp.ascontiguousarray(dw.transpose(1, 0, 2)).reshape(w_shape)
 
 

@@ -40,11 +40,11 @@ def matmul(a: Any, b: Any, out: Any = None) -> Any:
     parts = cpu_threads.parts()
     if (parts == 1 or type(a) is not np.ndarray or type(b) is not np.ndarray
             or a.ndim < 2 or b.ndim < 2):
-        return np.matmul(a, b) if out is None else np.matmul(a, b, out=out)
+        return np.matmul(a, b, out=out)
     m, k = a.shape[-2:]
     n = b.shape[-1]
     if a.ndim != b.ndim or b.shape[-2] != k:
-        return np.matmul(a, b) if out is None else np.matmul(a, b, out=out)
+        return np.matmul(a, b, out=out)
     try:
         batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:
@@ -53,7 +53,7 @@ def matmul(a: Any, b: Any, out: Any = None) -> Any:
     for d in batch:
         stack *= d
     if stack * m * n * k < _MIN_WORK:
-        return np.matmul(a, b) if out is None else np.matmul(a, b, out=out)
+        return np.matmul(a, b, out=out)
     if out is None:
         out = np.empty(batch + (m, n), np.result_type(a, b))
     lead = batch[0] if batch else 0
@@ -71,6 +71,16 @@ def matmul(a: Any, b: Any, out: Any = None) -> Any:
         cuts = _cuts(n, parts)
         _run(cuts, lambda lo, hi: np.matmul(a, b[..., lo:hi], out=out[..., lo:hi]))
     return out
+
+
+def matmul_xp(xp: Any, a: Any, b: Any) -> Any:
+    """``xp.matmul(a, b)``, through ``matmul`` (split over the CPU threads) for NumPy.
+
+    >>> import numpy as np
+    >>> matmul_xp(np, np.ones((1, 2)), np.ones((2, 1))).shape
+    (1, 1)
+    """
+    return matmul(a, b) if xp is np else xp.matmul(a, b)
 
 
 def _rows(x, lo: int, hi: int):

@@ -99,8 +99,7 @@ class _Recurrence:
         xp = self.xp
         T, B, _ = H.shape
         if self.M is None:
-            product = gemm.matmul if xp is np else xp.matmul    # split over CPU threads
-            return product(H.reshape(T * B, self.U).T, dZ.reshape(T * B, -1))
+            return gemm.matmul_xp(xp, H.reshape(T * B, self.U).T, dZ.reshape(T * B, -1))
         Hm = (H[None] * self.M[:, None]).reshape(self.G, T * B, self.U)
         dZ4 = dZ.reshape(T * B, self.G, self.Uo).transpose(1, 0, 2)
         dR4 = xp.matmul(Hm.transpose(0, 2, 1), dZ4)            # (G, U, Uo)
@@ -300,6 +299,7 @@ def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M
     dc = np.zeros((B, U), np.float32)
     dZ = np.empty((T, B, G), np.float32)
     keep, masked = _keep_rows(mask, T, B)
+    rec = _Recurrence(np, R, M, 4)
     fn, ilp64 = _blas_address(M)
     if fn:
         c0, R = np.ascontiguousarray(c0), np.ascontiguousarray(R)
@@ -310,7 +310,6 @@ def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M
             fn, ilp64, R, c0, cs, acts, tcs, dhs, seq_dc, dcs is not None, dh, dc, dZ,
             keep, masked, lo, hi))
     else:
-        rec = _Recurrence(np, R, M, 4)
         zeros = np.zeros((B, U), np.float32)
         for t in range(T - 1, -1, -1):
             if dcs is not None:
@@ -322,7 +321,7 @@ def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M
                 dh += rec.backward(dZ[t])
             else:
                 dh = rec.backward(dZ[t], dh)
-    dR = _Recurrence(np, R, M, 4).weight_grad(_previous(np, hs, h0), dZ)
+    dR = rec.weight_grad(_previous(np, hs, h0), dZ)
     return dZ, dh, dc, dR
 
 
