@@ -1,38 +1,44 @@
-"""Ember's own CPU threads: a small pool that splits one op's work across the cores,
-and the switch that makes NumPy's BLAS single-threaded while the pool runs.
+"""Ember's CPU threads: an op splits its work into parts that run at once, on the worker
+threads of NumPy's own OpenBLAS.
 
-Why not leave the second core to the BLAS: OpenBLAS (NumPy's BLAS in its wheels) keeps
-its worker threads spinning for about 0.1 s after every multi-threaded product, so a
-thread of Ember's own gets nothing done on those cores; and OpenBLAS runs the work
-between products, such as an LSTM's cell steps, on one core. Inside
-``parallel_region()`` OpenBLAS is set to one thread, its workers time out and sleep, and
-the ops that can split their work (matrix products in ``ember.ops.gemm``, the LSTM's
-whole time loop by batch rows) run their parts on this pool. On leaving, OpenBLAS gets
-its thread count back. A compiled step enters a region only when it runs an LSTM
-(``ember.graph.plan``): a large product alone is no faster split here than on
-OpenBLAS's own threads, and for some shapes (a short inner dimension) 1.1-1.3x slower.
+Why OpenBLAS's threads and not a pool of our own: after every multi-threaded product
+OpenBLAS keeps its workers spinning for about 0.1 s, waiting for the next one (the
+library's loop never yields the core). A thread of Ember's own on those cores shares
+them with a spinning worker and gets little done: an LSTM's time loop split over two
+threads took 4.4 ms with the worker spinning against 4.2 ms unsplit. OpenBLAS exports
+``gotoblas_pthread``, which hands a C function to its workers, so the spinning worker
+itself runs Ember's part and picks it up within microseconds; fused attention split
+that way runs in 0.52-0.55x the time of one thread right after a product.
 
-Only OpenBLAS is switched (found among the libraries NumPy loaded); with another BLAS, or
-one core, or ``ember.config.threading.set_intra_op_parallelism_threads(1)``, regions do
-nothing and every op runs as before.
+While a split runs, OpenBLAS is set to one thread, so a part's own products (the LSTM's
+per-step ``cblas_sgemm``) run single-threaded: a worker asked for a nested
+multi-threaded product would wait for itself. On leaving, OpenBLAS gets its count back.
+Only one split runs at a time in the process; inside it (in a part, or on another
+thread meanwhile) ``parts()`` is 1, so nothing nests.
+
+Only OpenBLAS's pthreads build has this entry point (NumPy's and SciPy's wheels on
+Linux). With another BLAS, an OpenMP build, one BLAS thread (``OPENBLAS_NUM_THREADS=1``),
+or ``ember.config.threading.set_intra_op_parallelism_threads(1)``, ``parts()`` is 1 and
+every op runs as one part, as before.
 """
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-_STATE: dict[str, Any] = {"blas": None, "pool": None, "owner": None, "threads": 0}
-_LOCAL = threading.local()          # ``busy``: this thread is running a pool part
-_REGION = threading.Lock()          # one thread at a time has a region
+_STATE: dict[str, Any] = {"blas": None, "threads": 0}
+_SECTION = threading.Lock()         # held while a split runs
+_JOB: dict[str, Any] = {}           # the running split: "fn" and the first "error"
 
 
 class _OpenBlas:
-    """``get()`` / ``set(n)`` for the thread count of the OpenBLAS NumPy loaded, and the
-    address of its ``cblas_sgemm`` (0 if missing) with whether it takes 64-bit ints."""
+    """NumPy's OpenBLAS: ``get()`` / ``set(n)`` for its thread count, its threads
+    (``workers``, counting the caller's; None without ``gotoblas_pthread``), the entry
+    point that runs C functions on them (``run``), and the address of ``cblas_sgemm``
+    (0 if missing) with whether it takes 64-bit integers."""
 
     def __init__(self, lib: Any, get: Any, set_: Any):
         self.get, self.set = get, set_
@@ -44,6 +50,17 @@ class _OpenBlas:
                 self.sgemm = ctypes.cast(fn, ctypes.c_void_p).value or 0
                 self.ilp64 = ilp64
                 break
+        self.run = getattr(lib, "gotoblas_pthread", None)
+        self.workers = None
+        if self.run is not None:
+            try:
+                self.workers = ctypes.c_int.in_dll(lib, "blas_num_threads")
+            except ValueError:
+                self.run = None
+            else:
+                self.run.restype = ctypes.c_int
+                self.run.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
+                                     ctypes.c_int]
 
 
 def _find_openblas() -> _OpenBlas | None:
@@ -78,7 +95,7 @@ def openblas() -> _OpenBlas | None:
 
 
 def thread_count() -> int:
-    """How many threads ``parallel`` splits work over: the intra-op count set in
+    """The most threads one op splits its work over: the intra-op count set in
     ``ember.config.threading``, else the CPUs this process may use.
 
     >>> thread_count() >= 1
@@ -93,166 +110,71 @@ def thread_count() -> int:
 
 
 def set_thread_count(count: int) -> None:
-    """Split work over ``count`` threads (0: every CPU this process may use).
+    """Split work over at most ``count`` threads (0: every CPU this process may use).
 
     >>> set_thread_count(0)
     """
     _STATE["threads"] = max(0, int(count))
-    pool = _STATE["pool"]
-    if pool is not None and pool.size != thread_count():
-        _STATE["pool"] = None       # its workers exit after their current wait
-        pool.close()
-
-
-class _Worker:
-    def __init__(self):
-        self.go = threading.Semaphore(0)
-        self.done = threading.Semaphore(0)
-        self.job: tuple = (None, 0)
-        self.error: BaseException | None = None
-        threading.Thread(target=self._loop, daemon=True, name="ember-cpu").start()
-
-    def _loop(self) -> None:
-        _LOCAL.busy = True
-        while True:
-            self.go.acquire()
-            fn, part = self.job
-            if fn is None:
-                return
-            try:
-                fn(part)
-            except BaseException as e:  # noqa: BLE001 - re-raised in the calling thread
-                self.error = e
-            self.done.release()
-
-
-class _Pool:
-    """``size - 1`` worker threads; part 0 of every split runs in the calling thread.
-    A pool whose caller stopped waiting (an interrupt) is ``broken`` and replaced."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.workers = [_Worker() for _ in range(size - 1)]
-        self.lock = threading.Lock()
-        self.broken = False
-
-    def run(self, fn: Callable[[int], Any], parts: int) -> None:
-        busy = self.workers[:parts - 1]
-        for k, w in enumerate(busy, start=1):
-            w.job = (fn, k)
-            w.go.release()
-        error = None
-        _LOCAL.busy = True
-        try:
-            fn(0)
-        except Exception as e:  # noqa: BLE001 - raised after the workers finish
-            error = e
-        except BaseException:   # an interrupt: the workers are left to finish alone
-            self.broken = True
-            raise
-        finally:
-            _LOCAL.busy = False
-        try:
-            for w in busy:
-                w.done.acquire()
-        except BaseException:
-            self.broken = True
-            raise
-        for w in busy:
-            if w.error is not None and error is None:
-                error = w.error
-            w.error = None
-        if error is not None:
-            raise error
-
-    def close(self) -> None:
-        for w in self.workers:
-            w.job = (None, 0)
-            w.go.release()
 
 
 def parts() -> int:
-    """How many parts an op should split its work into here: 1 outside a
-    ``parallel_region``, inside a pool part, or in a thread other than the region's.
+    """How many parts an op should split its work into now: 1 while a split runs (in a
+    part, or on another thread meanwhile), without OpenBLAS's threads, or with one
+    thread; else the threads OpenBLAS has and is set to use, at most ``thread_count()``.
 
-    >>> parts()
-    1
+    >>> parts() >= 1
+    True
     """
-    pool = _STATE["pool"]
-    if (pool is None or _STATE["owner"] != threading.get_ident()
-            or getattr(_LOCAL, "busy", False)):
+    blas = _STATE["blas"]
+    if blas is None:
+        blas = openblas()
+    if not blas or blas.run is None or _SECTION.locked():
         return 1
-    return pool.size
+    return max(1, min(thread_count(), blas.workers.value, blas.get()))
+
+
+def _part(index_address: int) -> None:
+    """The C callback each OpenBLAS thread runs: part ``k`` of the running split."""
+    k = ctypes.c_int64.from_address(index_address).value
+    try:
+        _JOB["fn"](k)
+    except BaseException as e:  # noqa: BLE001 - raised in the calling thread
+        _JOB.setdefault("error", e)
+
+
+_PART = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(_part)
+_PART_ADDRESS = ctypes.cast(_PART, ctypes.c_void_p).value
+_INDICES = (ctypes.c_int64 * 64)(*range(64))
 
 
 def parallel(fn: Callable[[int], Any], count: int) -> None:
-    """Run ``fn(0) ... fn(count - 1)`` at once, one per pool thread (``count`` at most
-    ``parts()``; the caller runs ``fn(0)``); the first exception is raised here after
-    every part has finished.
+    """Run ``fn(0) ... fn(count - 1)`` at once, ``fn(0)`` in the calling thread and the
+    others on OpenBLAS's threads (``count`` at most ``parts()``); the first exception,
+    an interrupt too, is raised here after every part has finished. Where the threads
+    cannot be used, the parts run one after another here.
 
     >>> out = [0, 0]
     >>> def part(k): out[k] = k + 1
-    >>> parallel(part, 1); out
-    [1, 0]
+    >>> parallel(part, 2); out
+    [1, 2]
     """
-    pool = _STATE["pool"]
-    if count <= 1 or pool is None or not pool.lock.acquire(blocking=False):
+    blas = openblas() if count > 1 else None
+    if blas is None or blas.run is None or count > min(blas.workers.value, 64) \
+            or not _SECTION.acquire(blocking=False):
         for k in range(count):
             fn(k)
         return
     try:
-        pool.run(fn, min(count, pool.size))
-    finally:
-        if pool.broken and _STATE["pool"] is pool:
-            _STATE["pool"] = None       # its workers may still be busy: a new one
-        pool.lock.release()
-
-
-def enter_region() -> int | None:
-    """Start a parallel region on this thread (see ``parallel_region``); returns a token
-    for ``leave_region``, or None when the pool is not used (one CPU, no OpenBLAS found,
-    another thread's region running, or already inside one).
-
-    >>> leave_region(enter_region())
-    """
-    size = thread_count()
-    blas = openblas() if size > 1 else None
-    if blas is None or not _REGION.acquire(blocking=False):
-        return None
-    try:
-        if _STATE["pool"] is None:
-            _STATE["pool"] = _Pool(size)
+        _JOB["fn"] = fn
         before = blas.get()
-        blas.set(1)
-    except BaseException:
-        _REGION.release()
-        raise
-    _STATE["owner"] = threading.get_ident()
-    return before
-
-
-def leave_region(token: int | None) -> None:
-    """End the region ``enter_region`` started (nothing for a None token)."""
-    if token is None:
-        return
-    _STATE["owner"] = None
-    try:
-        _STATE["blas"].set(token)
+        blas.set(1)         # the parts' own BLAS calls stay on their thread
+        try:
+            blas.run(count, _PART_ADDRESS, ctypes.addressof(_INDICES), 8)
+        finally:
+            blas.set(before)
+        error = _JOB.pop("error", None)
     finally:
-        _REGION.release()
-
-
-@contextlib.contextmanager
-def parallel_region() -> Iterator[bool]:
-    """Within the block, ops on this thread split their work over Ember's pool and
-    OpenBLAS runs single-threaded; yields whether the pool is in use.
-
-    >>> with parallel_region() as used:
-    ...     used in (True, False)
-    True
-    """
-    token = enter_region()
-    try:
-        yield token is not None
-    finally:
-        leave_region(token)
+        _JOB.clear()
+        _SECTION.release()
+    if error is not None:
+        raise error

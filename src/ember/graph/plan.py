@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from ..core import cpu_threads
 from .ir import Graph, Node
 
 # node kind -> factory(node, xp) returning step(slots); filled in by the modules that
@@ -118,7 +117,6 @@ class Plan:
         self._inputs = tuple(graph.inputs)
         self._outputs = tuple(graph.outputs)
         self._steps = self._compile(graph, xp)
-        self._parallel = xp is np and _splits_work(graph)
 
     def _compile(self, graph: Graph, xp) -> tuple:
         keep = set(graph.output_ids())
@@ -142,40 +140,7 @@ class Plan:
         return tuple(steps)
 
     def __call__(self, arrays) -> list:
-        if self._parallel and _large(arrays):
-            token = cpu_threads.enter_region()
-            try:
-                return self._run(self._template.copy(), arrays)
-            finally:
-                cpu_threads.leave_region(token)
         return self._run(self._template.copy(), arrays)
-
-
-#: ops whose work splits over Ember's CPU threads (``ember.core.cpu_threads``) well
-#: enough to pay for running the whole plan's products on them: only the LSTM's
-#: whole-loop kernels so far (for a large product alone, OpenBLAS's own threads are as
-#: fast as splitting it); and ops that would run on one core inside a region (the other
-#: recurrent loops, LAPACK)
-_SPLITTING = frozenset({"lstm_sequence", "lstm_sequence_grad"})
-_SINGLE = frozenset({"gru_sequence", "gru_sequence_grad", "simple_rnn_sequence",
-                     "simple_rnn_sequence_grad", "inv", "det", "slogdet", "solve",
-                     "triangular_solve", "cholesky", "qr", "svd", "svd_values", "eigh",
-                     "eig", "pinv", "lu", "expm"})
-_MIN_INPUT = 2048       # elements: a smaller batch (one-sample predict) runs as before
-
-
-def _splits_work(graph: Graph) -> bool:
-    """Whether running ``graph`` inside a parallel region pays: it has ops that split
-    their work, and none that would lose the BLAS's threads."""
-    names = {n.op.name for n in graph.nodes if n.kind == "op"}
-    return bool(names & _SPLITTING) and not names & _SINGLE
-
-
-def _large(arrays) -> bool:
-    for a in arrays:
-        if getattr(a, "size", 0) >= _MIN_INPUT:
-            return True
-    return False
 
 
 def _driver(steps: list, inputs: tuple, outputs: tuple) -> Callable:

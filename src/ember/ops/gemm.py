@@ -1,11 +1,12 @@
 """NumPy matrix products split over Ember's CPU threads (``ember.core.cpu_threads``).
 
-Inside a ``parallel_region`` OpenBLAS runs single-threaded, so a large product is cut
-here into one part per thread: a stack of matrices by its leading (batch) axis, one
-matrix by the rows of its result, or, when it has few rows, by its columns. Each part is
-an ordinary ``np.matmul`` into its slice of one result array. Every element is the same
-sum as in the whole product, so the result equals NumPy's. Outside a region (and for
-small products, other array types or broadcast batches) this is ``np.matmul``.
+OpenBLAS threads one large product itself, and well: splitting one here ran 0.95-1.3x
+its time. What it leaves on one core is a stack of small matrices (attention's
+per-head products), since each is one call below its threading threshold (about 2^18
+multiply-adds). Such a stack is cut here by its leading (batch) axis, one part per
+thread, each an ordinary ``np.matmul`` into its slice of one result array, so the result
+equals NumPy's. Everything else (one matrix, large matrices, other array types, a small
+total) is ``np.matmul``.
 """
 from __future__ import annotations
 
@@ -15,35 +16,27 @@ import numpy as np
 
 from ..core import cpu_threads
 
-#: below this many multiply-adds a part would not pay for the hand-off (about 20 us)
+#: below this many multiply-adds in all a part would not pay for the hand-off (~30 us)
 _MIN_WORK = 1 << 21
-_MIN_ROWS = 16          # rows (or columns) per part, at least
-
-
-def splitting() -> bool:
-    """Whether a parallel region is active (checked first on hot paths: one lookup).
-
-    >>> splitting()
-    False
-    """
-    return cpu_threads._STATE["owner"] is not None
+#: above this many per matrix, OpenBLAS threads each product itself
+_BLAS_THREADS_FROM = 1 << 18
 
 
 def matmul(a: Any, b: Any, out: Any = None) -> Any:
-    """``np.matmul(a, b)`` (into ``out`` if given), split over the CPU threads when a
-    parallel region is active and the product is large.
+    """``np.matmul(a, b)`` (into ``out`` if given); a large stack of small products is
+    split over the CPU threads by its batch axis.
 
     >>> import numpy as np
     >>> float(matmul(np.ones((2, 3), np.float32), np.ones((3, 4), np.float32))[0, 0])
     3.0
     """
-    parts = cpu_threads.parts()
-    if (parts == 1 or type(a) is not np.ndarray or type(b) is not np.ndarray
-            or a.ndim < 2 or b.ndim < 2):
+    if (type(a) is not np.ndarray or type(b) is not np.ndarray or a.ndim < 3
+            or a.ndim != b.ndim):
         return np.matmul(a, b, out=out)
     m, k = a.shape[-2:]
     n = b.shape[-1]
-    if a.ndim != b.ndim or b.shape[-2] != k:
+    lead = max(a.shape[0], b.shape[0])
+    if b.shape[-2] != k or m * n * k > _BLAS_THREADS_FROM or lead < 2:
         return np.matmul(a, b, out=out)
     try:
         batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
@@ -52,24 +45,15 @@ def matmul(a: Any, b: Any, out: Any = None) -> Any:
     stack = 1
     for d in batch:
         stack *= d
-    if stack * m * n * k < _MIN_WORK:
+    parts = min(cpu_threads.parts(), lead) if stack * m * n * k >= _MIN_WORK else 1
+    if parts == 1:
         return np.matmul(a, b, out=out)
     if out is None:
         out = np.empty(batch + (m, n), np.result_type(a, b))
-    lead = batch[0] if batch else 0
-    if lead >= parts and (lead % parts == 0 or lead >= 8 * parts
-                          or max(m, n) < parts * _MIN_ROWS):
-        cuts = _cuts(lead, parts)
-        _run(cuts, lambda lo, hi: np.matmul(_rows(a, lo, hi), _rows(b, lo, hi),
-                                            out=out[lo:hi]))
-    elif max(m, n) < parts * _MIN_ROWS:
-        np.matmul(a, b, out=out)
-    elif m >= n:
-        cuts = _cuts(m, parts)
-        _run(cuts, lambda lo, hi: np.matmul(a[..., lo:hi, :], b, out=out[..., lo:hi, :]))
-    else:
-        cuts = _cuts(n, parts)
-        _run(cuts, lambda lo, hi: np.matmul(a, b[..., lo:hi], out=out[..., lo:hi]))
+    cuts = [lead * p // parts for p in range(parts + 1)]
+    cpu_threads.parallel(lambda p: np.matmul(_rows(a, cuts[p], cuts[p + 1]),
+                                             _rows(b, cuts[p], cuts[p + 1]),
+                                             out=out[cuts[p]:cuts[p + 1]]), parts)
     return out
 
 
@@ -86,12 +70,3 @@ def matmul_xp(xp: Any, a: Any, b: Any) -> Any:
 def _rows(x, lo: int, hi: int):
     """Batch entries ``lo:hi`` of ``x``, or all of a broadcast (size-1) batch axis."""
     return x if x.shape[0] == 1 else x[lo:hi]
-
-
-def _cuts(size: int, parts: int) -> list:
-    """``parts + 1`` boundaries cutting ``range(size)`` into near-equal pieces."""
-    return [size * p // parts for p in range(parts + 1)]
-
-
-def _run(cuts: list, part) -> None:
-    cpu_threads.parallel(lambda p: part(cuts[p], cuts[p + 1]), len(cuts) - 1)

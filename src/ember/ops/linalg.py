@@ -50,11 +50,9 @@ def matmul(xp, a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjo
         a = _mT(xp, a).conj() if adjoint_a else _mT(xp, a)
     if transpose_b or adjoint_b:
         b = _mT(xp, b).conj() if adjoint_b else _mT(xp, b)
-    if xp is np and gemm.splitting():
-        return gemm.matmul(a, b)
     if a.ndim == 2 and b.ndim == 2:
         return a.dot(b)   # the same product; ndarray.dot has a much shorter call path
-    return xp.matmul(a, b)
+    return gemm.matmul(a, b) if xp is np else xp.matmul(a, b)
 
 
 @matmul.vjp

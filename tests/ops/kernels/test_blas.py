@@ -16,17 +16,18 @@ def test_address_is_found_and_checked():
         assert fn != 0 and blas._CHECKED["ok"]
 
 
+@pytest.mark.parametrize("trans_a", [0, 1])
 @pytest.mark.parametrize("trans_b", [0, 1])
 @pytest.mark.parametrize("beta", [0.0, 1.0, -0.5])
-def test_products_match_numpy(rng, trans_b, beta):
+def test_products_match_numpy(rng, trans_a, trans_b, beta):
     fn, ilp64 = blas.address()
     if not fn:
         pytest.skip("no callable cblas_sgemm here")
-    a = rng.standard_normal((9, 13)).astype(np.float32)
+    a = rng.standard_normal((13, 9) if trans_a else (9, 13)).astype(np.float32)
     b = rng.standard_normal((11, 13) if trans_b else (13, 11)).astype(np.float32)
     c = rng.standard_normal((9, 11)).astype(np.float32)
-    want = beta * c + a @ (b.T if trans_b else b)
-    blas._product(fn, ilp64, a, b, c, np.float32(beta), trans_b)
+    want = beta * c + (a.T if trans_a else a) @ (b.T if trans_b else b)
+    blas._product(fn, ilp64, a, b, c, np.float32(beta), trans_a, trans_b)
     np.testing.assert_allclose(c, want, rtol=1e-5, atol=1e-5)
 
 

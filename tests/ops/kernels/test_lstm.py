@@ -107,22 +107,9 @@ def test_config_optimizer_jit_switch(jit_switch):
         ember.config.optimizer.set_jit(1)
 
 
-@pytest.fixture
-def two_thread_region():
-    """A parallel region of two threads (``ember.core.cpu_threads``), or skip where
-    regions do nothing (no OpenBLAS)."""
-    from ember.core import cpu_threads
-    cpu_threads.set_thread_count(2)
-    if cpu_threads.openblas() is None:
-        cpu_threads.set_thread_count(0)
-        pytest.skip("no OpenBLAS among NumPy's libraries: regions do nothing here")
-    yield cpu_threads.parallel_region
-    cpu_threads.set_thread_count(0)
-
-
 @pytest.mark.parametrize("masked", [False, True])
 @pytest.mark.parametrize("given", [(True, False, False, False), (True, True, False, False)])
-def test_rows_split_over_threads_equal_one_loop(rng, jit_switch, two_thread_region, masked,
+def test_rows_split_over_threads_equal_one_loop(rng, jit_switch, two_cpu_threads, masked,
                                                 given):
     zx, h0, c0, R, _, _ = _inputs(rng)
     big = 24                                    # three rows of 8: two parts
@@ -132,10 +119,11 @@ def test_rows_split_over_threads_equal_one_loop(rng, jit_switch, two_thread_regi
     shapes = [(T, big, U), (T, big, U), (T, big, 4 * U), (T, big, U)]
     grads = [rng.normal(size=s).astype(np.float32) for s in shapes]
     inputs = (np.ascontiguousarray(zx), h0, c0, R, mask, None)
+    from ember.core import cpu_threads
+    cpu_threads.set_thread_count(1)
     want = _run(jit_switch, True, inputs, masked, False, given, grads)
-    with two_thread_region() as used:
-        assert used
-        got = _run(jit_switch, True, inputs, masked, False, given, grads)
+    cpu_threads.set_thread_count(2)
+    got = _run(jit_switch, True, inputs, masked, False, given, grads)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-6)
 
@@ -154,36 +142,32 @@ def test_the_python_loop_equals_the_compiled_loop(rng, jit_switch, monkeypatch):
         np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-6)
 
 
-def test_a_compiled_keras_lstm_runs_its_step_in_a_parallel_region(two_thread_region):
-    """The plan of a compiled LSTM train step enters a region (``graph.plan``), and
-    training there gives the weights training on one thread gives."""
+def test_a_compiled_keras_lstm_splits_its_loops_over_two_threads(two_cpu_threads,
+                                                                 monkeypatch):
+    """A compiled LSTM train step runs its forward and backward loops in two parts each,
+    and ends with the weights training on one thread gives."""
     from ember import keras
     from ember.core import cpu_threads
-    from ember.graph import plan
-    entered = []
-    real = cpu_threads.enter_region
+    counts = []
+    real = cpu_threads.parallel
 
-    def spy():
-        token = real()
-        entered.append(token is not None)
-        return token
+    def spy(fn, count):
+        counts.append(count)
+        real(fn, count)
+    monkeypatch.setattr(cpu_threads, "parallel", spy)
     rng = np.random.default_rng(3)
-    x = rng.normal(size=(64, 20, 5)).astype(np.float32)   # batches of 3,200 values
+    x = rng.normal(size=(64, 20, 5)).astype(np.float32)
     y = rng.integers(0, 3, size=64)
     weights = []
     for count in (1, 2):
         cpu_threads.set_thread_count(count)
+        counts.clear()
         keras.utils.set_random_seed(0)
         model = keras.Sequential([keras.Input((20, 5)), keras.layers.LSTM(16),
                                   keras.layers.Dense(3)])
         model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        old = plan.cpu_threads.enter_region
-        plan.cpu_threads.enter_region = spy
-        try:
-            model.fit(x, y, epochs=2, batch_size=32, verbose=0)
-        finally:
-            plan.cpu_threads.enter_region = old
+        model.fit(x, y, epochs=2, batch_size=32, verbose=0)
         weights.append(model.get_weights())
-    assert entered and entered[-1]
+    assert counts.count(2) >= 8        # 4 steps, a forward and a backward loop each
     for a, b in zip(*weights):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

@@ -5,7 +5,7 @@ by Numba computes the whole chain per element in registers, which is what Tensor
 XLA and PyTorch's fused kernels do. The kernels here cover the hot elementwise chains of
 Ember's fused ops (the LSTM, GRU and SimpleRNN steps and their gradients, layer
 normalization, softmax, ReLU's gradient and a graph's bias-then-ReLU, tiled max pooling,
-the Adam update); every op keeps its NumPy path, which runs when Numba is
+the Adam update, and dot-product attention with its per-head products); every op keeps its NumPy path, which runs when Numba is
 missing, for float64 (where gradients are checked) and on GPU.
 
 ``ember.config.optimizer.set_jit(False)`` switches the kernels off for the process.
@@ -81,6 +81,7 @@ def warm_up() -> bool:
         return False
     import ember
 
+    from ..attention import dot_product_attention
     from ..training import apply_adam
     x = ember.ones((3, 2, 4), np.float32)
     weights = [ember.Variable(np.full(shape, 0.1, np.float32))
@@ -98,6 +99,12 @@ def warm_up() -> bool:
                                                   weights[3]))
         parts.append(ember.raw_ops.layer_norm(x, weights[4][0], weights[4][0]))
         parts.append(ember.nn.softmax(x * weights[4][0]))
+        heads = ember.ones((1, 2, 3, 4)) * weights[4][0]      # (B, T, 3 heads, H)
+        mask = ember.constant(np.ones((1, 1, 2, 2), bool))
+        for q, k, v in (ember.split(heads, 3, axis=2),      # views, and contiguous
+                        [ember.identity(t) * 1.0 for t in ember.split(heads, 3, axis=2)]):
+            for m in (None, mask):
+                parts.append(dot_product_attention(q, k, v, m)[0])
         pooled = ember.nn.relu(ember.ones((1, 4, 4, 4)) * weights[4][0])
         for window in (2, 3):           # the 2x2 kernels and the general ones
             parts.append(ember.nn.max_pool2d(pooled, window, window, "VALID"))

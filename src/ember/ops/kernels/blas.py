@@ -24,13 +24,13 @@ def _caller(int_bits: int):
     """An intrinsic calling ``cblas_sgemm`` at an address, with ``int_bits`` integers."""
 
     @intrinsic
-    def call(typingctx, fn, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c, c_at,
-             ldc):
-        sig = types.void(fn, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c, c_at,
-                         ldc)
+    def call(typingctx, fn, trans_a, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c,
+             c_at, ldc):
+        sig = types.void(fn, trans_a, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c,
+                         c_at, ldc)
 
         def codegen(context, builder, signature, args):
-            (fn, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c, c_at,
+            (fn, trans_a, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c, c_at,
              ldc) = args
             i32, f32 = ir.IntType(32), ir.FloatType()
             size = ir.IntType(int_bits)
@@ -46,16 +46,18 @@ def _caller(int_bits: int):
             def integer(value):
                 return builder.trunc(value, size) if int_bits < 64 else value
 
-            tb = builder.select(builder.icmp_signed("!=", trans_b, trans_b.type(0)),
-                                i32(_TRANS), i32(_NO_TRANS))
+            def transpose(flag):
+                return builder.select(builder.icmp_signed("!=", flag, flag.type(0)),
+                                      i32(_TRANS), i32(_NO_TRANS))
+
             target = builder.inttoptr(fn, fnty.as_pointer())
             arg_types = signature.args
             builder.call(target, [
-                i32(_ROW_MAJOR), i32(_NO_TRANS), tb, integer(m), integer(n), integer(k),
-                f32(1.0), pointer(a, arg_types[5], a_at), integer(lda),
-                pointer(b, arg_types[8], b_at), integer(ldb),
+                i32(_ROW_MAJOR), transpose(trans_a), transpose(trans_b), integer(m),
+                integer(n), integer(k), f32(1.0), pointer(a, arg_types[6], a_at),
+                integer(lda), pointer(b, arg_types[9], b_at), integer(ldb),
                 builder.fptrunc(beta, f32) if beta.type != f32 else beta,
-                pointer(c, arg_types[12], c_at), integer(ldc)])
+                pointer(c, arg_types[13], c_at), integer(ldc)])
             return context.get_dummy_value()
         return sig, codegen
     return call
@@ -65,21 +67,26 @@ _call64, _call32 = _caller(64), _caller(32)
 
 
 @njit(inline="always", cache=True)
-def sgemm(fn, ilp64, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c, c_at, ldc):
-    """``C = A @ B (or B^T) + beta C`` on float32 arrays' memory, row-major: ``A`` is
-    ``m x k`` at element ``a_at`` of ``a`` with row stride ``lda``, and so on."""
+def sgemm(fn, ilp64, trans_a, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c, c_at,
+          ldc):
+    """``C = op(A) @ op(B) + beta C`` on float32 arrays' memory, row-major, ``op`` the
+    transpose where its flag is set: ``op(A)`` is ``m x k``, stored from element ``a_at``
+    of ``a``'s memory (any array: its first element is element 0) with row stride
+    ``lda``, and so on."""
     if ilp64:
-        _call64(fn, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c, c_at, ldc)
+        _call64(fn, trans_a, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c, c_at,
+                ldc)
     else:
-        _call32(fn, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c, c_at, ldc)
+        _call32(fn, trans_a, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c, c_at,
+                ldc)
 
 
 @njit(cache=True, nogil=True)
-def _product(fn, ilp64, a, b, c, beta, trans_b):
-    m, k = a.shape
-    n = c.shape[1]
-    sgemm(fn, ilp64, trans_b, m, n, k, a.ravel(), 0, k, b.ravel(), 0, b.shape[1], beta,
-          c.ravel(), 0, n)
+def _product(fn, ilp64, a, b, c, beta, trans_a, trans_b):
+    m, n = c.shape
+    k = a.shape[0] if trans_a else a.shape[1]
+    sgemm(fn, ilp64, trans_a, trans_b, m, n, k, a, 0, a.shape[1], b, 0, b.shape[1], beta,
+          c, 0, n)
 
 
 def address() -> tuple[int, bool]:
@@ -99,14 +106,15 @@ def address() -> tuple[int, bool]:
 
 
 def _check(fn: int, ilp64: bool) -> bool:
-    """One small product each way (and with ``beta``) against NumPy's."""
+    """One small product plain (with ``beta``) and one with both transposed, against
+    NumPy's."""
     rng = np.random.default_rng(0)
     a = rng.standard_normal((5, 7)).astype(np.float32)
     b = rng.standard_normal((7, 3)).astype(np.float32)
     c = rng.standard_normal((5, 3)).astype(np.float32)
     want = c * 0.5 + a @ b
-    _product(fn, ilp64, a, b, c, np.float32(0.5), 0)
-    bt = np.ascontiguousarray(b.T)
+    _product(fn, ilp64, a, b, c, np.float32(0.5), 0, 0)
+    at, bt = np.ascontiguousarray(a.T), np.ascontiguousarray(b.T)
     got_t = np.empty((5, 3), np.float32)
-    _product(fn, ilp64, a, bt, got_t, np.float32(0.0), 1)
+    _product(fn, ilp64, at, bt, got_t, np.float32(0.0), 1, 1)
     return bool(np.allclose(c, want, atol=1e-5) and np.allclose(got_t, a @ b, atol=1e-5))

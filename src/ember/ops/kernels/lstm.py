@@ -97,7 +97,7 @@ def forward_rows(fn, ilp64, zx, h0, c0, R, hs, cs, tcs, acts, scale, shift, keep
     U = G // 4
     for t in range(T):
         h, c = (h0, c0) if t == 0 else (hs[t - 1], cs[t - 1])
-        sgemm(fn, ilp64, 0, hi - lo, G, U, h.ravel(), lo * U, U, R.ravel(), 0, G,
+        sgemm(fn, ilp64, 0, 0, hi - lo, G, U, h.ravel(), lo * U, U, R.ravel(), 0, G,
               np.float32(0), rz.ravel(), lo * G, G)
         forward_step(zx[t], rz, scale, shift, h, c, hs[t], cs[t], tcs[t], acts[t], keep[t],
                      masked, lo, hi)
@@ -119,5 +119,5 @@ def backward_rows(fn, ilp64, R, c0, cs, acts, tcs, dhs, dcs, has_dcs, dh, dc, dZ
                 dc[b] += dcs[t, b]
         cprev = c0 if t == 0 else cs[t - 1]
         backward_step(dh, dhs[t], dc, acts[t], tcs[t], cprev, dZ[t], keep[t], masked, lo, hi)
-        sgemm(fn, ilp64, 1, hi - lo, U, G, dZ[t].ravel(), lo * G, G, R.ravel(), 0, G,
+        sgemm(fn, ilp64, 0, 1, hi - lo, U, G, dZ[t].ravel(), lo * G, G, R.ravel(), 0, G,
               np.float32(1) if masked else np.float32(0), dh.ravel(), lo * U, U)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ember
+from ember.ops.attention import dot_product_attention
 from ember.ops.random import stateless_keep_mask
 
 
@@ -66,6 +67,11 @@ def heads_attention(query: ember.Tensor, key: ember.Tensor, value: ember.Tensor,
     >>> out.shape, probs.numpy().tolist()
     (TensorShape([1, 2, 1, 4]), [[[[0.5, 0.5], [0.5, 0.5]]]])
     """
+    if dropout is None and not zero_masked and query.dtype in (ember.float32,
+                                                               ember.float64):
+        # one fused op (ember.ops.attention): Keras's fused attention, whose fully
+        # masked rows come out uniform
+        return dot_product_attention(query, key, value, mask, scale)
     if scale != 1.0:
         query = query * scale
     scores = ember.matmul(ember.transpose(query, (0, 2, 1, 3)),

@@ -1,0 +1,82 @@
+"""The compiled attention kernels against the NumPy path of the same ops, on contiguous
+heads and on views into a fused projection, masked and not, and split over two threads."""
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+
+from ember.ops import attention, kernels
+
+FWD = attention._attention.primitive.forward
+BWD = attention._attention_grad.primitive.forward
+B, T, S, N, H, HV = 3, 9, 11, 4, 8, 6
+
+
+def _inputs(rng, views: bool):
+    if views:       # q, k, v as heads of one (B, T, 3N, H) projection, read in place
+        qkv = rng.normal(size=(B, T, 3 * N, H)).astype(np.float32)
+        return tuple(qkv[:, :, i * N:(i + 1) * N] for i in range(3))
+    return (rng.normal(size=(B, T, N, H)).astype(np.float32),
+            rng.normal(size=(B, S, N, H)).astype(np.float32),
+            rng.normal(size=(B, S, N, HV)).astype(np.float32))
+
+
+def _run(jit_switch, on, q, k, v, mask, dout, dprobs):
+    jit_switch(on)
+    extra = () if mask is None else (mask,)
+    out, probs = FWD(np, q, k, v, *extra, scale=0.35)
+    grads = BWD(np, dout, q, k, v, probs, *extra, *(() if dprobs is None else (dprobs,)),
+                scale=0.35, masked=mask is not None, has_dprobs=dprobs is not None)
+    return [out, probs, *grads]
+
+
+@pytest.mark.parametrize("views", [False, True], ids=["contiguous", "views"])
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("with_dprobs", [False, True])
+def test_kernels_equal_the_numpy_path(rng, jit_switch, views, masked, with_dprobs):
+    q, k, v = _inputs(rng, views)
+    t, s = q.shape[1], k.shape[1]
+    mask = None
+    if masked:
+        mask = rng.uniform(size=(B, 1, t, s)) > 0.3
+        mask[0, 0, 2] = False                   # a fully masked row
+    dout = rng.normal(size=(B, t, N, v.shape[3])).astype(np.float32)
+    dprobs = rng.normal(size=(B, N, t, s)).astype(np.float32) if with_dprobs else None
+    got = _run(jit_switch, True, q, k, v, mask, dout, dprobs)
+    want = _run(jit_switch, False, q, k, v, mask, dout, dprobs)
+    for g, w in zip(got, want):
+        assert g.dtype == np.float32 and g.shape == w.shape and g.flags.c_contiguous
+        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6)
+
+
+def test_the_kernels_are_used_for_float32(rng, monkeypatch):
+    calls = []
+    module = kernels.kernels_for("attention", np.zeros(1, np.float32))
+    if module is None or not attention._blas()[0]:
+        pytest.skip("kernels off or no callable cblas_sgemm")
+    for name in ("forward", "backward"):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name,
+                            lambda *a, _n=name, _r=real: (calls.append(_n), _r(*a))[1])
+    q, k, v = _inputs(rng, False)
+    _run(kernels.set_enabled, True, q, k, v, None,
+         np.ones((B, T, N, HV), np.float32), None)
+    assert calls == ["forward", "backward"]
+
+
+def test_pairs_split_over_two_threads_equal_one_part(rng, two_cpu_threads, monkeypatch,
+                                                     jit_switch):
+    monkeypatch.setattr(attention, "_MIN_SPLIT_WORK", 1)
+    q, k, v = _inputs(rng, True)
+    mask = rng.uniform(size=(1, N, T, T)) > 0.3
+    dout = rng.normal(size=(B, T, N, H)).astype(np.float32)
+    counts = []
+    real = attention.cpu_threads.parallel
+    monkeypatch.setattr(attention.cpu_threads, "parallel",
+                        lambda fn, count: (counts.append(count), real(fn, count)))
+    split = _run(jit_switch, True, q, k, v, mask, dout, None)
+    assert counts == [2, 2]
+    monkeypatch.setattr(attention, "_MIN_SPLIT_WORK", 1 << 60)
+    whole = _run(jit_switch, True, q, k, v, mask, dout, None)
+    for a, b in zip(split, whole):
+        np.testing.assert_array_equal(a, b)
