@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from opcheck import OpCase, _scalar_objective, inputs_for, table_tests
 
 import ember
-from ember.ops.attention import dot_product_attention
+from ember.ops.attention import dot_product_attention, dot_product_attention_packed
 
 B, T, S, N, H, HV = 2, 3, 4, 2, 3, 5
 
@@ -48,6 +48,23 @@ def _case(name, mask_shape=None, scale=0.7, t=T, s=S, second_order=False):
                   second_order=second_order)
 
 
+def _packed_case(name, mask_shape=None, scale=0.6, second_order=False):
+    def make(rng):
+        arrays = [rng.uniform(-1.5, 1.5, (B, T, 3 * N, H))]
+        if mask_shape is not None:
+            arrays.append(_mask(rng, mask_shape))
+        return arrays
+
+    def fn(qkv, *mask):
+        return dot_product_attention_packed(qkv, N, mask[0] if mask else None, scale)
+
+    def ref(qkv, *mask):
+        q, k, v = (qkv[:, :, i * N:(i + 1) * N] for i in range(3))
+        return ref_attention(q, k, v, mask[0] if mask else None, scale)
+    return OpCase(name, fn, ref, [], make_inputs=make, grad_argnums=[0],
+                  second_order=second_order)
+
+
 CASES = [
     _case("plain", second_order=True),
     _case("one step", t=1, s=1),
@@ -55,6 +72,8 @@ CASES = [
     _case("mask per head", (1, N, T, S)),
     _case("causal mask", (T, S)),
     _case("scale 1", scale=1.0),
+    _packed_case("packed", second_order=True),
+    _packed_case("packed, masked", (B, 1, T, T), second_order=True),
 ]
 test_values, test_gradients, test_second_order = table_tests(CASES)
 
@@ -65,12 +84,13 @@ def test_fused_and_op_backward_agree(case):
     arrays = inputs_for(case, "float64")
     f = _scalar_objective(case, arrays)
     ts = [ember.constant(a) for a in arrays]
+    sources = [ts[i] for i in case.grad_argnums]
 
     def grads():
         with ember.GradientTape() as tape:
-            tape.watch(ts[:3])
+            tape.watch(sources)
             y = f(*ts)
-        return tape.gradient(y, ts[:3])
+        return tape.gradient(y, sources)
     fused = grads()
     with ember.GradientTape():         # an outer tape: the Ember-op rule
         ops = grads()
@@ -160,6 +180,12 @@ def test_bad_shapes_are_named(shapes, match):
     with pytest.raises(ember.errors.InvalidArgumentError, match=match) as info:
         dot_product_attention(*arrays)
     assert str(shapes[0]) in str(info.value)
+
+
+def test_a_packed_tensor_of_the_wrong_shape_is_named():
+    with pytest.raises(ember.errors.InvalidArgumentError, match=r"3 \* heads") as info:
+        dot_product_attention_packed(np.zeros((B, T, 5, H), np.float32), heads=2)
+    assert str((B, T, 5, H)) in str(info.value)
 
 
 def test_a_mask_that_does_not_broadcast_is_named():

@@ -24,7 +24,7 @@ from ..core.errors import InvalidArgumentError
 from .kernels import kernels_for
 from .primitive import STATE, primitive
 
-__all__ = ["dot_product_attention"]
+__all__ = ["dot_product_attention", "dot_product_attention_packed"]
 
 #: what masked logits become (Keras's fused attention: a fully masked row is uniform)
 MASKED_LOGIT = -1e9
@@ -56,9 +56,45 @@ def dot_product_attention(query: Any, key: Any, value: Any, mask: Any = None,
     return out, probs
 
 
+def dot_product_attention_packed(qkv: Any, heads: int, mask: Any = None,
+                                 scale: float = 1.0) -> tuple:
+    """``dot_product_attention`` of query, key and value stacked along the heads axis of
+    one tensor ``(B, T, 3 * heads, H)`` (self-attention's fused projection, in that
+    order). The heads are read in place and the gradient is one tensor of ``qkv``'s
+    shape, with no split before or concatenation after.
+
+    >>> import ember
+    >>> out, probs = dot_product_attention_packed(ember.ones((1, 2, 3, 4)), heads=1)
+    >>> out.shape, probs.shape
+    (TensorShape([1, 2, 1, 4]), TensorShape([1, 1, 2, 2]))
+    """
+    shape = tuple(getattr(qkv, "shape", ()))
+    if len(shape) != 4 or heads < 1 or shape[2] != 3 * heads:
+        raise InvalidArgumentError(
+            "dot_product_attention_packed: expected qkv of shape (B, T, 3 * heads, H) "
+            f"with heads={heads}; got shape {shape}")
+    extras = () if mask is None else (mask,)
+    out, probs = _attention_packed(qkv, *extras, heads=int(heads), scale=float(scale))
+    return out, probs
+
+
 # -- forward ----------------------------------------------------------------------------------
 @primitive(name="dot_product_attention", multiple_results=True)
 def _attention(xp, q, k, v, *mask, scale=1.0):
+    return _forward(xp, q, k, v, mask, scale)
+
+
+@primitive(name="dot_product_attention_packed", multiple_results=True)
+def _attention_packed(xp, qkv, *mask, heads=1, scale=1.0):
+    return _forward(xp, *_unpack(qkv, heads), mask, scale)
+
+
+def _unpack(qkv, heads: int) -> tuple:
+    """Query, key and value: views of the packed ``(B, T, 3 * heads, H)`` array."""
+    return tuple(qkv[:, :, i * heads:(i + 1) * heads] for i in range(3))
+
+
+def _forward(xp, q, k, v, mask: tuple, scale: float) -> tuple:
     m = _full_mask(xp, mask, q, k)
     B, T, N, _ = q.shape
     S = k.shape[1]
@@ -86,18 +122,39 @@ def _attention(xp, q, k, v, *mask, scale=1.0):
 
 @_attention.vjp(takes_none=True)
 def _(g, outs, q, k, v, *mask, scale=1.0):
-    dout, dprobs = g
-    _, probs = outs
-    from .creation import zeros_like
-    if dout is None:
-        dout = zeros_like(outs[0])
+    dout, dprobs, probs = _cotangents(g, outs)
     if not STATE.tapes:
-        extra = tuple(mask) + (() if dprobs is None else (dprobs,))
-        return tuple(_attention_grad(dout, q, k, v, probs, *extra, scale=scale,
-                                     masked=bool(mask), has_dprobs=dprobs is not None)) \
-            + (None,) * len(mask)
+        return tuple(_attention_grad(dout, q, k, v, probs, *_grad_extra(mask, dprobs),
+                                     scale=scale, masked=bool(mask),
+                                     has_dprobs=dprobs is not None)) + (None,) * len(mask)
     return _attention_grad_ops(dout, dprobs, q, k, v, probs, mask, scale) + \
         (None,) * len(mask)
+
+
+@_attention_packed.vjp(takes_none=True)
+def _(g, outs, qkv, *mask, heads=1, scale=1.0):
+    dout, dprobs, probs = _cotangents(g, outs)
+    if not STATE.tapes:
+        return (_attention_packed_grad(dout, qkv, probs, *_grad_extra(mask, dprobs),
+                                       heads=heads, scale=scale, masked=bool(mask),
+                                       has_dprobs=dprobs is not None),) + (None,) * len(mask)
+    from .shape import concat, split
+    grads = _attention_grad_ops(dout, dprobs, *split(qkv, 3, axis=2), probs, mask, scale)
+    return (concat(list(grads), axis=2),) + (None,) * len(mask)
+
+
+def _cotangents(g, outs) -> tuple:
+    """``(gradient of the output (zeros if none), of the probabilities or None, the
+    probabilities)``."""
+    dout, dprobs = g
+    if dout is None:
+        from .creation import zeros_like
+        dout = zeros_like(outs[0])
+    return dout, dprobs, outs[1]
+
+
+def _grad_extra(mask: tuple, dprobs) -> tuple:
+    return tuple(mask) + (() if dprobs is None else (dprobs,))
 
 
 # -- backward ---------------------------------------------------------------------------------
@@ -106,14 +163,31 @@ def _attention_grad(xp, dout, q, k, v, probs, *extra, scale=1.0, masked=False,
                     has_dprobs=False):
     """``(dq, dk, dv)`` of ``dot_product_attention`` from the output's gradient (and the
     probabilities' when ``has_dprobs``); ``probs`` is the forward's."""
+    return _backward(xp, dout, q, k, v, probs, extra, scale, masked, has_dprobs, None)
+
+
+@primitive(name="dot_product_attention_packed_grad")
+def _attention_packed_grad(xp, dout, qkv, probs, *extra, heads=1, scale=1.0, masked=False,
+                           has_dprobs=False):
+    """The gradient of ``dot_product_attention_packed``'s ``qkv``, written in place."""
+    grad = xp.empty(qkv.shape, qkv.dtype)
+    _backward(xp, dout, *_unpack(qkv, heads), probs, extra, scale, masked, has_dprobs,
+              _unpack(grad, heads))
+    return grad
+
+
+def _backward(xp, dout, q, k, v, probs, extra: tuple, scale: float, masked: bool,
+              has_dprobs: bool, into: tuple | None) -> tuple:
+    """``(dq, dk, dv)``, written into the arrays ``into`` when given."""
     mask = extra[:1] if masked else ()
     dprobs = extra[-1] if has_dprobs else None
     m = _full_mask(xp, mask, q, k)
     B, T, N, _ = q.shape
     kernels = _kernels(q, k, v, dout, probs, *(() if dprobs is None else (dprobs,)))
     if kernels is not None and probs.flags.c_contiguous and \
-            (dprobs is None or dprobs.flags.c_contiguous):
-        dq, dk, dv = (np.empty(a.shape, np.float32) for a in (q, k, v))
+            (dprobs is None or dprobs.flags.c_contiguous) and \
+            (into is None or _kernels(*into) is not None):
+        dq, dk, dv = into or tuple(np.empty(a.shape, np.float32) for a in (q, k, v))
         fn, ilp64 = _blas()
         keep = _kernel_mask(m, probs.shape)
         _by_pairs(B * N, T * probs.shape[3] * 2 * (q.shape[3] + v.shape[3]),
@@ -134,7 +208,11 @@ def _attention_grad(xp, dout, q, k, v, probs, *extra, scale=1.0, masked=False,
         ds = xp.where(m, ds, ds.dtype.type(0))
     dq = xp.matmul(ds, k.transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3)
     dk = xp.matmul(ds.transpose(0, 1, 3, 2), q.transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3)
-    return tuple(xp.ascontiguousarray(a) for a in (dq, dk, dv))
+    if into is None:
+        return tuple(xp.ascontiguousarray(a) for a in (dq, dk, dv))
+    for target, value in zip(into, (dq, dk, dv)):
+        target[...] = value
+    return into
 
 
 def _attention_grad_ops(dout, dprobs, q, k, v, probs, mask, scale) -> tuple:

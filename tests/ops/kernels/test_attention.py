@@ -80,3 +80,21 @@ def test_pairs_split_over_two_threads_equal_one_part(rng, two_cpu_threads, monke
     whole = _run(jit_switch, True, q, k, v, mask, dout, None)
     for a, b in zip(split, whole):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_the_packed_gradient_equals_the_numpy_path(rng, jit_switch, masked):
+    qkv = rng.normal(size=(B, T, 3 * N, H)).astype(np.float32)
+    mask = (rng.uniform(size=(1, N, T, T)) > 0.3,) if masked else ()
+    dout = rng.normal(size=(B, T, N, H)).astype(np.float32)
+    got = []
+    for on in (True, False):
+        jit_switch(on)
+        out, probs = attention._attention_packed.primitive.forward(np, qkv, *mask, heads=N,
+                                                                   scale=0.5)
+        grad = attention._attention_packed_grad.primitive.forward(
+            np, dout, qkv, probs, *mask, heads=N, scale=0.5, masked=masked)
+        assert grad.shape == qkv.shape and grad.flags.c_contiguous
+        got.append((out, probs, grad))
+    for a, b in zip(*got):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-6)

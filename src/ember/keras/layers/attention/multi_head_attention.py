@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 import ember
+from ember.ops.attention import dot_product_attention_packed
 
 from ... import constraints, initializers, regularizers
 from ...models.keras_tensor import KerasTensor
@@ -232,9 +233,17 @@ class MultiHeadAttention(QueryValueAttention):
             use_causal_mask, self._sliding_window)
         gate = self._gate_dense(query) if self._use_gate else None
         if value is query and key is value and self._can_fuse_projections(query):
-            query, key, value = self._fused_self_projections(query)
-            output, scores = self._attend(query, key, value, attention_mask, training,
-                                          return_attention_scores, 1.0)
+            proj = self._fused_self_projection(query)
+            if self._dropout > 0.0 or return_attention_scores or \
+                    proj.dtype not in (ember.float32, ember.float64):
+                heads = self._num_heads
+                query, key, value = ember.split(proj, [heads, heads, heads], axis=2)
+                output, scores = self._attend(query, key, value, attention_mask, training,
+                                              return_attention_scores, 1.0)
+            else:       # Keras's fused attention, on the heads as they lie in ``proj``
+                mask = None if attention_mask is None else \
+                    expand_mask(attention_mask, 4, -3)
+                output, scores = dot_product_attention_packed(proj, self._num_heads, mask)
         else:
             query = self._query_dense(query)
             key = self._key_dense(key)
@@ -257,17 +266,17 @@ class MultiHeadAttention(QueryValueAttention):
                 and self.compute_dtype == self.variable_dtype
                 and all(d.activity_regularizer is None for d in dense))
 
-    def _fused_self_projections(self, x):
+    def _fused_self_projection(self, x):
         """Self-attention's three projections as one einsum over concatenated kernels,
-        the query's ``1 / sqrt(key_dim)`` folded into its kernel and bias."""
+        the query's ``1 / sqrt(key_dim)`` folded into its kernel and bias: the heads of
+        query, key and value stacked, ``(B, T, 3 * heads, key_dim)``."""
         qd, kd, vd = self._query_dense, self._key_dense, self._value_dense
         scale = self._inverse_sqrt_key_dim
         kernel = ember.concat([qd.kernel * scale, kd.kernel, vd.kernel], axis=1)
         proj = ember.einsum(qd.equation, x, kernel)
         if qd.bias is not None:
             proj = proj + ember.concat([qd.bias * scale, kd.bias, vd.bias], axis=0)
-        heads = self._num_heads
-        return ember.split(proj, [heads, heads, heads], axis=2)
+        return proj
 
     # -- shapes and config ---------------------------------------------------------------------
     def compute_output_shape(self, query_shape, value_shape, key_shape=None) -> tuple:
