@@ -247,6 +247,9 @@ GRAD_CASES = [
     OpCase("dot_product_attention",
            lambda q, k, v, b: kops.dot_product_attention(q, k, v, bias=b, is_causal=True),
            None, [(1, 3, 2, 2), (1, 3, 1, 2), (1, 3, 1, 2), (1, 2, 3, 3)], second_order=True),
+    OpCase("dot_product_attention_fused",         # no bias, one kv head per query head
+           lambda q, k, v: kops.dot_product_attention(q, k, v, is_causal=True, scale=0.8),
+           None, [(2, 3, 2, 2), (2, 4, 2, 2), (2, 4, 2, 2)], second_order=True),
     OpCase("psnr", lambda a, b: kops.psnr(a, b, 2.0), None, [(2, 3), (2, 3)]),
 ]
 

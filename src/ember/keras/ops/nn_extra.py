@@ -17,6 +17,7 @@ import numpy as np
 
 import ember
 
+from ...ops.attention import dot_product_attention as fused_attention
 from .. import config as _config
 from ._dispatch import float_result as _float_result
 from ._dispatch import float_t as _f
@@ -452,14 +453,7 @@ def dot_product_attention(query: Any, key: Any, value: Any, bias: Any = None, ma
                          f"value.shape={tuple(v.shape)}.")
     g = n // kh
     logits_dtype = "float64" if dtype == "float64" else "float32"
-    qg = ember.reshape(q, [b, t, kh, g, h])
-    ein = "float32" if dtype == "bfloat16" else dtype  # NumPy's einsum: no bfloat16
-    logits = ember.einsum("btkgh,bskh->bkgts", _t(qg, ein), _t(k, ein))
-    logits = ember.reshape(ember.cast(logits, logits_dtype), [b, n, t, s])
     sc = (1.0 / float(np.sqrt(h))) if scale is None else scale
-    logits = logits * ember.cast(sc, logits_dtype)
-    if bias is not None:
-        logits = logits + ember.cast(_t(bias), logits_dtype)
     keep = None
     if mask is not None:
         keep = ember.broadcast_to(ember.cast(_t(mask), "bool"), [b, n, t, s])
@@ -467,6 +461,17 @@ def dot_product_attention(query: Any, key: Any, value: Any, bias: Any = None, ma
         causal = ember.cast(ember.linalg.band_part(ember.ones([t, s], "int32"), -1, 0), "bool")
         causal = ember.broadcast_to(causal, [b, n, t, s])
         keep = causal if keep is None else ember.logical_and(keep, causal)
+    if bias is None and kh == n and dtype in ("float32", "float64"):
+        # one fused op (ember.ops.attention); its masked logits are -1e9 rather than
+        # -0.7 * float32 max: both give exactly 0 after the softmax, uniform rows alike
+        return fused_attention(q, k, v, keep, sc)[0]
+    qg = ember.reshape(q, [b, t, kh, g, h])
+    ein = "float32" if dtype == "bfloat16" else dtype  # NumPy's einsum: no bfloat16
+    logits = ember.einsum("btkgh,bskh->bkgts", _t(qg, ein), _t(k, ein))
+    logits = ember.reshape(ember.cast(logits, logits_dtype), [b, n, t, s])
+    logits = logits * ember.cast(sc, logits_dtype)
+    if bias is not None:
+        logits = logits + ember.cast(_t(bias), logits_dtype)
     if keep is not None:
         neg = ember.fill([b, n, t, s], ember.cast(_large_negative(logits_dtype), logits_dtype))
         logits = ember.where(keep, logits, neg)
