@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from opcheck import OpCase, check_grad, check_second_order, check_values
+from opcheck import (
+    OpCase,
+    check_fused_and_op_backward_agree,
+    check_grad,
+    check_second_order,
+    check_values,
+)
 
 import ember
 from ember.ops.rnn_cells import gru_sequence, lstm_sequence, simple_rnn_sequence
@@ -186,22 +192,7 @@ def test_second_order(case):
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_fused_and_op_backward_agree(case):
     """The fused kernel (no outer tape) and the Ember-op rule (under one) agree."""
-    from opcheck import _scalar_objective, inputs_for
-    arrays = inputs_for(case, "float64")
-    f = _scalar_objective(case, arrays)
-    ts = [ember.constant(a) for a in arrays]
-    srcs = [ts[i] for i in case.grad_argnums]
-
-    def grads():
-        with ember.GradientTape() as tape:
-            tape.watch(srcs)
-            y = f(*ts)
-        return tape.gradient(y, srcs)
-    fused = grads()
-    with ember.GradientTape():          # an outer tape: the backward runs in Ember ops
-        composite = grads()
-    for a, b in zip(fused, composite):
-        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12)
+    check_fused_and_op_backward_agree(case)
 
 
 def test_float16_runs_in_float32():
