@@ -252,10 +252,13 @@ def _full_mask(xp, mask: tuple, q, k):
 
 def _kernels(*arrays):
     """The compiled kernels when they apply: float32 NumPy arrays whose last axis is
-    contiguous, and a ``cblas_sgemm`` to call."""
+    contiguous and whose rows (axis 1) do not overlap, as BLAS requires of a leading
+    dimension, and a ``cblas_sgemm`` to call. Reversed views and views broadcast along
+    the steps take the NumPy path."""
     for a in arrays:
-        if type(a) is not np.ndarray or a.strides[-1] != 4 or a.size == 0 or \
-                any(s % 4 for s in a.strides):
+        if type(a) is not np.ndarray or a.ndim != 4 or a.size == 0 or a.strides[3] != 4 \
+                or min(a.strides) < 0 or any(s % 4 for s in a.strides) \
+                or a.strides[1] < 4 * a.shape[3]:
             return None
     kernels = kernels_for("attention", *arrays)
     return kernels if kernels is not None and _blas()[0] else None

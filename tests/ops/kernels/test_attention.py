@@ -98,3 +98,19 @@ def test_the_packed_gradient_equals_the_numpy_path(rng, jit_switch, masked):
         got.append((out, probs, grad))
     for a, b in zip(*got):
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-6)
+
+
+def test_reversed_and_broadcast_views_are_computed_right(rng, jit_switch):
+    """Views BLAS cannot take as rows (a negative or zero step stride) take the NumPy
+    path; broadcast batch or head axes are read in place."""
+    q, k, v = _inputs(rng, False)
+    views = [(q[:, ::-1], k, v),
+             (np.broadcast_to(q[:, :1], q.shape), k, v),
+             (np.broadcast_to(q[:1], q.shape), np.broadcast_to(k[:, :, :1], k.shape), v)]
+    dout = rng.normal(size=(B, T, N, HV)).astype(np.float32)
+    for qv, kv, vv in views:
+        got = _run(jit_switch, True, qv, kv, vv, None, dout, None)
+        want = _run(jit_switch, False, *(np.ascontiguousarray(a) for a in (qv, kv, vv)),
+                    None, dout, None)
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6)
