@@ -8,7 +8,7 @@ them with a spinning worker and gets little done: an LSTM's time loop split over
 threads took 4.4 ms with the worker spinning against 4.2 ms unsplit. OpenBLAS exports
 ``gotoblas_pthread``, which hands a C function to its workers, so the spinning worker
 itself runs Ember's part and picks it up within microseconds; fused attention split
-that way runs in 0.52-0.55x the time of one thread right after a product.
+that way ran in 0.51-0.56x the time of one thread right after a product.
 
 While a split runs, OpenBLAS is set to one thread, so a part's own products (the LSTM's
 per-step ``cblas_sgemm``) run single-threaded: a worker asked for a nested
