@@ -33,6 +33,13 @@ def test_unconvertible_input_names_the_op():
         ember.add(ember.ones((2,)), object())
 
 
+def test_an_input_with_shape_and_dtype_attributes_that_is_no_array_is_named():
+    """NumPy's module has ``shape`` and ``dtype`` attributes: the error still names the
+    op and what it got, instead of failing while describing it."""
+    with pytest.raises(TypeError, match=r"ember.add: .*got Python module"):
+        ember.add(np, ember.ones((2,)))
+
+
 def test_custom_primitive_with_vjp():
     @primitive
     def cube(xp, x):

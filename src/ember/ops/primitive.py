@@ -20,12 +20,14 @@ active GradientTape that watches an input.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from ..core import backend as _backend
-from ..core.convert import holds_tensor as _holds_tensor, to_array
+from ..core.convert import holds_tensor as _holds_tensor
+from ..core.convert import to_array
 from ..core.dtypes import from_numpy
 from ..core.errors import InvalidArgumentError, OpError
 from ..core.tensor import Tensor
@@ -98,7 +100,10 @@ def _op_error(prim: Primitive, args: tuple, params: dict, err: Exception) -> Exc
 def _describe(a: Any) -> str:
     v = getattr(a, "_value", a)
     if hasattr(v, "shape") and hasattr(v, "dtype"):
-        return f"{from_numpy(v.dtype).name} tensor of shape {tuple(v.shape)}"
+        try:        # not every object with these attributes is an array (NumPy itself)
+            return f"{from_numpy(v.dtype).name} tensor of shape {tuple(v.shape)}"
+        except (TypeError, ValueError):
+            pass
     return f"Python {type(a).__name__} {a!r}"[:80]
 
 
