@@ -33,7 +33,8 @@ def _run(jit_switch, on, q, k, v, mask, dout, dprobs):
 @pytest.mark.parametrize("views", [False, True], ids=["contiguous", "views"])
 @pytest.mark.parametrize("masked", [False, True])
 @pytest.mark.parametrize("with_dprobs", [False, True])
-def test_kernels_equal_the_numpy_path(rng, jit_switch, views, masked, with_dprobs):
+def test_kernels_equal_the_numpy_path(rng, jit_switch, kernels_match, views, masked,
+                                      with_dprobs):
     q, k, v = _inputs(rng, views)
     t, s = q.shape[1], k.shape[1]
     mask = None
@@ -42,11 +43,9 @@ def test_kernels_equal_the_numpy_path(rng, jit_switch, views, masked, with_dprob
         mask[0, 0, 2] = False                   # a fully masked row
     dout = rng.normal(size=(B, t, N, v.shape[3])).astype(np.float32)
     dprobs = rng.normal(size=(B, N, t, s)).astype(np.float32) if with_dprobs else None
-    got = _run(jit_switch, True, q, k, v, mask, dout, dprobs)
-    want = _run(jit_switch, False, q, k, v, mask, dout, dprobs)
-    for g, w in zip(got, want):
-        assert g.dtype == np.float32 and g.shape == w.shape and g.flags.c_contiguous
-        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6)
+    got = kernels_match(lambda on: _run(jit_switch, on, q, k, v, mask, dout, dprobs),
+                        dtype=np.float32)
+    assert all(g.flags.c_contiguous for g in got)
 
 
 def test_the_kernels_are_used_for_float32(rng, monkeypatch):
@@ -83,24 +82,23 @@ def test_pairs_split_over_two_threads_equal_one_part(rng, two_cpu_threads, monke
 
 
 @pytest.mark.parametrize("masked", [False, True])
-def test_the_packed_gradient_equals_the_numpy_path(rng, jit_switch, masked):
+def test_the_packed_gradient_equals_the_numpy_path(rng, jit_switch, kernels_match, masked):
     qkv = rng.normal(size=(B, T, 3 * N, H)).astype(np.float32)
     mask = (rng.uniform(size=(1, N, T, T)) > 0.3,) if masked else ()
     dout = rng.normal(size=(B, T, N, H)).astype(np.float32)
-    got = []
-    for on in (True, False):
+
+    def run(on):
         jit_switch(on)
         out, probs = attention._attention_packed.primitive.forward(np, qkv, *mask, heads=N,
                                                                    scale=0.5)
         grad = attention._attention_packed_grad.primitive.forward(
             np, dout, qkv, probs, *mask, heads=N, scale=0.5, masked=masked)
         assert grad.shape == qkv.shape and grad.flags.c_contiguous
-        got.append((out, probs, grad))
-    for a, b in zip(*got):
-        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-6)
+        return [out, probs, grad]
+    kernels_match(run)
 
 
-def test_reversed_and_broadcast_views_are_computed_right(rng, jit_switch):
+def test_reversed_and_broadcast_views_are_computed_right(rng, jit_switch, kernels_match):
     """Views BLAS cannot take as rows (a negative or zero step stride) take the NumPy
     path; broadcast batch or head axes are read in place."""
     q, k, v = _inputs(rng, False)
@@ -108,9 +106,7 @@ def test_reversed_and_broadcast_views_are_computed_right(rng, jit_switch):
              (np.broadcast_to(q[:, :1], q.shape), k, v),
              (np.broadcast_to(q[:1], q.shape), np.broadcast_to(k[:, :, :1], k.shape), v)]
     dout = rng.normal(size=(B, T, N, HV)).astype(np.float32)
-    for qv, kv, vv in views:
-        got = _run(jit_switch, True, qv, kv, vv, None, dout, None)
-        want = _run(jit_switch, False, *(np.ascontiguousarray(a) for a in (qv, kv, vv)),
-                    None, dout, None)
-        for g, w in zip(got, want):
-            np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6)
+    for view in views:
+        kernels_match(lambda on, view=view: _run(
+            jit_switch, on, *(view if on else [np.ascontiguousarray(a) for a in view]),
+            None, dout, None))

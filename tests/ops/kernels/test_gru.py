@@ -39,28 +39,22 @@ def _run(jit_switch, on, inputs, masked, rec_masked, reset_after, grads):
 @pytest.mark.parametrize("masked", [False, True])
 @pytest.mark.parametrize("rec_masked", [False, True])
 @pytest.mark.parametrize("with_dacts", [False, True])
-def test_kernels_equal_the_numpy_path(rng, jit_switch, reset_after, masked, rec_masked,
-                                      with_dacts):
+def test_kernels_equal_the_numpy_path(rng, jit_switch, kernels_match, reset_after, masked,
+                                      rec_masked, with_dacts):
     inputs = _inputs(rng, reset_after)
     n_acts = 4 * U if reset_after else 3 * U
     grads = (rng.normal(size=(T, B, U)).astype(np.float32),
              rng.normal(size=(T, B, n_acts)).astype(np.float32) if with_dacts else None)
-    got = _run(jit_switch, True, inputs, masked, rec_masked, reset_after, grads)
-    want = _run(jit_switch, False, inputs, masked, rec_masked, reset_after, grads)
-    for g, w in zip(got, want):
-        assert g.dtype == np.float32 and g.shape == w.shape
-        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6)
+    kernels_match(lambda on: _run(jit_switch, on, inputs, masked, rec_masked, reset_after,
+                                  grads), dtype=np.float32)
 
 
-def test_strided_inputs_and_gradients(rng, jit_switch):
+def test_strided_inputs_and_gradients(rng, jit_switch, kernels_match):
     """Keras's batch-major sequences reach the op as time-major views."""
     inputs = list(_inputs(rng))
     inputs[0] = np.ascontiguousarray(inputs[0].transpose(1, 0, 2)).transpose(1, 0, 2)
     dhs = rng.normal(size=(B, T, U)).astype(np.float32).transpose(1, 0, 2)
-    got = _run(jit_switch, True, inputs, True, False, True, (dhs, None))
-    want = _run(jit_switch, False, inputs, True, False, True, (dhs, None))
-    for g, w in zip(got, want):
-        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6)
+    kernels_match(lambda on: _run(jit_switch, on, inputs, True, False, True, (dhs, None)))
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
@@ -103,16 +97,6 @@ def test_nan_in_the_inputs_reaches_the_outputs(rng, jit_switch, reset_after):
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
-def test_keras_gru_trains_the_same_with_and_without_kernels(fit_with_and_without_kernels,
-                                                            reset_after):
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(16, 9, 4)).astype(np.float32)
-    x[:4, 6:] = 0                               # padding for the Masking layer
-    y = rng.integers(0, 3, size=16)
-
-    def build(keras):
-        model = keras.Sequential([keras.Input((9, 4)), keras.layers.Masking(),
-                                  keras.layers.GRU(8, reset_after=reset_after), keras.layers.Dense(3)])
-        model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        return model
-    fit_with_and_without_kernels(build, x, y)
+def test_keras_gru_trains_the_same_with_and_without_kernels(
+        fit_recurrent_with_and_without_kernels, reset_after):
+    fit_recurrent_with_and_without_kernels("GRU", reset_after=reset_after)

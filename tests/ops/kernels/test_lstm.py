@@ -38,15 +38,13 @@ def _run(jit_switch, on, inputs, masked, rec_masked, given, grads):
 @pytest.mark.parametrize("rec_masked", [False, True])
 @pytest.mark.parametrize("given", [(True, False, False, False), (True, True, False, False),
                                    (False, True, False, False), (True, True, True, True)])
-def test_kernels_equal_the_numpy_path(rng, jit_switch, masked, rec_masked, given):
+def test_kernels_equal_the_numpy_path(rng, jit_switch, kernels_match, masked, rec_masked,
+                                      given):
     inputs = _inputs(rng)
     shapes = [(T, B, U), (T, B, U), (T, B, 4 * U), (T, B, U)]
     grads = [rng.normal(size=s).astype(np.float32) for s in shapes]
-    got = _run(jit_switch, True, inputs, masked, rec_masked, given, grads)
-    want = _run(jit_switch, False, inputs, masked, rec_masked, given, grads)
-    for g, w in zip(got, want):
-        assert g.dtype == np.float32
-        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6)
+    kernels_match(lambda on: _run(jit_switch, on, inputs, masked, rec_masked, given, grads),
+                  dtype=np.float32)
 
 
 def test_masked_rows_carry_state_and_gradient(rng, jit_switch):
@@ -82,17 +80,9 @@ def test_nan_in_the_inputs_reaches_the_outputs(rng, jit_switch):
     assert np.isnan(hs[3, 1]).any() and np.isnan(cs[-1, 1]).any()
 
 
-def test_keras_lstm_trains_the_same_with_and_without_kernels(fit_with_and_without_kernels):
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(16, 9, 4)).astype(np.float32)
-    y = rng.integers(0, 3, size=16)
-
-    def build(keras):
-        model = keras.Sequential([keras.Input((9, 4)), keras.layers.Masking(),
-                                  keras.layers.LSTM(8), keras.layers.Dense(3)])
-        model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        return model
-    fit_with_and_without_kernels(build, x, y)
+def test_keras_lstm_trains_the_same_with_and_without_kernels(
+        fit_recurrent_with_and_without_kernels):
+    fit_recurrent_with_and_without_kernels("LSTM", pad=False)
 
 
 def test_config_optimizer_jit_switch(jit_switch):

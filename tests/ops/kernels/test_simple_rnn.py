@@ -31,25 +31,19 @@ def _run(jit_switch, on, inputs, masked, rec_masked, dhs):
 
 @pytest.mark.parametrize("masked", [False, True])
 @pytest.mark.parametrize("rec_masked", [False, True])
-def test_kernels_equal_the_numpy_path(rng, jit_switch, masked, rec_masked):
+def test_kernels_equal_the_numpy_path(rng, jit_switch, kernels_match, masked, rec_masked):
     inputs = _inputs(rng)
     dhs = rng.normal(size=(T, B, U)).astype(np.float32)
-    got = _run(jit_switch, True, inputs, masked, rec_masked, dhs)
-    want = _run(jit_switch, False, inputs, masked, rec_masked, dhs)
-    for g, w in zip(got, want):
-        assert g.dtype == np.float32 and g.shape == w.shape
-        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6)
+    kernels_match(lambda on: _run(jit_switch, on, inputs, masked, rec_masked, dhs),
+                  dtype=np.float32)
 
 
-def test_strided_inputs_and_gradients(rng, jit_switch):
+def test_strided_inputs_and_gradients(rng, jit_switch, kernels_match):
     """Keras's batch-major sequences reach the op as time-major views."""
     inputs = list(_inputs(rng))
     inputs[0] = np.ascontiguousarray(inputs[0].transpose(1, 0, 2)).transpose(1, 0, 2)
     dhs = rng.normal(size=(B, T, U)).astype(np.float32).transpose(1, 0, 2)
-    got = _run(jit_switch, True, inputs, True, False, dhs)
-    want = _run(jit_switch, False, inputs, True, False, dhs)
-    for g, w in zip(got, want):
-        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6)
+    kernels_match(lambda on: _run(jit_switch, on, inputs, True, False, dhs))
 
 
 def test_masked_rows_carry_state_and_gradient(rng, jit_switch):
@@ -85,15 +79,6 @@ def test_nan_in_the_inputs_reaches_the_outputs(rng, jit_switch):
     assert np.isnan(dP[-1, 1, 0]) and np.isnan(dh).any()
 
 
-def test_keras_simple_rnn_trains_the_same_with_and_without_kernels(fit_with_and_without_kernels):
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(16, 9, 4)).astype(np.float32)
-    x[:4, 6:] = 0                               # padding for the Masking layer
-    y = rng.integers(0, 3, size=16)
-
-    def build(keras):
-        model = keras.Sequential([keras.Input((9, 4)), keras.layers.Masking(),
-                                  keras.layers.SimpleRNN(8), keras.layers.Dense(3)])
-        model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        return model
-    fit_with_and_without_kernels(build, x, y)
+def test_keras_simple_rnn_trains_the_same_with_and_without_kernels(
+        fit_recurrent_with_and_without_kernels):
+    fit_recurrent_with_and_without_kernels("SimpleRNN")

@@ -23,13 +23,10 @@ def _run(jit_switch, on, x, axis=-1):
     ((6, 33), -1),                 # a row length that is not a multiple of 8
     ((6, 5, 4), 1),                # not the last axis: the NumPy path
 ])
-def test_kernels_equal_the_numpy_path(rng, jit_switch, shape, axis):
+def test_kernels_equal_the_numpy_path(rng, jit_switch, kernels_match, shape, axis):
     x = (rng.normal(size=shape) * 5).astype(np.float32)
-    got = _run(jit_switch, True, x, axis)
-    want = _run(jit_switch, False, x, axis)
-    for g, w in zip(got, want):
-        assert g.dtype == w.dtype == np.float32 and g.shape == w.shape
-        np.testing.assert_allclose(g, w, rtol=3e-6, atol=1e-6)
+    kernels_match(lambda on: _run(jit_switch, on, x, axis), rtol=3e-6, atol=1e-6,
+                  dtype=np.float32)
 
 
 def test_against_float64(rng, jit_switch):
