@@ -1,5 +1,5 @@
 """``ember.config.threading``: the thread counts of ``tf.config.threading``. The intra-op
-count is the number of threads one op uses: Ember's own CPU threads
+count is the number of threads one op uses: the threads Ember splits an op's work over
 (``ember.core.cpu_threads``) and the BLAS threads of NumPy's matrix products (applied
 through ``threadpoolctl`` when it is installed); Ember runs one op at a time, so the
 inter-op count is recorded for the getter and changes nothing."""

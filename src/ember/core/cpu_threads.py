@@ -178,3 +178,16 @@ def parallel(fn: Callable[[int], Any], count: int) -> None:
         _SECTION.release()
     if error is not None:
         raise error
+
+
+def parallel_ranges(size: int, run: Callable[[int, int], Any], most: int) -> None:
+    """``run(lo, hi)`` over near-equal ranges covering ``range(size)``, at once: one range
+    per thread, ``parts()`` ranges at most and ``most`` at most (1: one call, here).
+
+    >>> seen = []
+    >>> parallel_ranges(10, lambda lo, hi: seen.append((lo, hi)), 1); seen
+    [(0, 10)]
+    """
+    count = max(1, min(parts(), most))
+    cuts = [size * p // count for p in range(count + 1)]
+    parallel(lambda p: run(cuts[p], cuts[p + 1]), count)

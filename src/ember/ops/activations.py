@@ -165,8 +165,8 @@ def _(g, y, x):
 @primitive
 def _relu_grad(xp, g, y):
     # the gradient at exactly 0 is 0, as in TensorFlow
-    if g.shape == y.shape and g.flags.c_contiguous and y.flags.c_contiguous:
-        kernels = kernels_for("relu", g, y)
+    if g.shape == y.shape:
+        kernels = kernels_for("relu", g, y, contiguous=True)
         if kernels is not None:
             out = np.empty_like(g)
             kernels.grad(g.reshape(-1), y.reshape(-1), out.reshape(-1))
@@ -711,10 +711,7 @@ def _softmax_kernels(axis, *arrays):
     x = arrays[0]
     if (axis != -1 and axis != x.ndim - 1) or x.ndim == 0 or x.size == 0:
         return None
-    for a in arrays:
-        if type(a) is not np.ndarray or not a.flags.c_contiguous:
-            return None
-    return kernels_for("softmax", *arrays)
+    return kernels_for("softmax", *arrays, contiguous=True)
 
 
 @primitive(name="softmax")

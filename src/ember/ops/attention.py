@@ -286,7 +286,5 @@ def _kernel_mask(m, shape: tuple):
 def _by_pairs(pairs: int, work_per_pair: int, run) -> None:
     """``run(lo, hi)`` over ranges of (batch, head) pairs, one per CPU thread when the
     work pays for the hand-off."""
-    parts = min(cpu_threads.parts(), pairs) if pairs * work_per_pair >= _MIN_SPLIT_WORK \
-        else 1
-    cuts = [pairs * p // parts for p in range(parts + 1)]
-    cpu_threads.parallel(lambda p: run(cuts[p], cuts[p + 1]), parts)
+    cpu_threads.parallel_ranges(
+        pairs, run, pairs if pairs * work_per_pair >= _MIN_SPLIT_WORK else 1)

@@ -45,15 +45,12 @@ def matmul(a: Any, b: Any, out: Any = None) -> Any:
     stack = 1
     for d in batch:
         stack *= d
-    parts = min(cpu_threads.parts(), lead) if stack * m * n * k >= _MIN_WORK else 1
-    if parts == 1:
+    if stack * m * n * k < _MIN_WORK or cpu_threads.parts() == 1:
         return np.matmul(a, b, out=out)
     if out is None:
         out = np.empty(batch + (m, n), np.result_type(a, b))
-    cuts = [lead * p // parts for p in range(parts + 1)]
-    cpu_threads.parallel(lambda p: np.matmul(_rows(a, cuts[p], cuts[p + 1]),
-                                             _rows(b, cuts[p], cuts[p + 1]),
-                                             out=out[cuts[p]:cuts[p + 1]]), parts)
+    cpu_threads.parallel_ranges(lead, lambda lo, hi: np.matmul(
+        _rows(a, lo, hi), _rows(b, lo, hi), out=out[lo:hi]), lead)
     return out
 
 

@@ -243,12 +243,7 @@ def _(g, y, x, ksize=(), strides=(), dilations=(), pads=()):
 def _tiled_kernels(ksize, *arrays):
     """The compiled tiled max-pool kernels when they apply: one or two spatial axes,
     contiguous float32 NumPy arrays."""
-    if len(ksize) > 2:
-        return None
-    for a in arrays:
-        if type(a) is not np.ndarray or not a.flags.c_contiguous:
-            return None
-    return kernels_for("max_pool", *arrays)
+    return None if len(ksize) > 2 else kernels_for("max_pool", *arrays, contiguous=True)
 
 
 def _as_2d(a):

@@ -205,10 +205,8 @@ def _blas_address(M) -> tuple:
 
 def _by_rows(batch: int, run) -> None:
     """``run(lo, hi)`` on row ranges covering ``range(batch)``, one per CPU thread
-    inside a parallel region (``ember.core.cpu_threads``), rows of 8 at least."""
-    parts = min(cpu_threads.parts(), max(1, batch // 8))
-    cuts = [batch * p // parts for p in range(parts + 1)]
-    cpu_threads.parallel(lambda p: run(cuts[p], cuts[p + 1]), parts)
+    (``ember.core.cpu_threads``), rows of 8 at least."""
+    cpu_threads.parallel_ranges(batch, run, batch // 8)
 
 
 def _keep_rows(mask, steps: int, batch: int):

@@ -49,12 +49,9 @@ def _grad_array(grad: Any, like) -> Any:
 def _flat_kernels(name: str, *arrays):
     """The compiled kernels ``name`` for C-contiguous float32 NumPy ``arrays`` of one
     shape (so each reshapes to a flat view), else None."""
-    for a in arrays:
-        if getattr(a, "flags", None) is None or not a.flags.c_contiguous:
-            return None
-    if len({a.shape for a in arrays}) != 1:
+    if len({getattr(a, "shape", None) for a in arrays}) != 1:
         return None
-    return kernels_for(name, *arrays)
+    return kernels_for(name, *arrays, contiguous=True)
 
 
 @_graph_recordable

@@ -46,16 +46,18 @@ def _numba_available() -> bool:
     return _STATE["numba"]
 
 
-def kernels_for(name: str, *arrays: Any) -> ModuleType | None:
+def kernels_for(name: str, *arrays: Any, contiguous: bool = False) -> ModuleType | None:
     """The kernel module ``ember.ops.kernels.<name>`` when the kernels apply to
-    ``arrays`` (NumPy float32, kernels switched on, Numba importable), else None.
+    ``arrays`` (NumPy float32, C-contiguous too if ``contiguous``, kernels switched on,
+    Numba importable), else None.
 
     >>> from ember.ops import kernels
     >>> kernels.kernels_for("lstm", np.zeros(3)) is None   # float64: the NumPy path
     True
     """
     for a in arrays:
-        if type(a) is not np.ndarray or a.dtype != np.float32:
+        if type(a) is not np.ndarray or a.dtype != np.float32 \
+                or (contiguous and not a.flags.c_contiguous):
             return None
     if not enabled():
         return None
