@@ -30,7 +30,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..core.errors import InvalidArgumentError
-from . import gemm
+from . import conv_compiled, gemm
 from .primitive import primitive
 
 __all__ = ["conv1d", "conv2d", "conv3d", "convolution", "depthwise_conv2d",
@@ -252,6 +252,9 @@ def _conv_forward(xp, x, w, strides, dilations, pads, groups):
         return _depthwise_forward(xp, x, w, strides, dilations, pads)
     n = x.ndim - 2
     out_sp = _out_spatial(x.shape[1:-1], w.shape[:n], strides, dilations, pads)
+    compiled = conv_compiled.forward(xp, x, w, out_sp, strides, dilations, pads, groups)
+    if compiled is not None:
+        return compiled
     nb = x.shape[0]
     chunk = _batch_chunk(nb, _prod(out_sp) * _prod(w.shape[:n]) * x.shape[-1])
     if chunk >= nb:
@@ -286,6 +289,12 @@ def _conv_input_grad_forward(xp, g, w, x_shape, strides, dilations, pads, groups
     if _is_depthwise(w.shape, groups):
         return _depthwise_input_grad(xp, g, w, x_shape, strides, dilations, pads)
     n = g.ndim - 2
+    if _out_spatial(x_shape[1:-1], w.shape[:n], strides, dilations, pads) \
+            == tuple(g.shape[1:-1]):
+        compiled = conv_compiled.input_grad(xp, g, w, x_shape, strides, dilations, pads,
+                                            groups)
+        if compiled is not None:
+            return compiled
     nb = g.shape[0]
     chunk = _batch_chunk(nb, _prod(g.shape[1:-1]) * _prod(w.shape[:n]) * x_shape[-1])
     if chunk >= nb:
@@ -339,6 +348,12 @@ def _conv_filter_grad_forward(xp, x, g, w_shape, strides, dilations, pads, group
                 f"match input shape {tuple(x.shape)}")
         return _depthwise_filter_grad(xp, x, g, w_shape, strides, dilations, pads)
     n = x.ndim - 2
+    if _out_spatial(x.shape[1:-1], w_shape[:n], strides, dilations, pads) \
+            == tuple(g.shape[1:-1]):
+        compiled = conv_compiled.filter_grad(xp, x, g, w_shape, strides, dilations, pads,
+                                             groups)
+        if compiled is not None:
+            return compiled
     nb = x.shape[0]
     chunk = _batch_chunk(nb, _prod(g.shape[1:-1]) * _prod(w_shape[:n]) * x.shape[-1])
     if chunk >= nb:

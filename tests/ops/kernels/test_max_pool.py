@@ -57,3 +57,19 @@ def test_3d_and_float64_pools_take_the_numpy_path(rng, jit_switch):
     y64 = pool._max_pool.primitive.forward(np, x64, ksize=(2, 2), strides=(2, 2),
                                            dilations=(1, 1), pads=((0, 0),) * 2)
     assert y64.dtype == np.float64
+
+
+def test_samples_split_over_two_threads_equal_one_part(rng, two_cpu_threads, monkeypatch,
+                                                       jit_switch):
+    x = np.maximum(rng.normal(size=(5, 8, 6, 3)), 0).astype(np.float32)
+    g = rng.normal(size=(5, 4, 3, 3)).astype(np.float32)
+    counts = []
+    real = pool.cpu_threads.parallel
+    monkeypatch.setattr(pool.cpu_threads, "parallel",
+                        lambda fn, count: (counts.append(count), real(fn, count)))
+    monkeypatch.setattr(pool, "_MIN_SPLIT_VALUES", 1)
+    split = _all(jit_switch, True, x, g, (2, 2))
+    assert counts == [2, 2, 2]
+    monkeypatch.setattr(pool, "_MIN_SPLIT_VALUES", 1 << 60)
+    for a, b in zip(split, _all(jit_switch, True, x, g, (2, 2))):
+        np.testing.assert_array_equal(a, b)

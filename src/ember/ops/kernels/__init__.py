@@ -5,7 +5,8 @@ by Numba computes the whole chain per element in registers, which is what Tensor
 XLA and PyTorch's fused kernels do. The kernels here cover the hot elementwise chains of
 Ember's fused ops (the LSTM, GRU and SimpleRNN steps and their gradients, layer
 normalization, softmax, ReLU's gradient and a graph's bias-then-ReLU, tiled max pooling,
-the Adam update, and dot-product attention with its per-head products); every op keeps its NumPy path, which runs when Numba is
+the Adam update, dot-product attention with its per-head products, and 1-D and 2-D
+convolutions with theirs); every op keeps its NumPy path, which runs when Numba is
 missing, for float64 (where gradients are checked) and on GPU.
 
 ``ember.config.optimizer.set_jit(False)`` switches the kernels off for the process.
@@ -107,6 +108,9 @@ def warm_up() -> bool:
                         [ember.identity(t) * 1.0 for t in ember.split(heads, 3, axis=2)]):
             for m in (None, mask):
                 parts.append(dot_product_attention(q, k, v, m)[0])
+        image = ember.ones((1, 4, 4, 1)) * weights[3][0]
+        parts.append(ember.nn.conv2d(image, ember.ones((2, 2, 1, 4)) * weights[3][0], 1,
+                                     "VALID"))
         pooled = ember.nn.relu(ember.ones((1, 4, 4, 4)) * weights[4][0])
         for window in (2, 3):           # the 2x2 kernels and the general ones
             parts.append(ember.nn.max_pool2d(pooled, window, window, "VALID"))

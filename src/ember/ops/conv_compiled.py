@@ -1,0 +1,136 @@
+"""The compiled path of the convolution primitives (``ember.ops.kernels.conv``): 1-D and
+2-D, channels last, one group, NumPy float32, with Numba and NumPy's OpenBLAS.
+
+The im2col path (``ember.ops.conv``) copies every window of the whole batch into one
+matrix (18 MB for 128 images of 13x13x32 under a 3x3 filter), reads it back for one
+product, and its input gradient writes one such slab per tap before adding each back
+into the image. The kernels copy the windows of a few samples at a time (about 512 KB)
+and multiply them while they are in cache, and the CPU threads
+(``ember.core.cpu_threads``) take disjoint ranges of samples. For that layer (B 128,
+64 filters) this measured, on two cores: forward 5.8 -> 4.3 ms, input gradient 7.2 ->
+4.3 ms, filter gradient 5.3 -> 4.2 ms.
+
+Each function returns None where the kernels do not apply, and the caller runs the
+im2col path. A 1-D convolution runs as a 2-D one of height 1.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..core import cpu_threads
+from .kernels import kernels_for
+
+#: the windows of this many values (per thread) are built and multiplied at a time
+_CHUNK_VALUES = 1 << 17
+#: below this many multiply-adds a split would not pay for the hand-off (~30 us)
+_MIN_SPLIT_WORK = 1 << 21
+#: up to this many input channels the windows are built a tap at a time, along image rows
+_BY_TAP_MAX_CHANNELS = 4
+
+
+def _usable(xp: Any, groups: int, arrays: Sequence[Any]) -> Any:
+    """The kernel module and ``cblas_sgemm``'s address, or None."""
+    if xp is not np or groups != 1 or arrays[0].ndim not in (3, 4) \
+            or any(a.size == 0 for a in arrays):
+        return None
+    kernels = kernels_for("conv", *arrays)
+    if kernels is None:
+        return None
+    from .kernels import blas  # imports Numba: only once the kernels apply
+    fn, ilp64 = blas.address()
+    return (kernels, fn, ilp64) if fn else None
+
+
+def _as_2d(a: Any) -> Any:
+    """(N, L, C) data as (N, 1, L, C), C-contiguous."""
+    return np.ascontiguousarray(a if a.ndim == 4 else a[:, None])
+
+
+def _geometry(ksize, strides, dilations, pads) -> tuple:
+    """The kernels' window tuple, a 1-D window as a 2-D one of height 1."""
+    if len(ksize) == 1:
+        ksize, strides, dilations, pads = ((1,) + tuple(ksize), (1,) + tuple(strides),
+                                           (1,) + tuple(dilations), ((0, 0),) + tuple(pads))
+    return (int(ksize[0]), int(ksize[1]), int(strides[0]), int(strides[1]),
+            int(dilations[0]), int(dilations[1]), int(pads[0][0]), int(pads[1][0]))
+
+
+def _chunk(positions: int, k: int) -> int:
+    return max(1, _CHUNK_VALUES // max(positions * k, 1))
+
+
+def _most_parts(nb: int, work: int) -> int:
+    """Split over at most this many threads: one when ``work`` multiply-adds would not
+    pay for the hand-off, else one sample each at most."""
+    return 1 if work < _MIN_SPLIT_WORK else nb
+
+
+def forward(xp: Any, x: Any, w: Any, out_sp: Sequence[int], strides, dilations, pads,
+            groups: int) -> Any:
+    """``conv(x, w)`` (N, *out_sp, O), or None where the kernels do not apply."""
+    found = _usable(xp, groups, (x, w))
+    if found is None:
+        return None
+    kernels, fn, ilp64 = found
+    n = x.ndim - 2
+    ksize, cout = tuple(w.shape[:n]), w.shape[-1]
+    x2 = _as_2d(x)
+    w2 = np.ascontiguousarray(w).reshape(-1, cout)
+    out = np.empty((x.shape[0],) + (1,) * (2 - n) + tuple(out_sp) + (cout,), np.float32)
+    geometry = _geometry(ksize, strides, dilations, pads)
+    per = out.shape[1] * out.shape[2]
+    chunk = _chunk(per, w2.shape[0])
+    by_tap = int(x.shape[-1] <= _BY_TAP_MAX_CHANNELS)
+    nb = x.shape[0]
+    cpu_threads.parallel_ranges(nb, lambda lo, hi: kernels.forward(
+        fn, ilp64, x2, w2, out, geometry, by_tap, chunk, lo, hi),
+        _most_parts(nb, nb * per * w2.size))
+    return out.reshape((x.shape[0],) + tuple(out_sp) + (cout,))
+
+
+def input_grad(xp: Any, g: Any, w: Any, x_shape: Sequence[int], strides, dilations, pads,
+               groups: int) -> Any:
+    """The gradient of ``conv`` in its input, shaped ``x_shape``, or None."""
+    found = _usable(xp, groups, (g, w))
+    if found is None or 0 in tuple(x_shape):
+        return None
+    kernels, fn, ilp64 = found
+    n = g.ndim - 2
+    ksize, cout = tuple(w.shape[:n]), w.shape[-1]
+    g2 = _as_2d(g)
+    w2 = np.ascontiguousarray(w).reshape(-1, cout)
+    dx = np.empty((x_shape[0],) + (1,) * (2 - n) + tuple(x_shape[1:]), np.float32)
+    geometry = _geometry(ksize, strides, dilations, pads)
+    per = g2.shape[1] * g2.shape[2]
+    chunk = _chunk(per, w2.shape[0])
+    nb = g.shape[0]
+    cpu_threads.parallel_ranges(nb, lambda lo, hi: kernels.input_grad(
+        fn, ilp64, g2, w2, dx, geometry, chunk, lo, hi), _most_parts(nb, nb * per * w2.size))
+    return dx.reshape(tuple(x_shape))
+
+
+def filter_grad(xp: Any, x: Any, g: Any, w_shape: Sequence[int], strides, dilations, pads,
+                groups: int) -> Any:
+    """The gradient of ``conv`` in its filters, shaped ``w_shape``, or None."""
+    found = _usable(xp, groups, (x, g))
+    if found is None:
+        return None
+    kernels, fn, ilp64 = found
+    n = x.ndim - 2
+    ksize, cout = tuple(w_shape[:n]), w_shape[-1]
+    x2, g2 = _as_2d(x), _as_2d(g)
+    k = int(np.prod(w_shape[:-1]))
+    geometry = _geometry(ksize, strides, dilations, pads)
+    nb, per = x.shape[0], g2.shape[1] * g2.shape[2]
+    chunk = _chunk(per, k)
+    count = min(cpu_threads.parts(), _most_parts(nb, nb * per * k * cout))
+    parts = np.empty((count, k, cout), np.float32)
+    cuts = [nb * p // count for p in range(count + 1)]
+    by_tap = int(x.shape[-1] <= _BY_TAP_MAX_CHANNELS)
+    cpu_threads.parallel(lambda p: kernels.filter_grad(
+        fn, ilp64, x2, g2, parts[p], geometry, by_tap, chunk, cuts[p], cuts[p + 1]), count)
+    dw = parts[0] if count == 1 else parts.sum(axis=0)
+    return dw.reshape(tuple(w_shape))

@@ -1,0 +1,151 @@
+"""2-D convolution (channels last, one group) and its two gradients as compiled loops
+(float32), for ``ember.ops.conv_compiled``.
+
+Each loop takes a few samples at a time (``chunk``): it copies their windows into a
+small matrix (rows are output positions, columns the taps' channels, zeros where a tap
+falls in the padding) and multiplies it by the filters with ``cblas_sgemm``
+(``ember.ops.kernels.blas``) while it is in cache. The input gradient runs the other
+way: one product gives every tap's contribution for the samples' positions, which is
+then added into their part of the image. Samples never mix, so threads run disjoint
+ranges of them at once (``lo:hi``); the filter gradient sums over samples, so each range
+gets its own ``dw``.
+
+Arrays: ``x`` and ``dx`` (N, H, W, C) and ``g`` / ``out`` (N, OH, OW, O), C-contiguous;
+the filters ``w`` (KH * KW * C, O), C-contiguous. ``geometry`` is the window's
+``(kh, kw, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left)``.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .blas import sgemm
+
+
+@njit(inline="always", boundscheck=False)
+def _windows(x, n0, n1, geometry, oh, ow, cols):
+    """Rows ``(n, i, j)`` of samples ``n0:n1``: window (i, j)'s taps, each its C
+    channels, into ``cols``."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    H, W, C = x.shape[1], x.shape[2], x.shape[3]
+    r = 0
+    for n in range(n0, n1):
+        for i in range(oh):
+            for j in range(ow):
+                row = cols[r]
+                col = 0
+                for a in range(kh):
+                    y = i * sh + a * dh - pt
+                    for b in range(kw):
+                        z = j * sw + b * dw - pl
+                        if 0 <= y < H and 0 <= z < W:
+                            src = x[n, y, z]
+                            for c in range(C):
+                                row[col + c] = src[c]
+                        else:
+                            for c in range(C):
+                                row[col + c] = 0
+                        col += C
+                r += 1
+
+
+@njit(inline="always", boundscheck=False)
+def _windows_by_tap(x, n0, n1, geometry, oh, ow, cols):
+    """The transpose of ``_windows``: row ``(tap, channel)`` of ``cols`` holds that value
+    at every output position of samples ``n0:n1``. With few channels the copies then
+    run along image rows rather than over a window's few values."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    H, W, C = x.shape[1], x.shape[2], x.shape[3]
+    per = oh * ow
+    for a in range(kh):
+        for b in range(kw):
+            shift = b * dw - pl          # column j reads image column j * sw + shift
+            first = min(ow, max(0, (-shift + sw - 1) // sw))
+            last = max(first, min(ow, (W - 1 - shift) // sw + 1)) if W > shift else first
+            for c in range(C):
+                dst = cols[(a * kw + b) * C + c]
+                for n in range(n0, n1):
+                    for i in range(oh):
+                        r = (n - n0) * per + i * ow
+                        y = i * sh + a * dh - pt
+                        if y < 0 or y >= H:
+                            for j in range(ow):
+                                dst[r + j] = 0
+                            continue
+                        src = x[n, y]
+                        for j in range(first):
+                            dst[r + j] = 0
+                        for j in range(first, last):
+                            dst[r + j] = src[j * sw + shift, c]
+                        for j in range(last, ow):
+                            dst[r + j] = 0
+
+
+@njit(error_model="numpy", boundscheck=False, nogil=True, cache=True)
+def forward(fn, ilp64, x, w, out, geometry, by_tap, chunk, lo, hi):
+    """``out[lo:hi]``: the convolution of samples ``lo:hi`` of ``x`` with ``w``; the
+    windows are built ``_windows_by_tap`` when ``by_tap``."""
+    oh, ow, cout = out.shape[1], out.shape[2], out.shape[3]
+    K = w.shape[0]
+    per = oh * ow
+    cols = np.empty((K, chunk * per) if by_tap else (chunk * per, K), np.float32)
+    for n0 in range(lo, hi, chunk):
+        n1 = min(n0 + chunk, hi)
+        if by_tap:
+            _windows_by_tap(x, n0, n1, geometry, oh, ow, cols)
+        else:
+            _windows(x, n0, n1, geometry, oh, ow, cols)
+        sgemm(fn, ilp64, by_tap, 0, (n1 - n0) * per, cout, K, cols, 0, cols.shape[1], w, 0,
+              cout, np.float32(0), out, n0 * per * cout, cout)
+
+
+@njit(error_model="numpy", boundscheck=False, nogil=True, cache=True)
+def input_grad(fn, ilp64, g, w, dx, geometry, chunk, lo, hi):
+    """``dx[lo:hi]``: the gradient of samples ``lo:hi``'s input from ``g``."""
+    kh, kw, sh, sw, dh, dw, pt, pl = geometry
+    oh, ow, cout = g.shape[1], g.shape[2], g.shape[3]
+    H, W, C = dx.shape[1], dx.shape[2], dx.shape[3]
+    K = w.shape[0]
+    per = oh * ow
+    cols = np.empty((chunk * per, K), np.float32)
+    for n0 in range(lo, hi, chunk):
+        n1 = min(n0 + chunk, hi)
+        sgemm(fn, ilp64, 0, 1, (n1 - n0) * per, K, cout, g, n0 * per * cout, cout, w, 0,
+              cout, np.float32(0), cols, 0, K)
+        dx[n0:n1] = 0
+        r = 0
+        for n in range(n0, n1):
+            image = dx[n]
+            for i in range(oh):
+                for j in range(ow):
+                    row = cols[r]
+                    col = 0
+                    for a in range(kh):
+                        y = i * sh + a * dh - pt
+                        for b in range(kw):
+                            z = j * sw + b * dw - pl
+                            if 0 <= y < H and 0 <= z < W:
+                                dst = image[y, z]
+                                for c in range(C):
+                                    dst[c] += row[col + c]
+                            col += C
+                    r += 1
+
+
+@njit(error_model="numpy", boundscheck=False, nogil=True, cache=True)
+def filter_grad(fn, ilp64, x, g, dw, geometry, by_tap, chunk, lo, hi):
+    """``dw`` (K, O): the filters' gradient summed over samples ``lo:hi`` (``lo < hi``)."""
+    oh, ow, cout = g.shape[1], g.shape[2], g.shape[3]
+    K = dw.shape[0]
+    per = oh * ow
+    cols = np.empty((K, chunk * per) if by_tap else (chunk * per, K), np.float32)
+    beta = np.float32(0)
+    for n0 in range(lo, hi, chunk):
+        n1 = min(n0 + chunk, hi)
+        if by_tap:
+            _windows_by_tap(x, n0, n1, geometry, oh, ow, cols)
+        else:
+            _windows(x, n0, n1, geometry, oh, ow, cols)
+        sgemm(fn, ilp64, 1 - by_tap, 0, K, cout, (n1 - n0) * per, cols, 0, cols.shape[1], g,
+              n0 * per * cout, cout, beta, dw, 0, cout)
+        beta = np.float32(1)
