@@ -119,3 +119,67 @@ def test_config_threading_intra_op_count_caps_the_parts():
     finally:
         ember.config.threading.set_intra_op_parallelism_threads(0)
     assert cpu_threads.thread_count() >= 1
+
+
+@pytest.fixture
+def native_part():
+    """A Numba C function ``f(int64 *record)``, record ``(k, flags address, result)``:
+    it sets flag ``k``, waits (up to about a second of spinning) for the other part's
+    flag, then writes ``result = 10 (k + 1) + whether it saw that flag``."""
+    numba = pytest.importorskip("numba")
+    from llvmlite import ir
+    from numba import types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def load(typingctx, address):
+        def codegen(context, builder, signature, args):
+            at = builder.inttoptr(args[0], ir.IntType(64).as_pointer())
+            return builder.load_atomic(at, "acquire", 8)
+        return types.int64(types.int64), codegen
+
+    @intrinsic
+    def store(typingctx, address, value):
+        def codegen(context, builder, signature, args):
+            at = builder.inttoptr(args[0], ir.IntType(64).as_pointer())
+            builder.store_atomic(args[1], at, "release", 8)
+            return context.get_dummy_value()
+        return types.void(types.int64, types.int64), codegen
+
+    @numba.cfunc(types.void(types.CPointer(types.int64)))
+    def part(record):
+        r = numba.carray(record, 3)
+        k, flags = r[0], r[1]
+        store(flags + 8 * k, 1)
+        spins = 0
+        while load(flags + 8 * (1 - k)) == 0 and spins < 1 << 28:
+            spins += 1
+        r[2] = 10 * (k + 1) + load(flags + 8 * (1 - k))
+    return part
+
+
+def _native_records():
+    flags = np.zeros(2, np.int64)
+    records = np.zeros((2, 3), np.int64)
+    records[:, 0] = (0, 1)
+    records[:, 1] = flags.ctypes.data
+    return flags, records
+
+
+def test_native_parts_run_at_once_without_the_gil(two_cpu_threads, native_part):
+    flags, records = _native_records()
+    before = two_cpu_threads.get()
+    cpu_threads.parallel_native(native_part.address, records.ctypes.data, 2,
+                                records.strides[0])
+    # each part saw the other's flag while it waited: they ran at once
+    assert records[:, 2].tolist() == [11, 21] and flags.tolist() == [1, 1]
+    assert two_cpu_threads.get() == before
+
+
+def test_native_parts_run_in_turn_while_another_split_runs(native_part):
+    flags, records = _native_records()
+    flags[1] = 1                # part 0 finds part 1's flag up and does not wait
+    with cpu_threads._SECTION:          # as if another thread's split were running
+        cpu_threads.parallel_native(native_part.address, records.ctypes.data, 2,
+                                    records.strides[0])
+    assert records[:, 2].tolist() == [11, 21]

@@ -87,3 +87,65 @@ def test_any_shape_matches_numpy(batch, m, k, n):
         if blas is not None:
             blas.set(before)
     np.testing.assert_array_equal(got, np.matmul(a, b))
+
+
+# -- one row times a large matrix: row blocks over the threads ---------------------------
+ROW_CASES = {                   # (k, n, row stride of b or None)
+    "a dense layer": (784, 512, None),
+    "odd sizes": (1001, 263, None),
+    "rows of a wider matrix": (600, 500, 640),
+    "many rows, few columns": (70000, 4, None),
+}
+
+
+@pytest.mark.parametrize("k, n, stride", ROW_CASES.values(), ids=ROW_CASES.keys())
+def test_a_row_times_a_large_matrix_is_split_and_equals_numpy(rng, two_cpu_threads,
+                                                              k, n, stride):
+    pytest.importorskip("numba")
+    b = rng.standard_normal((k, stride or n)).astype(np.float32)[:, :n]
+    a = rng.standard_normal((1, k)).astype(np.float32)
+    got = gemm.row_product(a, b)
+    if got is None:
+        pytest.skip("kernels off or no callable cblas_sgemv")
+    assert got.shape == (1, n) and got.dtype == np.float32
+    want = a.astype(np.float64) @ b.astype(np.float64)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * np.sqrt(k))
+    # the public op takes the same path, eagerly and in a graph
+    import ember
+    np.testing.assert_array_equal(ember.matmul(a, b).numpy(), got)
+    traced = ember.function(lambda x, y: ember.matmul(x, y))
+    np.testing.assert_array_equal(traced(a, b).numpy(), got)
+
+
+def test_a_row_product_uses_native_parts_only_where_it_applies(rng, two_cpu_threads,
+                                                               monkeypatch):
+    pytest.importorskip("numba")
+    calls = []
+    real = cpu_threads.parallel_native
+    monkeypatch.setattr(cpu_threads, "parallel_native",
+                        lambda *args: (calls.append(args[2]), real(*args))[1])
+    a = rng.standard_normal((1, 784)).astype(np.float32)
+    b = rng.standard_normal((784, 512)).astype(np.float32)
+    if gemm.row_product(a, b) is None:
+        pytest.skip("kernels off or no callable cblas_sgemv")
+    assert calls == [2]
+    calls.clear()
+    for x, y in ((a[:, :100], b[:100, :100]),                      # small
+                 (a.astype(np.float64), b.astype(np.float64)),     # float64
+                 (a, np.asfortranarray(b)),                        # columns contiguous
+                 (a, b[::-1])):                                    # negative row stride
+        assert gemm.row_product(x, y) is None
+        np.testing.assert_allclose(ember_matmul(x, y), x @ y, rtol=1e-5, atol=1e-4)
+    assert calls == []
+
+
+def test_a_row_product_with_one_thread_is_left_to_numpy(rng):
+    a = rng.standard_normal((1, 784)).astype(np.float32)
+    b = rng.standard_normal((784, 512)).astype(np.float32)
+    assert cpu_threads.parts() == 1         # this file's conftest: one BLAS thread
+    assert gemm.row_product(a, b) is None
+
+
+def ember_matmul(a, b):
+    import ember
+    return ember.matmul(a, b).numpy()
