@@ -39,7 +39,8 @@ SHAPE = names(
     "broadcast_static_shape", "broadcast_dynamic_shape", "meshgrid", "ensure_shape",
 )
 INDEXING = names(
-    "ember.ops.indexing", "slice", "strided_slice", "gather", "gather_nd", "scatter_nd",
+    "ember.ops.indexing", "slice", "strided_slice", "tensor_strided_slice_update", "gather",
+    "gather_nd", "scatter_nd",
     "tensor_scatter_nd_update", "tensor_scatter_nd_add", "tensor_scatter_nd_sub",
     "boolean_mask", "one_hot", "unravel_index",
 )

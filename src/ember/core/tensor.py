@@ -25,8 +25,9 @@ class Tensor:
     array([2., 4.], dtype=float32)
     """
 
-    # _keras_mask: the mask a Keras layer attached to its output (as TF's tensors carry it)
-    __slots__ = ("_value", "_keras_mask", "__weakref__")
+    # _keras_mask: the mask a Keras layer attached to its output (as TF's tensors carry it);
+    # __dict__ (made only when used): the ``assign`` of a variable's slice, as in TF
+    __slots__ = ("__dict__", "__weakref__", "_keras_mask", "_value")
     __array_priority__ = 100  # NumPy arrays defer binary operators to us
     __hash__ = None  # elementwise ``==`` makes tensors unhashable; use ``ref()``
 

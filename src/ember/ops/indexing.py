@@ -350,6 +350,33 @@ def slice(input_: Any, begin: Any, size: Any, name=None) -> Tensor:  # noqa: A00
     return getitem(input_, tuple(key))
 
 
+def _strided_key(op: str, begin: Any, end: Any, strides: Any, begin_mask: int,
+                 end_mask: int, ellipsis_mask: int, new_axis_mask: int,
+                 shrink_axis_mask: int) -> tuple:
+    """The Python key TensorFlow's strided-slice arguments describe."""
+    b = _int_list(begin, op, "begin")
+    e = _int_list(end, op, "end")
+    st = [1] * len(b) if strides is None else _int_list(strides, op, "strides")
+    if not len(b) == len(e) == len(st):
+        raise InvalidArgumentError(
+            f"ember.{op}: begin {b}, end {e} and strides {st} must have the same length")
+    key = []
+    for i in range(len(b)):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            key.append(Ellipsis)
+        elif new_axis_mask & bit:
+            key.append(None)
+        elif shrink_axis_mask & bit:
+            key.append(b[i])
+        else:
+            if st[i] == 0:
+                raise InvalidArgumentError(f"ember.{op}: strides[{i}] must be non-zero")
+            key.append(_pyslice(None if begin_mask & bit else b[i],
+                                None if end_mask & bit else e[i], st[i]))
+    return tuple(key)
+
+
 def strided_slice(input_: Any, begin: Any, end: Any, strides: Any = None, begin_mask: int = 0,
                   end_mask: int = 0, ellipsis_mask: int = 0, new_axis_mask: int = 0,
                   shrink_axis_mask: int = 0, var=None, name=None) -> Tensor:
@@ -362,31 +389,86 @@ def strided_slice(input_: Any, begin: Any, end: Any, strides: Any = None, begin_
     >>> ember.strided_slice(x, [0, 3], [3, 0], [2, -1]).numpy().tolist()
     [[3, 2, 1], [11, 10, 9]]
     """
-    b = _int_list(begin, "strided_slice", "begin")
-    e = _int_list(end, "strided_slice", "end")
-    st = [1] * len(b) if strides is None else _int_list(strides, "strided_slice", "strides")
-    if not len(b) == len(e) == len(st):
-        raise InvalidArgumentError(
-            f"ember.strided_slice: begin {b}, end {e} and strides {st} must have the same "
-            f"length")
-    key = []
-    for i in range(len(b)):
-        bit = 1 << i
-        if ellipsis_mask & bit:
-            key.append(Ellipsis)
-        elif new_axis_mask & bit:
-            key.append(None)
-        elif shrink_axis_mask & bit:
-            key.append(b[i])
-        else:
-            if st[i] == 0:
-                raise InvalidArgumentError(f"ember.strided_slice: strides[{i}] must be non-zero")
-            key.append(_pyslice(None if begin_mask & bit else b[i],
-                                None if end_mask & bit else e[i], st[i]))
+    key = _strided_key("strided_slice", begin, end, strides, begin_mask, end_mask,
+                       ellipsis_mask, new_axis_mask, shrink_axis_mask)
     try:
-        return getitem(input_, tuple(key))
+        return getitem(input_, key)
     except InvalidArgumentError as err:
         raise type(err)(str(err).replace("ember.getitem", "ember.strided_slice", 1)) from None
+
+
+# -- writing a slice: x[key] = value as a new tensor ----------------------------------------
+@primitive(name="setitem")
+def _setitem(xp, x, value, *idx, spec=()):
+    key = _resolve(xp, spec, x.shape, idx)[0] if idx else _basic_key(xp, spec, x.shape)
+    out = x.copy()
+    target = out[key]
+    try:
+        fits = xp.broadcast_shapes(value.shape, target.shape) == target.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(   # the dispatcher prefixes the op's name and the inputs
+            f"the value of shape {tuple(value.shape)} cannot be broadcast to the slice's "
+            f"shape {tuple(target.shape)} (of a tensor of shape {tuple(x.shape)})")
+    out[key] = value
+    return out
+
+
+@_setitem.vjp
+def _(g, out, x, value, *idx, spec=()):
+    zero = np.zeros((), to_numpy(g.dtype))
+    return ((_setitem(g, zero, *idx, spec=spec), _getitem(g, *idx, spec=spec))
+            + (None,) * len(idx))
+
+
+def slice_update(tensor: Any, key: Any, value: Any, op: str = "slice_update") -> Tensor:
+    """``tensor`` with ``tensor[key]`` replaced by ``value`` (broadcast to the slice) as a
+    new tensor: the value of ``v[key].assign(value)``. ``key`` holds ints, slices, ``...``,
+    ``None`` and scalar integer tensors, as a strided slice does; differentiable in both
+    ``tensor`` and ``value``.
+
+    >>> import ember
+    >>> slice_update(ember.zeros([2, 3]), np.s_[1, 0:2], 5.0).numpy().tolist()
+    [[0.0, 0.0, 0.0], [5.0, 5.0, 0.0]]
+    """
+    spec, arrays = _parse_key(key)
+    for a in arrays:
+        if len(a.shape) != 0 or to_numpy(a.dtype).kind not in "iu":
+            raise TypeError(
+                f"ember.{op}: a slice to write takes ints, slices, ..., None and scalar "
+                f"integer tensors; got an index of shape {tuple(a.shape)} and dtype "
+                f"{to_numpy(a.dtype).name} (scatter_nd_update writes at index tensors)")
+    dtype = to_numpy(tensor.dtype) if hasattr(tensor, "dtype") else to_array(tensor).dtype
+    if isinstance(value, Tensor) or hasattr(value, "_is_ember_variable"):
+        if to_numpy(value.dtype) != dtype:
+            raise InvalidArgumentError(
+                f"ember.{op}: the value's dtype {to_numpy(value.dtype).name} does not match "
+                f"the tensor's {np.dtype(dtype).name}")
+    else:
+        value = to_array(value, dtype)
+    try:
+        return _setitem(tensor, value, *arrays, spec=spec)
+    except InvalidArgumentError as err:
+        raise type(err)(str(err).replace("ember.setitem", f"ember.{op}", 1)) from None
+
+
+def tensor_strided_slice_update(input_: Any, begin: Any, end: Any, strides: Any, value: Any,
+                                begin_mask: int = 0, end_mask: int = 0,
+                                ellipsis_mask: int = 0, new_axis_mask: int = 0,
+                                shrink_axis_mask: int = 0, name=None) -> Tensor:
+    """``input_`` with its strided slice (as ``strided_slice`` takes it) replaced by
+    ``value``, as a new tensor.
+
+    >>> import ember
+    >>> ember.tensor_strided_slice_update([1, 2, 3, 4], [0], [4], [2], [9, 9]).numpy()
+    array([9, 2, 9, 4], dtype=int32)
+    """
+    from .creation import convert_to_tensor
+    key = _strided_key("tensor_strided_slice_update", begin, end, strides, begin_mask,
+                       end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
+    tensor = input_ if isinstance(input_, Tensor) else convert_to_tensor(input_)
+    return slice_update(tensor, key, value, "tensor_strided_slice_update")
 
 
 # -- gather ---------------------------------------------------------------------------------

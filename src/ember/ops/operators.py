@@ -1,10 +1,12 @@
 """Python operators on Tensor and Variable (``+``, ``@``, ``[]``, ``<`` ...), as ops."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from . import elementwise as E
-from .indexing import getitem
+from .indexing import getitem, slice_update
 from .linalg import matmul
 
 
@@ -71,9 +73,27 @@ OPERATORS = {
 }
 
 
+def _variable_getitem(variable: Variable, key: Any) -> Tensor:
+    """``variable[key]``: the slice's value, with an ``assign(value)`` method that writes
+    ``value`` into that slice of the variable (TensorFlow's ``v[1:3].assign(x)``) and
+    returns the variable.
+
+    >>> import ember
+    >>> v = ember.Variable([1.0, 2.0, 3.0])
+    >>> _ = v[1:].assign([20.0, 30.0])
+    >>> v.numpy().tolist()
+    [1.0, 20.0, 30.0]
+    """
+    part = getitem(variable, key)
+    part.assign = lambda value, use_locking=None, name=None, read_value=True: \
+        variable.assign(slice_update(variable, key, value, "Variable.assign (a slice)"))
+    return part
+
+
 def install() -> None:
     """Put the operators onto Tensor and Variable (done once, when ember.ops loads)."""
     for cls in (Tensor, Variable):
         for name, fn in OPERATORS.items():
             setattr(cls, name, fn)
         cls.__hash__ = None
+    Variable.__getitem__ = _variable_getitem
