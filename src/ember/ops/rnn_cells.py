@@ -448,6 +448,12 @@ def _gru_compiled(kernels, zx, h0, rb, M, mask, rec, R_h, hs, acts):
     zx = np.ascontiguousarray(zx)               # a strided view would not vectorize
     keep, masked = _keep_rows(mask, T, B)
     inner = np.empty((B, 3 * U if R_h is None else 2 * U), np.float32)
+    fn, ilp64 = _blas_address(M) if R_h is None else (0, False)
+    if fn:                  # the whole loop compiled, split by rows over the CPU threads
+        R, h0 = np.ascontiguousarray(rec.R), np.ascontiguousarray(h0)
+        _by_rows(B, lambda lo, hi: kernels.forward_rows(
+            fn, ilp64, zx, h0, R, rb, hs, acts, keep, masked, inner, lo, hi))
+        return
     rh, nr = np.empty((B, U), np.float32), np.empty((B, U), np.float32)
     mh = h0 if M is None else M[2]              # read only when there is a recurrent mask
     h = h0
@@ -455,7 +461,7 @@ def _gru_compiled(kernels, zx, h0, rb, M, mask, rec, R_h, hs, acts):
         keep_t = keep[t]
         rec.forward(h, inner)
         if R_h is None:
-            kernels.forward_step(zx[t], inner, rb, h, hs[t], acts[t], keep_t, masked)
+            kernels.forward_step(zx[t], inner, rb, h, hs[t], acts[t], keep_t, masked, 0, B)
         else:
             kernels.gates_step(zx[t], inner, h, mh, rh, acts[t], M is not None)
             np.matmul(rh, R_h, out=nr)
@@ -535,10 +541,16 @@ def _gru_grad_compiled(kernels, dhs, h0, hs, acts, mask, rec, R_h, M_h):
     drh = np.empty((B, U), np.float32)
     mh = h0 if M_h is None else M_h             # read only when there is a recurrent mask
     keep, masked = _keep_rows(mask, T, B)
+    fn, ilp64 = _blas_address(rec.M) if R_h is None else (0, False)
+    if fn:                  # the whole loop compiled, split by rows over the CPU threads
+        R, h0 = np.ascontiguousarray(rec.R), np.ascontiguousarray(h0)
+        _by_rows(B, lambda lo, hi: kernels.backward_rows(
+            fn, ilp64, R, h0, hs, acts, dhs, keep, masked, back, direct, dZx, dIn, lo, hi))
+        return dZx, dIn, back + direct
     for t in range(T - 1, -1, -1):
         h_prev = hs[t - 1] if t else h0
         kernels.backward_step(back, direct, dhs[t], acts[t], h_prev, dZx[t], dIn[t],
-                              keep[t], masked, R_h is None)
+                              keep[t], masked, R_h is None, 0, B)
         if R_h is not None:
             np.matmul(dZx[t, :, 2 * U:], R_h.T, out=drh)
             kernels.reset_grad_step(drh, h_prev, mh, acts[t], dZx[t], dIn[t], direct,

@@ -100,3 +100,58 @@ def test_nan_in_the_inputs_reaches_the_outputs(rng, jit_switch, reset_after):
 def test_keras_gru_trains_the_same_with_and_without_kernels(
         fit_recurrent_with_and_without_kernels, reset_after):
     fit_recurrent_with_and_without_kernels("GRU", reset_after=reset_after)
+
+
+def _reset_after_grads(rng, batch):
+    return (rng.normal(size=(T, batch, U)).astype(np.float32), None)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_the_python_loop_equals_the_compiled_whole_loop(rng, jit_switch, monkeypatch,
+                                                        masked):
+    inputs = _inputs(rng)
+    grads = _reset_after_grads(rng, B)
+    calls = []
+    module = kernels.kernels_for("gru", np.zeros(1, np.float32))
+    for name in ("forward_rows", "backward_rows"):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name,
+                            lambda *a, _n=name, _r=real: (calls.append(_n), _r(*a))[1])
+    whole = _run(jit_switch, True, inputs, masked, False, True, grads)
+    if calls != ["forward_rows", "backward_rows"]:
+        pytest.skip("no callable cblas_sgemm: the per-step kernels ran")
+    monkeypatch.setattr(rnn_cells, "_blas_address", lambda M: (0, False))
+    steps = _run(jit_switch, True, inputs, masked, False, True, grads)
+    for a, b in zip(whole, steps):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+    calls.clear()       # a recurrent mask, or no reset_after: the per-step kernels
+    monkeypatch.undo()
+    _run(jit_switch, True, inputs, masked, True, True, grads)
+    _run(jit_switch, True, _inputs(rng, False), masked, False, False, grads)
+    assert calls == []
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_rows_split_over_threads_equal_one_loop(rng, jit_switch, two_cpu_threads, masked,
+                                                monkeypatch):
+    big = 24                                    # three rows of 8: two parts
+    zx, h0, R, rb, _, _ = _inputs(rng)
+    zx = np.ascontiguousarray(np.concatenate([zx] * 5, axis=1)[:, :big])
+    h0 = np.concatenate([h0] * 5)[:big]
+    inputs = (zx, h0, R, rb, rng.random((T, big, 1)) > 0.3, None)
+    grads = _reset_after_grads(rng, big)
+    from ember.core import cpu_threads
+    counts = []
+    real = cpu_threads.parallel
+
+    def spy(fn, count):
+        counts.append(count)
+        real(fn, count)
+    cpu_threads.set_thread_count(1)
+    want = _run(jit_switch, True, inputs, masked, False, True, grads)
+    cpu_threads.set_thread_count(2)
+    monkeypatch.setattr(cpu_threads, "parallel", spy)
+    got = _run(jit_switch, True, inputs, masked, False, True, grads)
+    assert counts == [2, 2]
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-6)

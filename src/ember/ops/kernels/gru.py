@@ -5,8 +5,10 @@ NumPy (BLAS); per step these kernels do everything elementwise, with the formula
 layout (Keras's ``z, r, h``) and saved ``acts`` of the NumPy path, so either backward
 works on either forward's results.
 
-With ``reset_after`` (Keras's default) one kernel per step does the whole cell. Without
-it the candidate needs ``(r h) @ R_h`` in the middle of the step, so the step is split
+With ``reset_after`` (Keras's default) one kernel per step does the whole cell, and with
+no recurrent dropout mask ``forward_rows`` and ``backward_rows`` run the whole time loop,
+the recurrent matmuls through ``cblas_sgemm``, for a range of batch rows (so threads can
+take disjoint ranges, as in ``lstm.py``). Without it the candidate needs ``(r h) @ R_h`` in the middle of the step, so the step is split
 around that matmul: ``gates_step`` before it, ``output_step`` after (and likewise
 backward: ``backward_step`` before ``dn @ R_h.T``, ``reset_grad_step`` after).
 
@@ -24,19 +26,22 @@ step took 52 us instead of 19 at 64 x 128).
 """
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
+from .blas import sgemm
 from .fast_tanh import FAST, sigmoid32, tanh32
 
 
 @njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
-def forward_step(zt, inner, rb, h, hn, acts, keep, masked):
+def forward_step(zt, inner, rb, h, hn, acts, keep, masked, lo, hi):
     """One ``reset_after`` step. ``inner = h @ R`` (B, 3U) as BLAS left it; ``rb`` the
     recurrent bias (3U,). Writes ``acts`` (B, 4U): ``z, r = sigmoid(zt + (inner + rb))``,
     ``n = tanh(zt_h + r ih)``, then ``ih = inner_h + rb_h``; and ``hn = z (h - n) + n``.
-    With ``masked``, rows where ``keep`` (B,) is True carry ``h`` over."""
-    B, U = h.shape
-    for b in range(B):
+    With ``masked``, rows where ``keep`` (B,) is True carry ``h`` over. Only rows
+    ``lo:hi`` are computed."""
+    U = h.shape[1]
+    for b in range(lo, hi):
         z, q, a, hb, hnb = zt[b], inner[b], acts[b], h[b], hn[b]
         for u in range(U):
             a[3 * U + u] = q[2 * U + u] + rb[2 * U + u]
@@ -91,16 +96,17 @@ def output_step(zt, nr, h, hn, acts, keep, masked):
 
 
 @njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
-def backward_step(back, direct, dhs, acts, hprev, dzx, din, keep, masked, reset_after):
+def backward_step(back, direct, dhs, acts, hprev, dzx, din, keep, masked, reset_after, lo,
+                  hi):
     """One step back, up to the recurrent matmuls. ``dh = dhs + back + direct`` is the
     gradient reaching this step's output. Writes ``dzx`` (B, 3U), the gradient of the
     step's inputs ``zt`` (with ``reset_after`` all three blocks; without it ``dz, dn``,
     the ``r`` block being ``reset_grad_step``'s), ``din`` (the gradient of the recurrent
     matmul's output, (B, 3U) or (B, 2U) of which only the ``z`` block is written here
     without ``reset_after``) and ``direct = dh z``. A row a mask skips gets zeros in
-    ``dzx, din`` and ``direct = dh``."""
-    B, U = hprev.shape
-    for b in range(B):
+    ``dzx, din`` and ``direct = dh``. Only rows ``lo:hi`` are computed."""
+    U = hprev.shape[1]
+    for b in range(lo, hi):
         bk, dr, gb, a, hp, dx, di = back[b], direct[b], dhs[b], acts[b], hprev[b], dzx[b], din[b]
         if masked and keep[b]:
             for u in range(U):
@@ -153,3 +159,34 @@ def reset_grad_step(drh, hprev, mh, acts, dzx, din, direct, rec_masked):
                 dr[u] += g[u] * a[U + u]
         for u in range(U):
             di[U + u] = dx[U + u]
+
+
+@njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
+def forward_rows(fn, ilp64, zx, h0, R, rb, hs, acts, keep, masked, inner, lo, hi):
+    """The whole ``reset_after`` forward loop for batch rows ``lo:hi``: per step
+    ``inner = h @ R`` through ``cblas_sgemm`` at address ``fn``, then ``forward_step``.
+    All arrays C-contiguous; ``inner``: (B, 3U) scratch."""
+    T, _, U = hs.shape
+    G = 3 * U
+    for t in range(T):
+        h = h0 if t == 0 else hs[t - 1]
+        sgemm(fn, ilp64, 0, 0, hi - lo, G, U, h, lo * U, U, R, 0, G, np.float32(0), inner,
+              lo * G, G)
+        forward_step(zx[t], inner, rb, h, hs[t], acts[t], keep[t], masked, lo, hi)
+
+
+@njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
+def backward_rows(fn, ilp64, R, h0, hs, acts, dhs, keep, masked, back, direct, dzx, din,
+                  lo, hi):
+    """The whole ``reset_after`` backward loop for batch rows ``lo:hi``: per step (last
+    first) ``backward_step``, then ``back = din @ R.T`` through ``cblas_sgemm``.
+    ``back, direct``: (B, U), zeros on entry; on exit ``back + direct`` is the gradient
+    of ``h0``."""
+    T, _, U = hs.shape
+    G = 3 * U
+    for t in range(T - 1, -1, -1):
+        h_prev = h0 if t == 0 else hs[t - 1]
+        backward_step(back, direct, dhs[t], acts[t], h_prev, dzx[t], din[t], keep[t],
+                      masked, True, lo, hi)
+        sgemm(fn, ilp64, 0, 1, hi - lo, U, G, din[t], lo * G, G, R, 0, G, np.float32(0),
+              back, lo * U, U)
