@@ -83,6 +83,9 @@ class Graph:
         self.input_names: list[str] = []
         self.outputs: list = []
         self.stats: dict[str, int] = {}
+        # while tracing: values whose shape may differ between calls of the graph (an
+        # op whose output shape depends on input values, and what is computed from it)
+        self.value_shaped: set[int] = set()
 
     def new_value(self, shape: tuple, dtype: Any) -> int:
         self.shapes.append(tuple(shape))

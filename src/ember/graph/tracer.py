@@ -170,7 +170,11 @@ class GraphBuilder:
                 f"was used in '{self.graph.name}'; tensors do not outlive the trace they "
                 "were made in. Pass it as an argument or return it.")
         g = self.graph
-        vid = g.new_value(t._value.shape, t._value.dtype)
+        outer = t._graph.value_shaped
+        shape = (None,) * t._value.ndim if t._vid in outer else t._value.shape
+        vid = g.new_value(shape, t._value.dtype)
+        if t._vid in outer:
+            g.value_shaped.add(vid)
         g.add(Node("input", None, (), (vid,), {"index": len(g.inputs),
                                                 "name": f"capture_{len(self.captures)}"}))
         g.inputs.append(vid)
@@ -188,7 +192,15 @@ class GraphBuilder:
             return tuple(Tensor(o) for o in outs)      # constants only: folded now
         ins = tuple(self.value_id(t, v) for t, v in zip(tensors, vals))
         g = self.graph
-        out_ids = tuple(g.new_value(o.shape, o.dtype) for o in outs)
+        by_values = prim.shape_from_values
+        if by_values and not isinstance(by_values, bool):
+            by_values = by_values(params, vals)
+        if by_values or (g.value_shaped and any(i in g.value_shaped for i in ins)):
+            # the shapes of this run may not be the next run's: unknown for the graph
+            out_ids = tuple(g.new_value((None,) * o.ndim, o.dtype) for o in outs)
+            g.value_shaped.update(i for i, o in zip(out_ids, outs) if o.ndim)
+        else:
+            out_ids = tuple(g.new_value(o.shape, o.dtype) for o in outs)
         g.add(Node("op", prim, ins, out_ids, params,
                    {"cast_to": cast_to, "multi": prim.multiple_results}))
         return tuple(GraphTensor(o, g, i) for o, i in zip(outs, out_ids))

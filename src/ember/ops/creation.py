@@ -10,7 +10,7 @@ from ..core.dtypes import DType, from_numpy, to_numpy
 from ..core.shape import TensorShape
 from ..core.tensor import Tensor
 from ..core.variable import Variable
-from .primitive import primitive
+from .primitive import primitive, value_shaped
 from .shape import pack
 
 
@@ -222,8 +222,38 @@ def identity(input: Any, name=None) -> Tensor:  # noqa: A002
 
 
 def shape(input: Any, out_type: Any = "int32", name=None) -> Tensor:  # noqa: A002
-    """The shape as an int32 tensor (``tf.shape``); ``x.shape`` gives a TensorShape."""
+    """The shape as an int32 tensor (``tf.shape``); ``x.shape`` gives a TensorShape.
+
+    Inside ``ember.function`` the shape of a tensor whose size depends on values (a
+    boolean mask's result) is read when the graph runs; any other shape is a constant.
+
+    >>> import ember
+    >>> ember.shape(ember.zeros([2, 3])).numpy().tolist()
+    [2, 3]
+    """
+    if value_shaped(input):
+        return _runtime_shape(input, dtype=to_numpy(out_type))
     return Tensor(np.array(_value_of(input).shape, dtype=to_numpy(out_type)))
+
+
+@primitive(name="shape")
+def _runtime_shape(xp, x, dtype=np.int32):
+    return np.array(x.shape, dtype)
+
+
+@_runtime_shape.vjp
+def _(g, out, x, dtype=np.int32):
+    return None
+
+
+@primitive(name="size")
+def _runtime_size(xp, x, dtype=np.int32):
+    return np.array(x.size, dtype)
+
+
+@_runtime_size.vjp
+def _(g, out, x, dtype=np.int32):
+    return None
 
 
 def shape_n(inputs: list, out_type: Any = "int32", name=None) -> list:
@@ -236,7 +266,10 @@ def rank(input: Any, name=None) -> Tensor:  # noqa: A002
 
 
 def size(input: Any, out_type: Any = "int32", name=None) -> Tensor:  # noqa: A002
-    """The number of elements, as a scalar tensor."""
+    """The number of elements, as a scalar tensor (read when the graph runs for a tensor
+    whose size depends on values, as ``shape`` says)."""
+    if value_shaped(input):
+        return _runtime_size(input, dtype=to_numpy(out_type))
     return Tensor(np.array(_value_of(input).size, dtype=to_numpy(out_type)))
 
 

@@ -292,6 +292,10 @@ def _getitem(xp, x, *idx, spec=()):
     return _fix_scalar(xp, x[key])
 
 
+_getitem.primitive.shape_from_values = lambda params, arrays: any(
+    getattr(a, "dtype", None) is not None and a.dtype.kind == "b" for a in arrays[1:])
+
+
 @_getitem.vjp
 def _(g, out, x, *idx, spec=()):
     return (_getitem_grad(g, *idx, spec=spec, shape=tuple(x.shape)),) + (None,) * len(idx)
@@ -871,6 +875,9 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
 @primitive(name="where_indices")
 def _where_indices(xp, condition):
     return xp.argwhere(condition).astype(xp.int64)
+
+
+_where_indices.primitive.shape_from_values = True
 
 
 def where_indices(condition: Any) -> Tensor:

@@ -56,6 +56,10 @@ class Primitive:
         self.vjp_rule: Callable | None = None
         self.vjp_takes_needs = False
         self.vjp_takes_none = False
+        # whether the output shape depends on the input *values* (a boolean mask's
+        # count): True, or ``fn(params, arrays) -> bool``; a graph records such outputs
+        # with unknown dimensions, so it folds nothing from their shapes
+        self.shape_from_values: bool | Callable = False
 
     def vjp(self, rule: Callable | None = None, *, takes_none: bool = False) -> Callable:
         """Decorator: set the gradient rule ``rule(g, y, *inputs, **params)``.
@@ -202,6 +206,15 @@ def is_traced(*values: Any) -> bool:
     """Whether any of ``values`` is a traced tensor of the graph ``ember.function`` is
     building now (its value is known only when the graph runs)."""
     return bool(STATE.tracing) and any(getattr(v, "_graph", None) is not None for v in values)
+
+
+def value_shaped(x: Any) -> bool:
+    """Whether ``x`` is a traced tensor whose shape may differ from call to call of its
+    graph: the result of an op whose output shape depends on input values (a boolean
+    mask's), or computed from one. Code that would read such a shape while tracing
+    reads it as the graph runs instead (``ember.shape``, reductions' gradients)."""
+    graph = getattr(x, "_graph", None)
+    return graph is not None and x._vid in graph.value_shaped
 
 
 def record(prim: Primitive, inputs: tuple, params: dict, outputs: tuple,

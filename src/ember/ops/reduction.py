@@ -17,7 +17,7 @@ from ..core.convert import holds_tensor, static_shape, to_array
 from ..core.dtypes import to_numpy
 from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
-from .primitive import primitive
+from .primitive import primitive, value_shaped
 
 
 # -- argument handling ----------------------------------------------------------------------
@@ -129,8 +129,36 @@ def _prepare(input_tensor: Any, axis: Any, op: str):
     return x, axes
 
 
+@primitive(name="broadcast_reduced")
+def _broadcast_reduced(xp, t, x, axis=(), keepdims=False):
+    """``t``, a reduction of ``x`` over ``axis``, broadcast back to ``x``'s shape as it
+    is when the graph runs (for a ``value_shaped`` ``x``, whose traced shape may not be
+    the next call's)."""
+    kept = t if keepdims else t.reshape(_keep_shape(x.shape, axis))
+    return xp.broadcast_to(kept, x.shape)
+
+
+@_broadcast_reduced.vjp
+def _(g, out, t, x, axis=(), keepdims=False):
+    return _reduce_sum(g, axis=axis, keepdims=keepdims), None
+
+
+@primitive(name="inverse_count")
+def _inverse_count(xp, x, axis=(), dtype=np.float32):
+    """``1 / n`` for the ``n`` elements of ``x`` each reduction over ``axis`` takes
+    (1 when there are none), as the graph runs."""
+    return xp.asarray(1.0 / max(_count(x.shape, axis), 1), dtype)
+
+
+@_inverse_count.vjp
+def _(g, out, x, axis=(), dtype=np.float32):
+    return None
+
+
 def _grad_to_input(g, x, axis, keepdims):
     """The output gradient broadcast back to the input's shape."""
+    if value_shaped(x):
+        return _broadcast_reduced(g, x, axis=axis, keepdims=keepdims)
     from .shape import broadcast_to, reshape
     shape = tuple(x.shape)
     if not keepdims:
@@ -139,9 +167,12 @@ def _grad_to_input(g, x, axis, keepdims):
 
 
 def _kept(t, x, axis, keepdims):
-    """A reduced tensor with the reduced axes kept as size 1 (for broadcasting)."""
+    """A reduced tensor with the reduced axes kept as size 1 (for broadcasting; a
+    ``value_shaped`` input's gets the full shape, read as the graph runs)."""
     if keepdims:
         return t
+    if value_shaped(x):
+        return _broadcast_reduced(t, x, axis=axis, keepdims=False)
     from .shape import reshape
     return reshape(t, _keep_shape(tuple(x.shape), axis))
 
@@ -213,6 +244,9 @@ def _reduce_mean(xp, x, axis=(), keepdims=False):
 
 @_reduce_mean.vjp
 def _(g, out, x, axis=(), keepdims=False):
+    if value_shaped(x):
+        return _broadcast_reduced(g, x, axis=axis, keepdims=keepdims) * _inverse_count(
+            x, axis=axis, dtype=np.dtype(g.dtype.name))
     n = max(_count(tuple(x.shape), axis), 1)
     from .shape import broadcast_to
     return broadcast_to(_kept(g, x, axis, keepdims) * (1.0 / n), tuple(x.shape))

@@ -33,7 +33,7 @@ from ..core.tensor import Tensor
 from .creation import ones_like, zeros_like
 from .elementwise import cast, divide, equal, maximum, multiply, subtract, where
 from .indexing import _host, _ufunc_at
-from .primitive import primitive
+from .primitive import is_traced, primitive
 
 __all__ = ["segment_gather", "segment_max", "segment_min", "segment_prod", "segment_sum"]
 
@@ -69,6 +69,8 @@ def _check_ids(xp, data, ids, num_segments):
 
 
 def _scatter_reduce(xp, kind, data, ids, num_segments, empty_zero=False):
+    if num_segments < 0:        # max(id) + 1, read now (traced ids: see _num_segments)
+        num_segments = int(ids.max()) + 1 if ids.size else 0
     _check_ids(xp, data, ids, num_segments)
     out = xp.full((num_segments,) + tuple(data.shape[1:]), _identity(kind, data.dtype),
                   dtype=data.dtype)
@@ -166,8 +168,20 @@ def _(g, y, data, ids, num_segments=0):
     return multiply(_segment_gather(g, ids), others), None
 
 
+def _count_from_ids(params: dict, arrays) -> bool:
+    return params.get("num_segments", 0) < 0
+
+
+for _op in (_segment_sum, _segment_max, _segment_min, _segment_prod):
+    _op.primitive.shape_from_values = _count_from_ids
+
+
 def _num_segments(ids: Any, num_segments: Any, op: str) -> int:
+    """The count of segments; -1 (the op reads ``max(id) + 1`` as it runs) for ids that
+    are traced, whose values differ from call to call."""
     if num_segments is None:
+        if is_traced(ids):
+            return -1
         v = _host(getattr(ids, "_value", ids))
         return int(v.max()) + 1 if v.size else 0
     n = int(getattr(num_segments, "_value", num_segments))
@@ -226,9 +240,17 @@ def _mean_like(data: Any, segment_ids: Any, num_segments: Any, op: str, sqrt_n: 
         raise TypeError(f"ember.{op}: data must be floating point; got {data.dtype.name} "
                         f"of shape {tuple(data.shape)}")
     n = _num_segments(segment_ids, num_segments, op)
-    summed = unsorted_segment_sum(data, segment_ids, n)
+    if n < 0:       # traced ids: the count is read as the ops run
+
+        def total(d):
+            return _segment_sum(d, convert_to_tensor(segment_ids), num_segments=-1)
+    else:
+
+        def total(d):
+            return unsorted_segment_sum(d, segment_ids, n)
+    summed = total(data)
     ones = ones_like(convert_to_tensor(segment_ids), dtype=summed.dtype)
-    counts = maximum(unsorted_segment_sum(ones, segment_ids, n), 1)
+    counts = maximum(total(ones), 1)
     if sqrt_n:
         counts = sqrt(counts)
     counts = reshape(counts, [n] + [1] * (len(summed.shape) - 1))

@@ -40,6 +40,9 @@ def _unique(xp, x, out_idx=np.int32):
     return (xp.asarray(y), xp.asarray(idx), xp.asarray(counts[order].astype(out_idx)))
 
 
+_unique.primitive.shape_from_values = True
+
+
 def _unique_parts(x: Any, out_idx: Any, op: str):
     x = convert_to_tensor(x)
     if x.ndim != 1:

@@ -88,6 +88,9 @@ def _nms_overlaps(xp, overlaps, scores, max_output_size=0, iou_threshold=0.5,
                    score_threshold, 0.0)
 
 
+_nms.primitive.shape_from_values = _nms_overlaps.primitive.shape_from_values = True
+
+
 def _check_nms(boxes: Any, scores: Any, max_output_size: Any, op: str,
                what: str = "boxes") -> tuple[Any, Any, int]:
     boxes, scores = tensor(boxes), tensor(scores)

@@ -1,0 +1,99 @@
+"""Ops whose output shape depends on input values (a boolean mask, ``where``, ``unique``,
+segment sums without ``num_segments``) inside ``ember.function``: one graph serves
+calls whose counts differ, and nothing downstream keeps the traced call's shape
+(``shape``, ``size``, ``zeros_like``, reductions and their gradients)."""
+import warnings
+
+import numpy as np
+import pytest
+
+import ember as tf
+from ember import keras
+
+INPUTS = ([1.0, -1.0, 2.0, 0.5], [1.0, 3.0, 2.0, 5.0], [-1.0, -3.0, -2.0, -4.0],
+          [2.0, -2.0, -2.0, 2.0])
+
+
+def _masked(x):
+    y = tf.boolean_mask(x, x > 0)
+    return [tf.shape(y), tf.size(y), tf.reduce_sum(tf.ones_like(y)),
+            tf.concat([y, tf.zeros_like(y)], 0), tf.reshape(y, [-1, 1]),
+            tf.shape(tf.where(x > 0)), tf.unique(tf.round(x))[0],
+            tf.reduce_max(tf.concat([y, [0.0]], 0))]
+
+
+def test_one_graph_serves_calls_whose_mask_counts_differ():
+    traced = tf.function(_masked)
+    for values in INPUTS:
+        x = tf.constant(values)
+        for got, want in zip(traced(x), _masked(x)):
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+    assert traced.experimental_get_tracing_count() == 1
+
+
+def test_value_shaped_results_print_with_unknown_dimensions():
+    traced = tf.function(_masked)
+    text = str(traced.get_concrete_function(tf.constant(INPUTS[0])))
+    assert "getitem(%0, %2) {spec=(('a', 0),)} : float32[?]" in text
+    assert "shape(" in text and "where_indices" in text       # read when the graph runs
+
+
+def test_a_polymorphic_function_stays_one_graph():
+    traced = tf.function(_masked, input_signature=[tf.TensorSpec([None], tf.float32)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # no fallback to one graph per size
+        for values in INPUTS + ([3.0, -1.0], [0.5, 0.5, -2.0, 1.0, 7.0, -3.0]):
+            x = tf.constant(values)
+            for got, want in zip(traced(x), _masked(x)):
+                np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def _masked_loss_gradient(x, w):
+    with tf.GradientTape() as tape:
+        v = tf.boolean_mask(tf.square(tf.matmul(x, w) - x + 1.0), x[:, 0] > 0)
+        loss = (tf.reduce_mean(v) + tf.reduce_sum(tf.reduce_max(v, axis=1))
+                + tf.reduce_mean(tf.reduce_prod(v, axis=0))
+                + tf.reduce_sum(tf.reduce_mean(v, axis=0, keepdims=True)))
+    return tape.gradient(loss, w)
+
+
+def test_gradients_through_a_mask_follow_each_calls_count():
+    w = tf.Variable(np.eye(4, dtype=np.float32) * 0.5)
+    traced = tf.function(_masked_loss_gradient)
+    counts = set()
+    for seed in range(5):
+        x = np.random.default_rng(seed).normal(size=(8, 4)).astype(np.float32)
+        counts.add(int((x[:, 0] > 0).sum()))
+        np.testing.assert_allclose(traced(tf.constant(x), w).numpy(),
+                                   _masked_loss_gradient(tf.constant(x), w).numpy(),
+                                   rtol=1e-6, atol=1e-6)
+    assert len(counts) > 1 and traced.experimental_get_tracing_count() == 1
+
+
+@pytest.mark.parametrize("ids", [[0, 0, 1, 1, 1], [0, 1, 2, 3, 3], [2, 2, 2, 2, 2]])
+def test_segment_reductions_count_segments_as_the_graph_runs(ids):
+    def reduce(data, segment_ids):
+        return (tf.math.segment_sum(data, segment_ids),
+                tf.math.segment_mean(data, segment_ids),
+                tf.math.segment_max(data, segment_ids))
+    traced = tf.function(reduce)
+    data = tf.constant([1.0, 2.0, 3.0, 4.0, 5.0])
+    traced(data, tf.constant([0, 1, 1, 1, 1]))              # traced with 2 segments
+    for got, want in zip(traced(data, tf.constant(ids)), reduce(data, tf.constant(ids))):
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_a_keras_model_with_a_masked_loss_trains_compiled_as_eagerly():
+    x = np.random.default_rng(0).normal(size=(32, 4)).astype(np.float32)
+
+    def loss(y_true, y_pred):
+        keep = y_true[:, 0] > 0                 # a different count in every batch
+        return tf.reduce_mean(tf.boolean_mask(tf.square(y_true - y_pred), keep))
+    histories = []
+    for eager in (False, True):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+        model.compile(keras.optimizers.SGD(0.1), loss, run_eagerly=eager)
+        histories.append(model.fit(x, x, batch_size=8, epochs=2, verbose=0,
+                                   shuffle=False).history["loss"])
+    np.testing.assert_allclose(histories[0], histories[1], rtol=1e-6)
