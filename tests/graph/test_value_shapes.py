@@ -97,3 +97,27 @@ def test_a_keras_model_with_a_masked_loss_trains_compiled_as_eagerly():
         histories.append(model.fit(x, x, batch_size=8, epochs=2, verbose=0,
                                    shuffle=False).history["loss"])
     np.testing.assert_allclose(histories[0], histories[1], rtol=1e-6)
+
+
+def _nested(x, w):
+    with tf.GradientTape() as tape:
+        y = tf.boolean_mask(x * w, x[:, 0] > 0)
+        z = tf.boolean_mask(y, y[:, 1] > 0)                     # a mask of a mask
+        column = tf.expand_dims(tf.reshape(z, [-1]), -1)
+        same = tf.squeeze(tf.expand_dims(z, 0), axis=0)
+        loss = (tf.reduce_sum(tf.square(column)) + tf.reduce_mean(same)
+                + tf.reduce_sum(y[:, 2:] * 3.0))
+    return loss, tape.gradient(loss, w), tf.shape(column)
+
+
+def test_reshapes_slices_and_nested_masks_of_value_shaped_tensors():
+    w = tf.Variable(np.linspace(0.5, 1.5, 4).astype(np.float32))
+    traced = tf.function(_nested)
+    rows = set()
+    for seed in range(6):
+        x = tf.constant(np.random.default_rng(seed).normal(size=(8, 4)).astype(np.float32))
+        got, want = traced(x, w), _nested(x, w)
+        rows.add(int(want[2].numpy()[0]))
+        for a, b in zip(got, want):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-6)
+    assert len(rows) > 1 and traced.experimental_get_tracing_count() == 1

@@ -19,7 +19,7 @@ from ..core.convert import holds_tensor, static_shape, to_array
 from ..core.dtypes import from_numpy, to_numpy
 from ..core.errors import InvalidArgumentError
 from ..core.tensor import Tensor
-from .primitive import primitive
+from .primitive import primitive, value_shaped
 
 _pyslice = builtins.slice
 _FULL = ("s", None, None, None)
@@ -298,6 +298,8 @@ _getitem.primitive.shape_from_values = lambda params, arrays: any(
 
 @_getitem.vjp
 def _(g, out, x, *idx, spec=()):
+    if value_shaped(x):     # its shape is read as the graph runs
+        return (_getitem_grad_like(g, x, *idx, spec=spec), None) + (None,) * len(idx)
     return (_getitem_grad(g, *idx, spec=spec, shape=tuple(x.shape)),) + (None,) * len(idx)
 
 
@@ -315,6 +317,17 @@ def _getitem_grad(xp, g, *idx, spec=(), shape=()):
 @_getitem_grad.vjp
 def _(gg, out, g, *idx, spec=(), shape=()):
     return (_getitem(gg, *idx, spec=spec),) + (None,) * len(idx)
+
+
+@primitive(name="getitem_grad_like")
+def _getitem_grad_like(xp, g, like, *idx, spec=()):
+    """``getitem_grad`` into zeros shaped as ``like`` is when the graph runs."""
+    return _getitem_grad.primitive.forward(xp, g, *idx, spec=spec, shape=like.shape)
+
+
+@_getitem_grad_like.vjp
+def _(gg, out, g, like, *idx, spec=()):
+    return (_getitem(gg, *idx, spec=spec), None) + (None,) * len(idx)
 
 
 def getitem(tensor: Any, key: Any) -> Tensor:

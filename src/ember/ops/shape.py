@@ -16,7 +16,7 @@ from ..core.dtypes import to_numpy
 from ..core.errors import InvalidArgumentError
 from ..core.shape import TensorShape
 from ..core.tensor import Tensor
-from .primitive import primitive
+from .primitive import primitive, value_shaped
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -121,7 +121,40 @@ def _reshape(xp, x, shape=()):
 
 @_reshape.vjp
 def _(g, out, x, shape=()):
+    if value_shaped(x):
+        return _reshape_like(g, x)
     return _reshape(g, shape=tuple(x.shape))
+
+
+# -- shapes read as a graph runs, for tensors whose traced shape may change (value_shaped) --
+@primitive(name="reshape_like")
+def _reshape_like(xp, x, like):
+    return xp.reshape(x, like.shape)
+
+
+@_reshape_like.vjp
+def _(g, out, x, like):
+    return _reshape_like(g, x), None
+
+
+@primitive(name="expand_dims")
+def _insert_axis(xp, x, axis=0):
+    return xp.expand_dims(x, axis)
+
+
+@_insert_axis.vjp
+def _(g, out, x, axis=0):
+    return _reshape_like(g, x)
+
+
+@primitive(name="squeeze")
+def _drop_axes(xp, x, axes=()):
+    return xp.squeeze(x, axis=axes)
+
+
+@_drop_axes.vjp
+def _(g, out, x, axes=()):
+    return _reshape_like(g, x)
 
 
 def reshape(tensor: Any, shape: Any, name=None):
@@ -201,6 +234,8 @@ def expand_dims(input: Any, axis: Any, name=None):  # noqa: A002
     if len(ax) != 1:
         raise InvalidArgumentError(f"ember.expand_dims: axis must be a single int; got {axis!r}")
     a = _norm_axis(ax[0], len(shape), "expand_dims", extra=1)
+    if value_shaped(input):
+        return _insert_axis(input, axis=a)
     return _reshape(input, shape=shape[:a] + (1,) + shape[a:])
 
 
@@ -222,6 +257,10 @@ def squeeze(input: Any, axis: Any = None, name=None):  # noqa: A002
                     f"ember.squeeze: cannot squeeze axis {a} of size {shape[a]} (only size-1 "
                     f"axes can be squeezed) of a tensor of shape {shape}")
         new = tuple(d for i, d in enumerate(shape) if i not in axes)
+    if value_shaped(input):     # without axis: those of size 1 in the traced call
+        dropped = tuple(i for i, d in enumerate(shape) if d == 1) if axis is None \
+            else tuple(sorted(axes))
+        return _drop_axes(input, axes=dropped)
     return _reshape(input, shape=new)
 
 
