@@ -35,7 +35,7 @@ def test_value_shaped_results_print_with_unknown_dimensions():
     traced = tf.function(_masked)
     text = str(traced.get_concrete_function(tf.constant(INPUTS[0])))
     assert "getitem(%0, %2) {spec=(('a', 0),)} : float32[?]" in text
-    assert "shape(" in text and "where_indices" in text       # read when the graph runs
+    assert "measure(" in text and "where_indices" in text     # read when the graph runs
 
 
 def test_a_polymorphic_function_stays_one_graph():

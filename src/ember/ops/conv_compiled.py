@@ -58,14 +58,23 @@ def _geometry(ksize, strides, dilations, pads) -> tuple:
             int(dilations[0]), int(dilations[1]), int(pads[0][0]), int(pads[1][0]))
 
 
-def _chunk(positions: int, k: int) -> int:
-    return max(1, _CHUNK_VALUES // max(positions * k, 1))
+def _plan(w_shape: Sequence[int], nb: int, per: int, strides, dilations, pads) -> tuple:
+    """``(geometry, chunk, most parts)`` for ``nb`` samples of ``per`` output positions
+    each under filters of ``w_shape``: a chunk's windows hold about ``_CHUNK_VALUES``
+    values, and one thread takes the whole when the work would not pay for a split."""
+    k = int(np.prod(w_shape[:-1]))
+    geometry = _geometry(tuple(w_shape[:len(w_shape) - 2]), strides, dilations, pads)
+    chunk = max(1, _CHUNK_VALUES // max(per * k, 1))
+    return geometry, chunk, 1 if nb * per * k * w_shape[-1] < _MIN_SPLIT_WORK else nb
 
 
-def _most_parts(nb: int, work: int) -> int:
-    """Split over at most this many threads: one when ``work`` multiply-adds would not
-    pay for the hand-off, else one sample each at most."""
-    return 1 if work < _MIN_SPLIT_WORK else nb
+def _filters(w: Any) -> Any:
+    """(KH, KW, C, O) filters as the kernels' (KH * KW * C, O) matrix."""
+    return np.ascontiguousarray(w).reshape(-1, w.shape[-1])
+
+
+def _by_tap(x: Any) -> int:
+    return int(x.shape[-1] <= _BY_TAP_MAX_CHANNELS)
 
 
 def forward(xp: Any, x: Any, w: Any, out_sp: Sequence[int], strides, dilations, pads,
@@ -75,20 +84,14 @@ def forward(xp: Any, x: Any, w: Any, out_sp: Sequence[int], strides, dilations, 
     if found is None:
         return None
     kernels, fn, ilp64 = found
-    n = x.ndim - 2
-    ksize, cout = tuple(w.shape[:n]), w.shape[-1]
-    x2 = _as_2d(x)
-    w2 = np.ascontiguousarray(w).reshape(-1, cout)
-    out = np.empty((x.shape[0],) + (1,) * (2 - n) + tuple(out_sp) + (cout,), np.float32)
-    geometry = _geometry(ksize, strides, dilations, pads)
-    per = out.shape[1] * out.shape[2]
-    chunk = _chunk(per, w2.shape[0])
-    by_tap = int(x.shape[-1] <= _BY_TAP_MAX_CHANNELS)
-    nb = x.shape[0]
+    nb, cout = x.shape[0], w.shape[-1]
+    x2, w2 = _as_2d(x), _filters(w)
+    out = np.empty((nb,) + (1,) * (4 - x.ndim) + tuple(out_sp) + (cout,), np.float32)
+    geometry, chunk, most = _plan(w.shape, nb, out.shape[1] * out.shape[2], strides,
+                                  dilations, pads)
     cpu_threads.parallel_ranges(nb, lambda lo, hi: kernels.forward(
-        fn, ilp64, x2, w2, out, geometry, by_tap, chunk, lo, hi),
-        _most_parts(nb, nb * per * w2.size))
-    return out.reshape((x.shape[0],) + tuple(out_sp) + (cout,))
+        fn, ilp64, x2, w2, out, geometry, _by_tap(x), chunk, lo, hi), most)
+    return out.reshape((nb,) + tuple(out_sp) + (cout,))
 
 
 def input_grad(xp: Any, g: Any, w: Any, x_shape: Sequence[int], strides, dilations, pads,
@@ -98,17 +101,13 @@ def input_grad(xp: Any, g: Any, w: Any, x_shape: Sequence[int], strides, dilatio
     if found is None or 0 in tuple(x_shape):
         return None
     kernels, fn, ilp64 = found
-    n = g.ndim - 2
-    ksize, cout = tuple(w.shape[:n]), w.shape[-1]
-    g2 = _as_2d(g)
-    w2 = np.ascontiguousarray(w).reshape(-1, cout)
-    dx = np.empty((x_shape[0],) + (1,) * (2 - n) + tuple(x_shape[1:]), np.float32)
-    geometry = _geometry(ksize, strides, dilations, pads)
-    per = g2.shape[1] * g2.shape[2]
-    chunk = _chunk(per, w2.shape[0])
     nb = g.shape[0]
+    g2, w2 = _as_2d(g), _filters(w)
+    dx = np.empty((nb,) + (1,) * (4 - g.ndim) + tuple(x_shape[1:]), np.float32)
+    geometry, chunk, most = _plan(w.shape, nb, g2.shape[1] * g2.shape[2], strides,
+                                  dilations, pads)
     cpu_threads.parallel_ranges(nb, lambda lo, hi: kernels.input_grad(
-        fn, ilp64, g2, w2, dx, geometry, chunk, lo, hi), _most_parts(nb, nb * per * w2.size))
+        fn, ilp64, g2, w2, dx, geometry, chunk, lo, hi), most)
     return dx.reshape(tuple(x_shape))
 
 
@@ -119,18 +118,15 @@ def filter_grad(xp: Any, x: Any, g: Any, w_shape: Sequence[int], strides, dilati
     if found is None:
         return None
     kernels, fn, ilp64 = found
-    n = x.ndim - 2
-    ksize, cout = tuple(w_shape[:n]), w_shape[-1]
+    nb = x.shape[0]
     x2, g2 = _as_2d(x), _as_2d(g)
-    k = int(np.prod(w_shape[:-1]))
-    geometry = _geometry(ksize, strides, dilations, pads)
-    nb, per = x.shape[0], g2.shape[1] * g2.shape[2]
-    chunk = _chunk(per, k)
-    count = min(cpu_threads.parts(), _most_parts(nb, nb * per * k * cout))
-    parts = np.empty((count, k, cout), np.float32)
+    geometry, chunk, most = _plan(w_shape, nb, g2.shape[1] * g2.shape[2], strides,
+                                  dilations, pads)
+    count = min(cpu_threads.parts(), most)
+    parts = np.empty((count, int(np.prod(w_shape[:-1])), w_shape[-1]), np.float32)
     cuts = [nb * p // count for p in range(count + 1)]
-    by_tap = int(x.shape[-1] <= _BY_TAP_MAX_CHANNELS)
     cpu_threads.parallel(lambda p: kernels.filter_grad(
-        fn, ilp64, x2, g2, parts[p], geometry, by_tap, chunk, cuts[p], cuts[p + 1]), count)
+        fn, ilp64, x2, g2, parts[p], geometry, _by_tap(x), chunk, cuts[p], cuts[p + 1]),
+        count)
     dw = parts[0] if count == 1 else parts.sum(axis=0)
     return dw.reshape(tuple(w_shape))

@@ -232,27 +232,18 @@ def shape(input: Any, out_type: Any = "int32", name=None) -> Tensor:  # noqa: A0
     [2, 3]
     """
     if value_shaped(input):
-        return _runtime_shape(input, dtype=to_numpy(out_type))
+        return _measure(input, what="shape", dtype=to_numpy(out_type))
     return Tensor(np.array(_value_of(input).shape, dtype=to_numpy(out_type)))
 
 
-@primitive(name="shape")
-def _runtime_shape(xp, x, dtype=np.int32):
-    return np.array(x.shape, dtype)
+@primitive(name="measure")
+def _measure(xp, x, what="shape", dtype=np.int32):
+    """``x``'s shape or size as the graph runs (for a ``value_shaped`` ``x``)."""
+    return np.array(x.shape if what == "shape" else x.size, dtype)
 
 
-@_runtime_shape.vjp
-def _(g, out, x, dtype=np.int32):
-    return None
-
-
-@primitive(name="size")
-def _runtime_size(xp, x, dtype=np.int32):
-    return np.array(x.size, dtype)
-
-
-@_runtime_size.vjp
-def _(g, out, x, dtype=np.int32):
+@_measure.vjp
+def _(g, out, x, what="shape", dtype=np.int32):
     return None
 
 
@@ -269,7 +260,7 @@ def size(input: Any, out_type: Any = "int32", name=None) -> Tensor:  # noqa: A00
     """The number of elements, as a scalar tensor (read when the graph runs for a tensor
     whose size depends on values, as ``shape`` says)."""
     if value_shaped(input):
-        return _runtime_size(input, dtype=to_numpy(out_type))
+        return _measure(input, what="size", dtype=to_numpy(out_type))
     return Tensor(np.array(_value_of(input).size, dtype=to_numpy(out_type)))
 
 

@@ -23,11 +23,13 @@ from .blas import sgemm
 
 
 @njit(inline="always", boundscheck=False)
-def _windows(x, n0, n1, geometry, oh, ow, cols):
-    """Rows ``(n, i, j)`` of samples ``n0:n1``: window (i, j)'s taps, each its C
-    channels, into ``cols``."""
+def _walk(image, n0, n1, geometry, oh, ow, cols, gather):
+    """Rows ``(n, i, j)`` of ``cols`` against the windows of samples ``n0:n1`` of
+    ``image`` (N, H, W, C), each row window (i, j)'s taps, each its C channels: with
+    ``gather``, copy the windows into the rows (zeros in the padding); else add the rows
+    into the windows (the input gradient's col2im)."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
-    H, W, C = x.shape[1], x.shape[2], x.shape[3]
+    H, W, C = image.shape[1], image.shape[2], image.shape[3]
     r = 0
     for n in range(n0, n1):
         for i in range(oh):
@@ -39,10 +41,14 @@ def _windows(x, n0, n1, geometry, oh, ow, cols):
                     for b in range(kw):
                         z = j * sw + b * dw - pl
                         if 0 <= y < H and 0 <= z < W:
-                            src = x[n, y, z]
-                            for c in range(C):
-                                row[col + c] = src[c]
-                        else:
+                            pixel = image[n, y, z]
+                            if gather:
+                                for c in range(C):
+                                    row[col + c] = pixel[c]
+                            else:
+                                for c in range(C):
+                                    pixel[c] += row[col + c]
+                        elif gather:
                             for c in range(C):
                                 row[col + c] = 0
                         col += C
@@ -51,7 +57,7 @@ def _windows(x, n0, n1, geometry, oh, ow, cols):
 
 @njit(inline="always", boundscheck=False)
 def _windows_by_tap(x, n0, n1, geometry, oh, ow, cols):
-    """The transpose of ``_windows``: row ``(tap, channel)`` of ``cols`` holds that value
+    """The transpose of ``_walk``'s gather: row ``(tap, channel)`` of ``cols`` holds that value
     at every output position of samples ``n0:n1``. With few channels the copies then
     run along image rows rather than over a window's few values."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
@@ -81,20 +87,31 @@ def _windows_by_tap(x, n0, n1, geometry, oh, ow, cols):
                             dst[r + j] = 0
 
 
+@njit(inline="always", boundscheck=False)
+def _gather(x, n0, n1, geometry, oh, ow, cols, by_tap):
+    """The windows of samples ``n0:n1`` into ``cols``, built ``_windows_by_tap`` when
+    ``by_tap`` (``cols`` is then (K, rows), else (rows, K): ``_scratch``)."""
+    if by_tap:
+        _windows_by_tap(x, n0, n1, geometry, oh, ow, cols)
+    else:
+        _walk(x, n0, n1, geometry, oh, ow, cols, True)
+
+
+@njit(inline="always")
+def _scratch(k, rows, by_tap):
+    return np.empty((k, rows) if by_tap else (rows, k), np.float32)
+
+
 @njit(error_model="numpy", boundscheck=False, nogil=True, cache=True)
 def forward(fn, ilp64, x, w, out, geometry, by_tap, chunk, lo, hi):
-    """``out[lo:hi]``: the convolution of samples ``lo:hi`` of ``x`` with ``w``; the
-    windows are built ``_windows_by_tap`` when ``by_tap``."""
+    """``out[lo:hi]``: the convolution of samples ``lo:hi`` of ``x`` with ``w``."""
     oh, ow, cout = out.shape[1], out.shape[2], out.shape[3]
     K = w.shape[0]
     per = oh * ow
-    cols = np.empty((K, chunk * per) if by_tap else (chunk * per, K), np.float32)
+    cols = _scratch(K, chunk * per, by_tap)
     for n0 in range(lo, hi, chunk):
         n1 = min(n0 + chunk, hi)
-        if by_tap:
-            _windows_by_tap(x, n0, n1, geometry, oh, ow, cols)
-        else:
-            _windows(x, n0, n1, geometry, oh, ow, cols)
+        _gather(x, n0, n1, geometry, oh, ow, cols, by_tap)
         sgemm(fn, ilp64, by_tap, 0, (n1 - n0) * per, cout, K, cols, 0, cols.shape[1], w, 0,
               cout, np.float32(0), out, n0 * per * cout, cout)
 
@@ -102,9 +119,7 @@ def forward(fn, ilp64, x, w, out, geometry, by_tap, chunk, lo, hi):
 @njit(error_model="numpy", boundscheck=False, nogil=True, cache=True)
 def input_grad(fn, ilp64, g, w, dx, geometry, chunk, lo, hi):
     """``dx[lo:hi]``: the gradient of samples ``lo:hi``'s input from ``g``."""
-    kh, kw, sh, sw, dh, dw, pt, pl = geometry
     oh, ow, cout = g.shape[1], g.shape[2], g.shape[3]
-    H, W, C = dx.shape[1], dx.shape[2], dx.shape[3]
     K = w.shape[0]
     per = oh * ow
     cols = np.empty((chunk * per, K), np.float32)
@@ -113,23 +128,7 @@ def input_grad(fn, ilp64, g, w, dx, geometry, chunk, lo, hi):
         sgemm(fn, ilp64, 0, 1, (n1 - n0) * per, K, cout, g, n0 * per * cout, cout, w, 0,
               cout, np.float32(0), cols, 0, K)
         dx[n0:n1] = 0
-        r = 0
-        for n in range(n0, n1):
-            image = dx[n]
-            for i in range(oh):
-                for j in range(ow):
-                    row = cols[r]
-                    col = 0
-                    for a in range(kh):
-                        y = i * sh + a * dh - pt
-                        for b in range(kw):
-                            z = j * sw + b * dw - pl
-                            if 0 <= y < H and 0 <= z < W:
-                                dst = image[y, z]
-                                for c in range(C):
-                                    dst[c] += row[col + c]
-                            col += C
-                    r += 1
+        _walk(dx, n0, n1, geometry, oh, ow, cols, False)
 
 
 @njit(error_model="numpy", boundscheck=False, nogil=True, cache=True)
@@ -138,14 +137,11 @@ def filter_grad(fn, ilp64, x, g, dw, geometry, by_tap, chunk, lo, hi):
     oh, ow, cout = g.shape[1], g.shape[2], g.shape[3]
     K = dw.shape[0]
     per = oh * ow
-    cols = np.empty((K, chunk * per) if by_tap else (chunk * per, K), np.float32)
+    cols = _scratch(K, chunk * per, by_tap)
     beta = np.float32(0)
     for n0 in range(lo, hi, chunk):
         n1 = min(n0 + chunk, hi)
-        if by_tap:
-            _windows_by_tap(x, n0, n1, geometry, oh, ow, cols)
-        else:
-            _windows(x, n0, n1, geometry, oh, ow, cols)
+        _gather(x, n0, n1, geometry, oh, ow, cols, by_tap)
         sgemm(fn, ilp64, 1 - by_tap, 0, K, cout, (n1 - n0) * per, cols, 0, cols.shape[1], g,
               n0 * per * cout, cout, beta, dw, 0, cout)
         beta = np.float32(1)
