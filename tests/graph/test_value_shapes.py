@@ -121,3 +121,46 @@ def test_reshapes_slices_and_nested_masks_of_value_shaped_tensors():
         for a, b in zip(got, want):
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-6)
     assert len(rows) > 1 and traced.experimental_get_tracing_count() == 1
+
+
+def test_shape_of_a_loop_variable_with_a_free_dimension_is_read_each_iteration():
+    @tf.function
+    def lengths(n):
+        def body(i, x):
+            size = tf.cast(tf.reshape(tf.shape(x), [1]), tf.float32)
+            return i + 1, tf.concat([x, size], 0)
+        _, x = tf.while_loop(lambda i, x: i < n, body, [tf.constant(0), tf.zeros([1])],
+                             shape_invariants=[tf.TensorShape([]), tf.TensorShape([None])])
+        return x, tf.size(x)
+
+    for n in (4, 2):
+        x, size = lengths(tf.constant(n))
+        assert x.numpy().tolist() == list(range(n + 1)) and int(size) == n + 1
+
+
+def test_zeros_ones_and_fill_take_traced_dimensions():
+    @tf.function
+    def make(n, value):
+        return (tf.zeros(tf.stack([n, 2])), tf.ones([n, 3], tf.int32), tf.fill([2, n], value),
+                tf.shape(tf.zeros([n])))
+
+    for n in (1, 3):
+        zeros, ones, filled, shape = make(tf.constant(n), tf.constant(2.5))
+        assert zeros.numpy().tolist() == [[0.0, 0.0]] * n
+        assert ones.numpy().tolist() == [[1, 1, 1]] * n and ones.dtype == tf.int32
+        assert filled.numpy().tolist() == [[2.5] * n] * 2 and shape.numpy().tolist() == [n]
+    assert make.experimental_get_tracing_count() == 1
+
+
+def test_fill_is_differentiable_in_its_value():
+    x = tf.Variable(1.5)
+
+    @tf.function
+    def total(n):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.fill(tf.stack([n, 2]), x * 2.0))
+        return tape.gradient(y, x)
+    assert float(total(tf.constant(3))) == 12.0 and float(total(tf.constant(5))) == 20.0
+    with tf.GradientTape() as tape:                              # eagerly too
+        y = tf.reduce_sum(tf.fill([2, 2], x * 2.0))
+    assert float(tape.gradient(y, x)) == 8.0

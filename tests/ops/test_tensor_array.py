@@ -105,7 +105,7 @@ def test_traced_while_loop_writes_at_traced_indices_and_differentiates():
     assert loss_and_grad.experimental_get_tracing_count() == 1
 
 
-def test_python_loops_in_a_function_and_a_clear_error_for_growing_traced_arrays():
+def test_python_loops_in_a_function_and_a_clear_error_for_an_unknown_element_shape():
     @ember.function
     def squares(x):
         ta = ember.TensorArray(ember.float32, size=0, dynamic_size=True)
@@ -123,5 +123,35 @@ def test_python_loops_in_a_function_and_a_clear_error_for_growing_traced_arrays(
                                  [ember.constant(0), ta])
         return ta.stack()
 
-    with pytest.raises(NotImplementedError, match="fixed size"):
+    with pytest.raises(ValueError, match="element shape is not known.*element_shape="):
         growing(ember.constant(3))
+
+
+def test_a_dynamic_array_grows_in_a_traced_while_loop():
+    @ember.function
+    def ramp(n):
+        ta = ember.TensorArray(ember.float32, size=0, dynamic_size=True, element_shape=[2])
+        _, ta = ember.while_loop(
+            lambda i, ta: i < n,
+            lambda i, ta: (i + 1, ta.write(i, ember.cast(i, ember.float32) * ember.ones([2]))),
+            [ember.constant(0), ta])
+        return ta.stack(), ta.size(), ta.read(1)
+
+    for n in (3, 5, 2):
+        stacked, size, second = ramp(ember.constant(n))
+        np.testing.assert_array_equal(stacked.numpy(), np.repeat(np.arange(n), 2).reshape(n, 2))
+        assert int(size) == n and second.numpy().tolist() == [1.0, 1.0]
+    assert ramp.experimental_get_tracing_count() == 1
+
+    @ember.function
+    def running_sums(n):     # the element shape learned from a first write
+        ta = ember.TensorArray(ember.int32, size=1, dynamic_size=True)
+        ta = ta.write(0, ember.constant([7, 7]))
+        _, ta = ember.while_loop(
+            lambda i, ta: i < n, lambda i, ta: (i + 1, ta.write(i, ta.read(i - 1) + i)),
+            [ember.constant(1), ta])
+        return ta.stack()
+
+    assert running_sums(ember.constant(4)).numpy().tolist() == [[7, 7], [8, 8], [10, 10],
+                                                                [13, 13]]
+    assert running_sums(ember.constant(2)).numpy().tolist() == [[7, 7], [8, 8]]

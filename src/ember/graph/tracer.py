@@ -129,9 +129,14 @@ class GraphBuilder:
 
     # -- values -----------------------------------------------------------------------
     def placeholder(self, value: Any, name: str, static_shape=None) -> GraphTensor:
+        """An input of the graph holding ``value`` on this trace; with a ``static_shape``
+        of unknown (None) dimensions (a loop variable's shape invariant), one whose
+        shape may change from run to run (``value_shaped``)."""
         g = self.graph
         vid = g.new_value(value.shape if static_shape is None else static_shape,
                           value.dtype)
+        if static_shape is not None and None in tuple(static_shape):
+            g.value_shaped.add(vid)
         g.add(Node("input", None, (), (vid,), {"index": len(g.inputs), "name": name}))
         g.inputs.append(vid)
         g.input_names.append(name)

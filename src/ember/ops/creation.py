@@ -10,7 +10,7 @@ from ..core.dtypes import DType, from_numpy, to_numpy
 from ..core.shape import TensorShape
 from ..core.tensor import Tensor
 from ..core.variable import Variable
-from .primitive import primitive, value_shaped
+from .primitive import is_traced, primitive, value_shaped
 from .shape import pack
 
 
@@ -100,13 +100,51 @@ def _np_dtype(dtype: Any, default=np.float32):
 
 
 def zeros(shape: Any, dtype: Any = "float32", name=None) -> Tensor:
-    """A tensor of zeros. ``ember.zeros((2, 3))``"""
+    """A tensor of zeros. ``ember.zeros((2, 3))``; inside ``ember.function`` the shape
+    may be a traced tensor (its dimensions are then read as the graph runs)."""
+    if _traced_dims(shape):
+        return _filled(shape, np.zeros((), _np_dtype(dtype)))
     return Tensor(np.zeros(_shape_tuple(shape, "zeros"), _np_dtype(dtype)))
 
 
 def ones(shape: Any, dtype: Any = "float32", name=None) -> Tensor:
-    """A tensor of ones. ``ember.ones((2, 3), dtype="int32")``"""
+    """A tensor of ones. ``ember.ones((2, 3), dtype="int32")``; the shape may be traced,
+    as in ``zeros``."""
+    if _traced_dims(shape):
+        return _filled(shape, np.ones((), _np_dtype(dtype)))
     return Tensor(np.ones(_shape_tuple(shape, "ones"), _np_dtype(dtype)))
+
+
+def _traced_dims(shape: Any) -> bool:
+    """Whether ``shape`` is (or holds) a tensor of the graph being traced."""
+    if is_traced(shape):
+        return True
+    return type(shape) in (list, tuple) and is_traced(*shape)
+
+
+def _filled(dims: Any, value: Any) -> Tensor:
+    """``_fill`` of traced ``dims`` (a tensor, or a list mixing ints and tensors)."""
+    if type(dims) in (list, tuple):
+        from .shape import stack
+        dims = stack([d if isinstance(d, Tensor) else np.int32(d) for d in dims])
+    return _fill(dims, value)
+
+
+@primitive(name="fill")
+def _fill(xp, dims, value):
+    shape = tuple(int(d) for d in np.asarray(dims).reshape(-1))
+    if any(d < 0 for d in shape):
+        raise ValueError(f"shape dimensions must be >= 0; got {shape}")
+    return xp.full(shape, value, dtype=value.dtype)
+
+
+_fill.primitive.shape_from_values = True
+
+
+@_fill.vjp
+def _(g, out, dims, value):
+    from .reduction import reduce_sum
+    return None, reduce_sum(g)
 
 
 def fill(dims: Any, value: Any, name=None) -> Tensor:
@@ -116,6 +154,10 @@ def fill(dims: Any, value: Any, name=None) -> Tensor:
     >>> ember.fill([2], 7).numpy()
     array([7, 7], dtype=int32)
     """
+    if _traced_dims(dims):
+        return _filled(dims, value)
+    if isinstance(value, (Tensor, Variable)):       # differentiable in the value
+        return _fill(np.array(_shape_tuple(dims, "fill"), np.int64), value)
     v = to_array(value)
     return Tensor(np.full(_shape_tuple(dims, "fill"), v, dtype=v.dtype))
 

@@ -6,8 +6,9 @@ Eagerly (and in Python loops inside ``ember.function``) it is a Python list of t
 ``stack`` is one ``ember.stack`` (so tapes differentiate through it). Inside a traced
 ``ember.while_loop`` it is one stacked tensor of shape ``(size, *element_shape)``, a loop
 variable like any other: ``write`` at a traced index is a ``tensor_scatter_nd_update``
-and ``read`` a ``gather``. That needs the size and element shape when the loop starts:
-a fixed ``size`` and an ``element_shape`` (or an element already written).
+and ``read`` a ``gather``. That needs the element shape when the loop starts (an
+``element_shape``, or an element already written). A ``dynamic_size`` array grows as it
+is written: its buffer's first dimension is left free in the loop.
 
 >>> import ember
 >>> ta = ember.TensorArray(ember.float32, size=3)
@@ -18,6 +19,7 @@ a fixed ``size`` and an ``element_shape`` (or an element already written).
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from ..core.dtypes import as_dtype
@@ -27,6 +29,15 @@ from ..core.tensor import Tensor
 from . import primitive as _prim
 
 _traced = _prim.is_traced
+# the buffers of dynamic arrays, by id (tensors are unhashable)
+_GROWABLE: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def growable(t: Any) -> bool:
+    """Whether ``t`` is the stacked buffer of a dynamic-size array: as a loop variable
+    of a traced ``while_loop`` its first dimension may grow (a default shape invariant
+    of ``(None, *element_shape)``)."""
+    return _GROWABLE.get(id(t)) is t
 
 
 class TensorArray:
@@ -114,9 +125,21 @@ class TensorArray:
     def _write_stacked(self, index: Any, v: Tensor) -> TensorArray:
         from .indexing import tensor_scatter_nd_update
         from .shape import expand_dims, reshape
+        buffer = self._grown(index) if self._dynamic_size else self._buffer
         idx = reshape(index, [1, 1])
-        return self._with_buffer(tensor_scatter_nd_update(self._buffer, idx,
-                                                          expand_dims(v, 0)))
+        return self._with_buffer(tensor_scatter_nd_update(buffer, idx, expand_dims(v, 0)))
+
+    def _grown(self, index: Any) -> Tensor:
+        """The stacked buffer with rows of zeros added up to ``index`` (a dynamic array
+        in a traced loop grows as it is written)."""
+        from .creation import shape, zeros
+        from .elementwise import cast, maximum
+        from .shape import concat, reshape
+        buffer = self._buffer
+        dims = shape(buffer)
+        more = maximum(cast(index, "int32") + 1 - dims[0], 0)
+        return concat([buffer, zeros(concat([reshape(more, [1]), dims[1:]], 0),
+                                     self._dtype)], 0)
 
     def unstack(self, value: Any, name: str | None = None) -> TensorArray:
         """The array holding ``value``'s slices along its first axis."""
@@ -234,17 +257,15 @@ class TensorArray:
         ta._items, ta._buffer = None, buffer
         ta._element_shape = TensorShape(buffer.shape[1:])
         ta._infer_shape = self._infer_shape
+        if self._dynamic_size:
+            _GROWABLE[id(buffer)] = buffer
         return ta
 
     def _stacked(self, op: str) -> TensorArray:
-        """This array as one stacked tensor (inside traced loops)."""
+        """This array as one stacked tensor (inside traced loops); a dynamic one's
+        buffer grows in the loop (``growable``)."""
         if self._buffer is not None:
             return self
-        if self._dynamic_size:
-            raise NotImplementedError(
-                f"ember.TensorArray.{op}: inside ember.function, an array written at a "
-                "traced index (in an ember.while_loop) needs a fixed size: create it with "
-                "size=N and dynamic_size=False (and element_shape=...), or loop in Python")
         self._known_shape(op)
         return self._with_buffer(self.stack())
 

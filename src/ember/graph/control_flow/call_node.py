@@ -87,6 +87,9 @@ def _emit(parent: GraphBuilder, op: _ControlFlowOp, inputs: Sequence[Tensor],
     # its trip count) is None in the graph too, so passes treat the value as dynamic
     outs = tuple(g.new_value(r.shape if s is None else tuple(s), r.dtype)
                  for r, s in zip(results, static_shapes))
+    # and ember.shape of it is read as the graph runs (``value_shaped``)
+    g.value_shaped.update(o for o, s in zip(outs, static_shapes)
+                          if s is not None and None in tuple(s))
     g.add(Node("call", op, ins, outs, {},
                {"subgraphs": op.subgraphs, "label": op.label,
                 "effect": _has_effect(op.subgraphs)}))

@@ -218,6 +218,9 @@ def _traced_while(cond, body, loop_vars, spread, shape_invariants, maximum_itera
         if len(invariants) != len(flat):
             raise ValueError(f"ember.while_loop: shape_invariants has {len(invariants)} "
                              f"shapes for {len(flat)} loop variables")
+    from ...ops.tensor_array import growable
+    invariants = [(None,) + _static_shape(t)[1:] if inv is None and growable(t) else inv
+                  for t, inv in zip(flat, invariants)]
     for k, (t, inv) in enumerate(zip(flat, invariants)):
         if not _shape_fits(_static_shape(t), inv):
             raise ValueError(f"ember.while_loop: loop variable {k} has shape "
