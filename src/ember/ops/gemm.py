@@ -71,8 +71,9 @@ def row_product(a: Any, b: Any) -> Any:
     thread, added; None where that does not apply (too small, other types or layouts,
     one thread, no kernels) and the caller multiplies.
 
-    A 784x512 float32 layer took 14 us so split against 19 us whole, on two cores: each
-    core reads half the weights, which then stay in its own cache between calls.
+    On two cores each reads half the weights, which then stay in its own cache between
+    calls: the two halves of a 784x512 float32 layer took 14 us against 19 us whole, and
+    a one-sample predict of a 784-512-256-10 MLP 36-39 us against 39-44 us.
 
     >>> import numpy as np
     >>> row_product(np.ones((1, 3), np.float32), np.ones((3, 2), np.float32)) is None
