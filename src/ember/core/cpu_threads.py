@@ -37,13 +37,19 @@ _JOB: dict[str, Any] = {}           # the running split: "fn" and the first "err
 class _OpenBlas:
     """NumPy's OpenBLAS: ``get()`` / ``set(n)`` for its thread count, its threads
     (``workers``, counting the caller's; None without ``gotoblas_pthread``), the entry
-    point that runs C functions on them (``run``), and the addresses of ``cblas_sgemm``
-    and ``cblas_sgemv`` (0 if missing) with whether they take 64-bit integers."""
+    point that runs C functions on them (``run``), and the address of ``cblas_sgemm``
+    (0 if missing) with whether it takes 64-bit integers."""
 
     def __init__(self, lib: Any, get: Any, set_: Any):
         self.get, self.set = get, set_
-        self.sgemm, self.ilp64 = _cblas(lib, "sgemm")
-        self.sgemv, self.sgemv_ilp64 = _cblas(lib, "sgemv")
+        self.sgemm, self.ilp64 = 0, False
+        for name, ilp64 in (("scipy_cblas_sgemm64_", True), ("cblas_sgemm64_", True),
+                            ("scipy_cblas_sgemm", False), ("cblas_sgemm", False)):
+            fn = getattr(lib, name, None)
+            if fn is not None:
+                self.sgemm = ctypes.cast(fn, ctypes.c_void_p).value or 0
+                self.ilp64 = ilp64
+                break
         self.run = getattr(lib, "gotoblas_pthread", None)
         self.workers = None
         if self.run is not None:
@@ -55,16 +61,6 @@ class _OpenBlas:
                 self.run.restype = ctypes.c_int
                 self.run.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
                                      ctypes.c_int]
-
-
-def _cblas(lib: Any, name: str) -> tuple[int, bool]:
-    """``(address of cblas_<name>, whether it takes 64-bit integers)``; 0 if missing."""
-    for symbol, ilp64 in ((f"scipy_cblas_{name}64_", True), (f"cblas_{name}64_", True),
-                          (f"scipy_cblas_{name}", False), (f"cblas_{name}", False)):
-        fn = getattr(lib, symbol, None)
-        if fn is not None:
-            return ctypes.cast(fn, ctypes.c_void_p).value or 0, ilp64
-    return 0, False
 
 
 def _find_openblas() -> _OpenBlas | None:
@@ -101,7 +97,7 @@ def openblas() -> _OpenBlas | None:
 def thread_count() -> int:
     """The most threads one op splits its work over: the intra-op count set in
     ``ember.config.threading``, else the CPUs this process may use (read once: the
-    system call would cost more than a small op).
+    system call, 1.7 us, would cost more than a small op).
 
     >>> thread_count() >= 1
     True
@@ -154,33 +150,6 @@ _PART_ADDRESS = ctypes.cast(_PART, ctypes.c_void_p).value
 _INDICES = (ctypes.c_int64 * 64)(*range(64))
 
 
-def _on_blas_threads(count: int, address: int, records: int, stride: int,
-                     fn: Callable[[int], Any] | None = None) -> bool:
-    """Run the C function at ``address`` on ``count`` OpenBLAS threads at once, part
-    ``k`` (0 in the calling thread) getting the pointer ``records + k * stride``, with
-    OpenBLAS set to one thread meanwhile; ``fn`` is the Python part ``_part`` calls.
-    False, having run nothing, when the threads cannot be had."""
-    blas = openblas() if count > 1 else None
-    if blas is None or blas.run is None or count > blas.workers.value \
-            or not _SECTION.acquire(blocking=False):
-        return False
-    try:
-        _JOB["fn"] = fn
-        before = blas.get()
-        blas.set(1)         # the parts' own BLAS calls stay on their thread
-        try:
-            blas.run(count, address, records, stride)
-        finally:
-            blas.set(before)
-        error = _JOB.pop("error", None)
-    finally:
-        _JOB.clear()
-        _SECTION.release()
-    if error is not None:
-        raise error
-    return True
-
-
 def parallel(fn: Callable[[int], Any], count: int) -> None:
     """Run ``fn(0) ... fn(count - 1)`` at once, ``fn(0)`` in the calling thread and the
     others on OpenBLAS's threads (``count`` at most ``parts()``); the first exception,
@@ -192,28 +161,26 @@ def parallel(fn: Callable[[int], Any], count: int) -> None:
     >>> parallel(part, 2); out
     [1, 2]
     """
-    if count > len(_INDICES) or not _on_blas_threads(
-            count, _PART_ADDRESS, ctypes.addressof(_INDICES), 8, fn):
+    blas = openblas() if count > 1 else None
+    if blas is None or blas.run is None or count > min(blas.workers.value, 64) \
+            or not _SECTION.acquire(blocking=False):
         for k in range(count):
             fn(k)
-
-
-def parallel_native(address: int, records: int, count: int, stride: int) -> None:
-    """Run the C function ``void f(void *record)`` at ``address`` (a Numba ``cfunc``)
-    on ``count`` records at once, part ``k`` getting ``records + k * stride``, as
-    ``parallel`` does. It runs without the GIL, so a part costs the threads' own
-    hand-off, a few microseconds, where a Python part costs about 30. Where the threads
-    cannot be used, the parts run one after another here.
-
-    >>> parallel_native(0, 0, 0, 8)      # no parts: nothing runs
-    """
-    if count and not _on_blas_threads(count, address, records, stride):
-        call = _NATIVE(address)
-        for k in range(count):
-            call(records + k * stride)
-
-
-_NATIVE = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+        return
+    try:
+        _JOB["fn"] = fn
+        before = blas.get()
+        blas.set(1)         # the parts' own BLAS calls stay on their thread
+        try:
+            blas.run(count, _PART_ADDRESS, ctypes.addressof(_INDICES), 8)
+        finally:
+            blas.set(before)
+        error = _JOB.pop("error", None)
+    finally:
+        _JOB.clear()
+        _SECTION.release()
+    if error is not None:
+        raise error
 
 
 def parallel_ranges(size: int, run: Callable[[int, int], Any], most: int) -> None:

@@ -51,10 +51,6 @@ def matmul(xp, a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjo
     if transpose_b or adjoint_b:
         b = _mT(xp, b).conj() if adjoint_b else _mT(xp, b)
     if a.ndim == 2 and b.ndim == 2:
-        if a.shape[0] == 1 and xp is np:        # one row: split over the CPU threads
-            y = gemm.row_product(a, b)
-            if y is not None:
-                return y
         return a.dot(b)   # the same product; ndarray.dot has a much shorter call path
     return gemm.matmul(a, b) if xp is np else xp.matmul(a, b)
 
