@@ -45,6 +45,11 @@ def _op_step(node: Node, xp) -> Callable:
         return step
     if len(ins) == 2:
         a, b = ins
+        if not params and node.op is _matmul():
+            def step(s):        # two matrices: ndarray.dot, as the op itself would run
+                x, y = s[a], s[b]
+                s[o] = x.dot(y) if x.ndim == 2 == y.ndim else fwd(xp, x, y)
+            return step
         if params:
             def step(s):
                 s[o] = fwd(xp, s[a], s[b], **params)
@@ -56,6 +61,11 @@ def _op_step(node: Node, xp) -> Callable:
     def step(s):
         s[o] = fwd(xp, *[s[i] for i in ins], **params)
     return step
+
+
+def _matmul():
+    from ..ops.linalg import matmul
+    return matmul.primitive
 
 
 def _read_step(node: Node, xp) -> Callable:

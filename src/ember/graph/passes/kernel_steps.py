@@ -45,9 +45,12 @@ def _bias_relu_step(specs: tuple, o: int, inplace: int | None, inputs: tuple,
         if not kernels:
             generic(s)
             return
-        n = bias.size
         out = x if x_id is not None and x_id == at else np.empty_like(x)
-        kernels.bias_relu(x.reshape(-1, n), bias.reshape(n), out.reshape(-1, n))
+        if x.ndim == 2 and bias.ndim == 1:      # a dense layer's: no reshapes (1 us of
+            kernels.bias_relu(x, bias, out)     # a one-sample predict's 40)
+        else:
+            n = bias.size
+            kernels.bias_relu(x.reshape(-1, n), bias.reshape(n), out.reshape(-1, n))
         s[o] = out
     return step
 
