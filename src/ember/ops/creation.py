@@ -147,6 +147,18 @@ def _(g, out, dims, value):
     return None, reduce_sum(g)
 
 
+@primitive(name="fill_shape")
+def _fill_shape(xp, value, shape=()):
+    """``value`` filled into a fixed ``shape``: ``fill`` of a tensor, differentiable."""
+    return xp.full(shape, value, dtype=value.dtype)
+
+
+@_fill_shape.vjp
+def _(g, out, value, shape=()):
+    from .reduction import reduce_sum
+    return reduce_sum(g)
+
+
 def fill(dims: Any, value: Any, name=None) -> Tensor:
     """A tensor of shape ``dims`` filled with ``value`` (whose dtype it takes).
 
@@ -157,7 +169,7 @@ def fill(dims: Any, value: Any, name=None) -> Tensor:
     if _traced_dims(dims):
         return _filled(dims, value)
     if isinstance(value, (Tensor, Variable)):       # differentiable in the value
-        return _fill(np.array(_shape_tuple(dims, "fill"), np.int64), value)
+        return _fill_shape(value, shape=_shape_tuple(dims, "fill"))
     v = to_array(value)
     return Tensor(np.full(_shape_tuple(dims, "fill"), v, dtype=v.dtype))
 
