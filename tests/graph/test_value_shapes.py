@@ -164,3 +164,10 @@ def test_fill_is_differentiable_in_its_value():
     with tf.GradientTape() as tape:                              # eagerly too
         y = tf.reduce_sum(tf.fill([2, 2], x * 2.0))
     assert float(tape.gradient(y, x)) == 8.0
+
+
+def test_fill_with_fixed_dimensions_keeps_a_static_shape():
+    traced = tf.function(lambda v: tf.fill([2, 3], v * 2.0))
+    text = str(traced.get_concrete_function(tf.constant(1.0)))
+    assert "fill_shape(%2) {shape=(2, 3)} : float32[2,3]" in text
+    assert traced(tf.constant(1.5)).numpy().tolist() == [[3.0] * 3] * 2
