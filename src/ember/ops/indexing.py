@@ -484,8 +484,7 @@ def tensor_strided_slice_update(input_: Any, begin: Any, end: Any, strides: Any,
     from .creation import convert_to_tensor
     key = _strided_key("tensor_strided_slice_update", begin, end, strides, begin_mask,
                        end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
-    tensor = input_ if isinstance(input_, Tensor) else convert_to_tensor(input_)
-    return slice_update(tensor, key, value, "tensor_strided_slice_update")
+    return slice_update(convert_to_tensor(input_), key, value, "tensor_strided_slice_update")
 
 
 # -- gather ---------------------------------------------------------------------------------

@@ -245,7 +245,7 @@ def _reduce_mean(xp, x, axis=(), keepdims=False):
 @_reduce_mean.vjp
 def _(g, out, x, axis=(), keepdims=False):
     if value_shaped(x):
-        return _broadcast_reduced(g, x, axis=axis, keepdims=keepdims) * _inverse_count(
+        return _grad_to_input(g, x, axis, keepdims) * _inverse_count(
             x, axis=axis, dtype=np.dtype(g.dtype.name))
     n = max(_count(tuple(x.shape), axis), 1)
     from .shape import broadcast_to

@@ -538,8 +538,6 @@ def _gru_grad_compiled(kernels, dhs, h0, hs, acts, mask, rec, R_h, M_h):
     dZx = np.empty((T, B, 3 * U), np.float32)
     dIn = np.empty((T, B, 3 * U if R_h is None else 2 * U), np.float32)
     back, direct = np.zeros((B, U), np.float32), np.zeros((B, U), np.float32)
-    drh = np.empty((B, U), np.float32)
-    mh = h0 if M_h is None else M_h             # read only when there is a recurrent mask
     keep, masked = _keep_rows(mask, T, B)
     fn, ilp64 = _blas_address(rec.M) if R_h is None else (0, False)
     if fn:                  # the whole loop compiled, split by rows over the CPU threads
@@ -547,6 +545,8 @@ def _gru_grad_compiled(kernels, dhs, h0, hs, acts, mask, rec, R_h, M_h):
         _by_rows(B, lambda lo, hi: kernels.backward_rows(
             fn, ilp64, R, h0, hs, acts, dhs, keep, masked, back, direct, dZx, dIn, lo, hi))
         return dZx, dIn, back + direct
+    drh = np.empty((B, U), np.float32)
+    mh = h0 if M_h is None else M_h             # read only when there is a recurrent mask
     for t in range(T - 1, -1, -1):
         h_prev = hs[t - 1] if t else h0
         kernels.backward_step(back, direct, dhs[t], acts[t], h_prev, dZx[t], dIn[t],

@@ -240,21 +240,22 @@ def _mean_like(data: Any, segment_ids: Any, num_segments: Any, op: str, sqrt_n: 
         raise TypeError(f"ember.{op}: data must be floating point; got {data.dtype.name} "
                         f"of shape {tuple(data.shape)}")
     n = _num_segments(segment_ids, num_segments, op)
-    if n < 0:       # traced ids: the count is read as the ops run
-
-        def total(d):
-            return _segment_sum(d, convert_to_tensor(segment_ids), num_segments=-1)
-    else:
-
-        def total(d):
-            return unsorted_segment_sum(d, segment_ids, n)
-    summed = total(data)
+    summed = _sum_by_ids(data, segment_ids, n)
     ones = ones_like(convert_to_tensor(segment_ids), dtype=summed.dtype)
-    counts = maximum(total(ones), 1)
+    counts = maximum(_sum_by_ids(ones, segment_ids, n), 1)
     if sqrt_n:
         counts = sqrt(counts)
     counts = reshape(counts, [n] + [1] * (len(summed.shape) - 1))
     return summed / counts
+
+
+def _sum_by_ids(data: Any, segment_ids: Any, n: int) -> Tensor:
+    """``unsorted_segment_sum`` over ``n`` segments; ``n`` -1 (traced ids) counts them as
+    the op runs."""
+    if n < 0:
+        from .creation import convert_to_tensor
+        return _segment_sum(data, convert_to_tensor(segment_ids), num_segments=-1)
+    return unsorted_segment_sum(data, segment_ids, n)
 
 
 def segment_mean(data: Any, segment_ids: Any, name=None) -> Tensor:
