@@ -145,10 +145,19 @@ def _(g, y, x):
     return g / (x * _LN2)
 
 
+def _rounded_via_float64(xp, ufunc, x):
+    """``ufunc(x)`` for narrower floats computed in float64 and rounded back: NumPy's own
+    float32 ``log10`` and ``cbrt`` are one unit in the last place off at exact powers
+    (``log10(1e3)``, ``cbrt(-27)``) on some CPUs (AMD EPYC, NumPy 2.4)."""
+    if x.dtype.kind == "f" and x.dtype.itemsize < 8:
+        return ufunc(x.astype(xp.float64)).astype(x.dtype)
+    return ufunc(x)
+
+
 @primitive
 def log10(xp, x):
-    """Base-10 logarithm. ``log10([1000.0])`` is ``[3.0]``."""
-    return xp.log10(_int_to_float(xp, x))
+    """Base-10 logarithm, exact at powers of ten: ``log10([1000.0])`` is ``[3.0]``."""
+    return _rounded_via_float64(xp, xp.log10, _int_to_float(xp, x))
 
 
 @log10.vjp
@@ -170,7 +179,7 @@ def _(g, y, x):
 @primitive
 def cbrt(xp, x):
     """The real cube root (negative for negative ``x``). ``cbrt([-8.0])`` is ``[-2.0]``."""
-    return xp.cbrt(_int_to_float(xp, x))
+    return _rounded_via_float64(xp, xp.cbrt, _int_to_float(xp, x))
 
 
 @cbrt.vjp

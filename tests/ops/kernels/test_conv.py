@@ -110,8 +110,10 @@ def test_samples_split_over_two_threads_equal_one_part(rng, two_cpu_threads, mon
     assert counts == [2, 2, 2]
     monkeypatch.setattr(conv_compiled, "_MIN_SPLIT_WORK", 1 << 60)
     whole = _run(jit_switch, True, x, w, g, *args)
-    np.testing.assert_array_equal(split[0], whole[0])      # samples never mix
-    np.testing.assert_array_equal(split[1], whole[1])
+    # samples never mix; a chunk's row count may still pick another BLAS edge kernel
+    # (on AMD's OpenBLAS kernels the forward differed in the last bit)
+    np.testing.assert_allclose(split[0], whole[0], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(split[1], whole[1], rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(split[2], whole[2], rtol=1e-5, atol=1e-4)  # a sum of 2
 
 
