@@ -23,35 +23,51 @@ from .blas import sgemm
 
 
 @njit(inline="always", boundscheck=False)
+def _move(image, at, cols, to, count, gather):
+    """``count`` values between flat ``image[at:]`` and flat ``cols[to:]``: copied into
+    ``cols`` with ``gather``, else added into ``image``. The indices are unsigned: with
+    signed ones Numba wraps negative indices around, a check per value that kept LLVM
+    from vectorizing the loop (a 13x13x32 layer's windows took 1.05 ms, 0.14 unsigned)."""
+    a, t = np.uint64(at), np.uint64(to)
+    if gather:
+        for q in range(np.uint64(count)):
+            cols[t + q] = image[a + q]
+    else:
+        for q in range(np.uint64(count)):
+            image[a + q] += cols[t + q]
+
+
+@njit(inline="always", boundscheck=False)
 def _walk(image, n0, n1, geometry, oh, ow, cols, gather):
     """Rows ``(n, i, j)`` of ``cols`` against the windows of samples ``n0:n1`` of
     ``image`` (N, H, W, C), each row window (i, j)'s taps, each its C channels: with
     ``gather``, copy the windows into the rows (zeros in the padding); else add the rows
-    into the windows (the input gradient's col2im)."""
+    into the windows (the input gradient's col2im). A window row that lies inside the
+    image with no dilation across is one run of ``kw * C`` values."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
     H, W, C = image.shape[1], image.shape[2], image.shape[3]
+    flat, rows = image.reshape(-1), cols.reshape(-1)
+    K = cols.shape[1]
     r = 0
     for n in range(n0, n1):
         for i in range(oh):
             for j in range(ow):
-                row = cols[r]
-                col = 0
+                z0 = j * sw - pl
+                whole = dw == 1 and z0 >= 0 and z0 + kw <= W
                 for a in range(kh):
                     y = i * sh + a * dh - pt
+                    col = r * K + a * kw * C
+                    if whole and 0 <= y < H:
+                        _move(flat, ((n * H + y) * W + z0) * C, rows, col, kw * C, gather)
+                        continue
                     for b in range(kw):
-                        z = j * sw + b * dw - pl
+                        z = z0 + b * dw
                         if 0 <= y < H and 0 <= z < W:
-                            pixel = image[n, y, z]
-                            if gather:
-                                for c in range(C):
-                                    row[col + c] = pixel[c]
-                            else:
-                                for c in range(C):
-                                    pixel[c] += row[col + c]
+                            _move(flat, ((n * H + y) * W + z) * C, rows, col + b * C, C,
+                                  gather)
                         elif gather:
-                            for c in range(C):
-                                row[col + c] = 0
-                        col += C
+                            for q in range(np.uint64(C)):
+                                rows[np.uint64(col + b * C) + q] = 0
                 r += 1
 
 
@@ -62,29 +78,32 @@ def _windows_by_tap(x, n0, n1, geometry, oh, ow, cols):
     run along image rows rather than over a window's few values."""
     kh, kw, sh, sw, dh, dw, pt, pl = geometry
     H, W, C = x.shape[1], x.shape[2], x.shape[3]
-    per = oh * ow
+    flat, rows = x.reshape(-1), cols.reshape(-1)
+    per, width = oh * ow, cols.shape[1]
+    step = np.uint64(sw * C)
     for a in range(kh):
         for b in range(kw):
             shift = b * dw - pl          # column j reads image column j * sw + shift
             first = min(ow, max(0, (-shift + sw - 1) // sw))
             last = max(first, min(ow, (W - 1 - shift) // sw + 1)) if W > shift else first
             for c in range(C):
-                dst = cols[(a * kw + b) * C + c]
                 for n in range(n0, n1):
                     for i in range(oh):
-                        r = (n - n0) * per + i * ow
+                        dst = np.uint64(((a * kw + b) * C + c) * width + (n - n0) * per +
+                                        i * ow)
                         y = i * sh + a * dh - pt
                         if y < 0 or y >= H:
-                            for j in range(ow):
-                                dst[r + j] = 0
+                            for j in range(np.uint64(ow)):
+                                rows[dst + j] = 0
                             continue
-                        src = x[n, y]
-                        for j in range(first):
-                            dst[r + j] = 0
-                        for j in range(first, last):
-                            dst[r + j] = src[j * sw + shift, c]
-                        for j in range(last, ow):
-                            dst[r + j] = 0
+                        for j in range(np.uint64(first)):
+                            rows[dst + j] = 0
+                        src = np.uint64(((n * H + y) * W + first * sw + shift) * C + c)
+                        at = dst + np.uint64(first)
+                        for j in range(np.uint64(last - first)):
+                            rows[at + j] = flat[src + j * step]
+                        for j in range(np.uint64(last), np.uint64(ow)):
+                            rows[dst + j] = 0
 
 
 @njit(inline="always", boundscheck=False)
