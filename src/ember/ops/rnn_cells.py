@@ -300,12 +300,12 @@ def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M
     rec = _Recurrence(np, R, M, 4)
     fn, ilp64 = _blas_address(M)
     if fn:
-        c0, R = np.ascontiguousarray(c0), np.ascontiguousarray(R)
+        c0, RT = np.ascontiguousarray(c0), np.ascontiguousarray(R.T)
         if dhs is None:
             dhs = np.zeros((T, B, U), np.float32)
         seq_dc = dh[None] if dcs is None else dcs
         _by_rows(B, lambda lo, hi: kernels.backward_rows(
-            fn, ilp64, R, c0, cs, acts, tcs, dhs, seq_dc, dcs is not None, dh, dc, dZ,
+            fn, ilp64, RT, c0, cs, acts, tcs, dhs, seq_dc, dcs is not None, dh, dc, dZ,
             keep, masked, lo, hi))
     else:
         zeros = np.zeros((B, U), np.float32)
@@ -541,9 +541,9 @@ def _gru_grad_compiled(kernels, dhs, h0, hs, acts, mask, rec, R_h, M_h):
     keep, masked = _keep_rows(mask, T, B)
     fn, ilp64 = _blas_address(rec.M) if R_h is None else (0, False)
     if fn:                  # the whole loop compiled, split by rows over the CPU threads
-        R, h0 = np.ascontiguousarray(rec.R), np.ascontiguousarray(h0)
+        RT, h0 = np.ascontiguousarray(rec.R.T), np.ascontiguousarray(h0)
         _by_rows(B, lambda lo, hi: kernels.backward_rows(
-            fn, ilp64, R, h0, hs, acts, dhs, keep, masked, back, direct, dZx, dIn, lo, hi))
+            fn, ilp64, RT, h0, hs, acts, dhs, keep, masked, back, direct, dZx, dIn, lo, hi))
         return dZx, dIn, back + direct
     drh = np.empty((B, U), np.float32)
     mh = h0 if M_h is None else M_h             # read only when there is a recurrent mask

@@ -176,10 +176,11 @@ def forward_rows(fn, ilp64, zx, h0, R, rb, hs, acts, keep, masked, inner, lo, hi
 
 
 @njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
-def backward_rows(fn, ilp64, R, h0, hs, acts, dhs, keep, masked, back, direct, dzx, din,
+def backward_rows(fn, ilp64, RT, h0, hs, acts, dhs, keep, masked, back, direct, dzx, din,
                   lo, hi):
     """The whole ``reset_after`` backward loop for batch rows ``lo:hi``: per step (last
-    first) ``backward_step``, then ``back = din @ R.T`` through ``cblas_sgemm``.
+    first) ``backward_step``, then ``back = din @ RT`` through ``cblas_sgemm`` (``RT``:
+    ``R.T`` copied C-contiguous, as for the LSTM's).
     ``back, direct``: (B, U), zeros on entry; on exit ``back + direct`` is the gradient
     of ``h0``."""
     T, _, U = hs.shape
@@ -188,5 +189,5 @@ def backward_rows(fn, ilp64, R, h0, hs, acts, dhs, keep, masked, back, direct, d
         h_prev = h0 if t == 0 else hs[t - 1]
         backward_step(back, direct, dhs[t], acts[t], h_prev, dzx[t], din[t], keep[t],
                       masked, True, lo, hi)
-        sgemm(fn, ilp64, 0, 1, hi - lo, U, G, din[t], lo * G, G, R, 0, G, np.float32(0),
+        sgemm(fn, ilp64, 0, 0, hi - lo, U, G, din[t], lo * G, G, RT, 0, U, np.float32(0),
               back, lo * U, U)
