@@ -571,3 +571,96 @@ def test_folded_op_gradients_match_the_pair(rng):
             np.testing.assert_allclose(out.numpy(), want_out.numpy(), rtol=1e-12)
             np.testing.assert_allclose(tape.gradient(out, g).numpy(), want_grad.numpy(),
                                        rtol=1e-12)
+
+
+# -- conv epilogue ---------------------------------------------------------------------------
+def _conv_layer(relu, rank=2):
+    def fn(x, w, b):
+        conv = ember.nn.conv2d if rank == 2 else ember.nn.conv1d
+        z = conv(x, w, 1, "SAME") + b
+        return ember.nn.relu(z) if relu else z
+    return fn
+
+
+@pytest.mark.parametrize("relu", [True, False])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bias_and_relu_fold_into_the_convolution(rng, relu, dtype):
+    from ember.ops import kernels
+    x, w, b = (_rand(rng, s).astype(dtype) for s in ((3, 7, 6, 2), (3, 3, 2, 5), (5,)))
+    x[0, 0, 0] = np.nan                                 # NaN stays NaN through the relu
+    b[1] = -1e9                                         # and a column clamped to zero
+    fn = _conv_layer(relu)
+    g = _graph(fn, *(ember.TensorSpec(a.shape, a.dtype) for a in (x, w, b)))
+    assert _ops(g) == ["conv_bias"] and g.stats["conv epilogue"] == 1
+    try:
+        for jit in (True, False):                       # the kernel and the NumPy route
+            kernels.set_enabled(jit)
+            _check(fn, x, w, b, exact=True)
+    finally:
+        kernels.set_enabled(True)
+
+
+def test_conv1d_and_a_bias_on_the_left_fold_too(rng):
+    x, w, b = _rand(rng, (2, 9, 3)), _rand(rng, (3, 3, 4)), _rand(rng, (4,))
+
+    def fn(x, w, b):
+        return ember.nn.relu(b + ember.nn.conv1d(x, w, 1, "VALID"))
+    g = _graph(fn, *(ember.TensorSpec(a.shape) for a in (x, w, b)))
+    assert _ops(g) == ["conv_bias"]
+    _check(fn, x, w, b, exact=True)
+
+
+def test_epilogue_needs_the_intermediates_to_be_read_once(rng):
+    x, w, b = _rand(rng, (2, 6, 6, 2)), _rand(rng, (3, 3, 2, 3)), _rand(rng, (3,))
+
+    def conv_read_twice(x, w, b):
+        c = ember.nn.conv2d(x, w, 1, "VALID")
+        return ember.nn.relu(c + b), c
+    def sum_read_twice(x, w, b):
+        s = ember.nn.conv2d(x, w, 1, "VALID") + b
+        return ember.nn.relu(s) * s
+    def wide_bias(x, w, b):                             # only an (O,) bias folds
+        return ember.nn.conv2d(x, w, 1, "VALID") + ember.reshape(b, (1, 1, 1, 3))
+    specs = [ember.TensorSpec(a.shape) for a in (x, w, b)]
+    assert _ops(_graph(conv_read_twice, *specs)) == ["conv", "fused[add, relu]"]
+    assert _ops(_graph(sum_read_twice, *specs)) == ["conv_bias", "fused[relu, multiply]"]
+    assert "conv_bias" not in _ops(_graph(wide_bias, *specs))
+    for fn in (conv_read_twice, sum_read_twice, wide_bias):
+        _check(fn, x, w, b, exact=True)
+
+
+def test_gradients_through_the_folded_convolution(rng):
+    x, w, b = (_rand(rng, s) for s in ((2, 6, 5, 2), (3, 3, 2, 4), (4,)))
+
+    def grads(x, w, b):
+        with ember.GradientTape() as tape:
+            tape.watch([x, w, b])
+            y = ember.nn.relu(ember.nn.conv2d(x, w, 1, "SAME") + b)
+            loss = ember.reduce_sum(y * y)
+        return tape.gradient(loss, [x, w, b])
+    _check(grads, x, w, b)
+    from ember.ops import conv
+    kw = {"strides": (1, 1), "dilations": (1, 1), "pads": ((1, 1), (1, 1)), "groups": 1}
+    xs, ws, bs = (ember.constant(a.astype(np.float64)) for a in (x, w, b))
+    for relu in (True, False):                          # the op's own rule, second order
+        def loss(x, w, b, relu=relu):
+            return ember.reduce_sum(conv._conv_bias(x, w, b, relu=relu, **kw) ** 2)
+
+        def pair(x, w, b, relu=relu):
+            z = conv._conv(x, w, **kw) + b
+            return ember.reduce_sum((ember.nn.relu(z) if relu else z) ** 2)
+        for fn in (loss, pair):
+            with ember.GradientTape() as outer:
+                outer.watch([xs, ws, bs])
+                with ember.GradientTape() as inner:
+                    inner.watch([xs, ws, bs])
+                    out = fn(xs, ws, bs)
+                first = inner.gradient(out, [xs, ws, bs])
+                total = ember.add_n([ember.reduce_sum(d * d) for d in first])
+            got = [d.numpy() for d in first] + [d.numpy() for d in outer.gradient(
+                total, [xs, ws, bs])]
+            if fn is loss:
+                want = got
+            else:
+                for a, c in zip(got, want):
+                    np.testing.assert_allclose(a, c, rtol=1e-10)

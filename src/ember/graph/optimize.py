@@ -6,7 +6,16 @@ in place and counts what it changed into ``graph.stats`` (printed with the graph
 from __future__ import annotations
 
 from .ir import Graph
-from .passes import constant_folding, cse, dead_code, folding, fusion, memory, simplify
+from .passes import (
+    constant_folding,
+    conv_epilogue,
+    cse,
+    dead_code,
+    folding,
+    fusion,
+    memory,
+    simplify,
+)
 
 PIPELINE = (
     ("constant folding", constant_folding.run),
@@ -14,6 +23,7 @@ PIPELINE = (
     ("common subexpressions", cse.run),
     ("dead code", dead_code.run),
     ("folded", folding.run),
+    ("conv epilogue", conv_epilogue.run),
     ("fused", fusion.run),
     ("in place", memory.run),
 )

@@ -77,10 +77,15 @@ def _by_tap(x: Any) -> int:
     return int(x.shape[-1] <= _BY_TAP_MAX_CHANNELS)
 
 
+#: no bias for the forward kernel
+_NO_BIAS = np.empty(0, np.float32)
+
+
 def forward(xp: Any, x: Any, w: Any, out_sp: Sequence[int], strides, dilations, pads,
-            groups: int) -> Any:
-    """``conv(x, w)`` (N, *out_sp, O), or None where the kernels do not apply."""
-    found = _usable(xp, groups, (x, w))
+            groups: int, bias: Any = None, relu: bool = False) -> Any:
+    """``conv(x, w)`` (N, *out_sp, O), plus ``bias`` (O,) and through ReLU when given
+    (``ember.ops.conv``'s ``conv_bias``), or None where the kernels do not apply."""
+    found = _usable(xp, groups, (x, w) if bias is None else (x, w, bias))
     if found is None:
         return None
     kernels, fn, ilp64 = found
@@ -89,8 +94,9 @@ def forward(xp: Any, x: Any, w: Any, out_sp: Sequence[int], strides, dilations, 
     out = np.empty((nb,) + (1,) * (4 - x.ndim) + tuple(out_sp) + (cout,), np.float32)
     geometry, chunk, most = _plan(w.shape, nb, out.shape[1] * out.shape[2], strides,
                                   dilations, pads)
+    b = _NO_BIAS if bias is None else np.ascontiguousarray(bias).reshape(-1)
     cpu_threads.parallel_ranges(nb, lambda lo, hi: kernels.forward(
-        fn, ilp64, x2, w2, out, geometry, _by_tap(x), chunk, lo, hi), most)
+        fn, ilp64, x2, w2, out, geometry, _by_tap(x), chunk, lo, hi, b, relu), most)
     return out.reshape((nb,) + tuple(out_sp) + (cout,))
 
 

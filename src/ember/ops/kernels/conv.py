@@ -121,9 +121,28 @@ def _scratch(k, rows, by_tap):
     return np.empty((k, rows) if by_tap else (rows, k), np.float32)
 
 
+@njit(inline="always", boundscheck=False)
+def _bias_relu(out, at, count, bias, relu):
+    """Values ``at:at + count`` of ``out``'s memory (whole rows of its last axis): plus
+    ``bias`` when it has values, then ``maximum(v, 0)`` when ``relu``, with the rule of
+    ``ember.ops.kernels.relu.bias_relu`` (a NaN stays NaN, -0.0 becomes 0.0)."""
+    width = np.uint64(out.shape[-1])
+    flat = out.reshape(-1)
+    for r in range(np.uint64(at), np.uint64(at + count), width):
+        if bias.size:
+            for o in range(width):
+                flat[r + o] += bias[o]
+        if relu:
+            for o in range(width):
+                v = flat[r + o]
+                flat[r + o] = np.float32(0) if v <= 0 else v
+
+
 @njit(error_model="numpy", boundscheck=False, nogil=True, cache=True)
-def forward(fn, ilp64, x, w, out, geometry, by_tap, chunk, lo, hi):
-    """``out[lo:hi]``: the convolution of samples ``lo:hi`` of ``x`` with ``w``."""
+def forward(fn, ilp64, x, w, out, geometry, by_tap, chunk, lo, hi, bias, relu):
+    """``out[lo:hi]``: the convolution of samples ``lo:hi`` of ``x`` with ``w``, plus
+    ``bias`` (O,) unless it is empty, then ReLU with ``relu``: both on each chunk's
+    rows while they are in cache."""
     oh, ow, cout = out.shape[1], out.shape[2], out.shape[3]
     K = w.shape[0]
     per = oh * ow
@@ -133,6 +152,8 @@ def forward(fn, ilp64, x, w, out, geometry, by_tap, chunk, lo, hi):
         _gather(x, n0, n1, geometry, oh, ow, cols, by_tap)
         sgemm(fn, ilp64, by_tap, 0, (n1 - n0) * per, cout, K, cols, 0, cols.shape[1], w, 0,
               cout, np.float32(0), out, n0 * per * cout, cout)
+        if bias.size or relu:
+            _bias_relu(out, n0 * per * cout, (n1 - n0) * per * cout, bias, relu)
 
 
 @njit(error_model="numpy", boundscheck=False, nogil=True, cache=True)

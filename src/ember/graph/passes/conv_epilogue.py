@@ -1,0 +1,90 @@
+"""Conv epilogue: a convolution's bias add, and the ReLU after it, join the convolution.
+
+A ``Conv2D(..., activation="relu")`` layer traces as
+
+    c = conv(x, w)
+    s = add(c, b)          # b: the (O,) bias
+    r = relu(s)
+
+Each op runs over the whole output. When ``c`` is read by the add alone and ``s`` by
+the relu alone (neither is a graph output), the three become one
+``conv_bias(x, w, b, relu=True)`` node (``ops/conv.py``) whose compiled kernel adds the
+bias and clamps each chunk of rows right after its product, while it is in cache; with
+no ReLU after it (or the sum read elsewhere too), the pair becomes
+``conv_bias(x, w, b, relu=False)``. The values are the same. The gradient rules never
+read ``c`` or ``s`` (ReLU's reads its output), so nothing else needs them.
+
+>>> import ember
+>>> w, b = ember.ones([3, 3, 1, 2]), ember.constant([0.5, -0.5])
+>>> f = ember.function(lambda x: ember.nn.relu(ember.nn.conv2d(x, w, 1, "VALID") + b))
+>>> g = f.get_concrete_function(ember.TensorSpec([1, 5, 5, 1])).graph
+>>> [n.name for n in g.nodes if n.kind == "op"]
+['conv_bias']
+"""
+from __future__ import annotations
+
+import functools
+
+from ..ir import Graph, Node
+from .simplify import use_counts
+
+
+@functools.cache
+def _prims() -> tuple:
+    from ...ops import activations, conv, elementwise
+    return (conv._conv.primitive, elementwise.add.primitive, activations._relu.primitive,
+            conv._conv_bias.primitive)
+
+
+def run(graph: Graph) -> int:
+    """Fold each bias add (and ReLU) into the convolution before it; returns how many."""
+    conv, add, relu, conv_bias = _prims()
+    made = {n.outputs[0]: n for n in graph.nodes
+            if n.kind == "op" and n.op is conv and len(n.outputs) == 1
+            and not n.meta.get("cast_to")}
+    if not made:
+        return 0
+    uses = use_counts(graph)
+    readers: dict[int, Node] = {}
+    for node in graph.nodes:
+        for i in node.inputs:
+            readers[i] = node
+    replaced: dict[int, Node] = {}      # id(node kept in place) -> its replacement
+    drop: set[int] = set()
+    for node in graph.nodes:
+        bias_add = _bias_add(graph, node, made, uses, add)
+        if bias_add is None:
+            continue
+        cv, b = bias_add
+        s = node.outputs[0]
+        last, out = node, s
+        after = readers.get(s)
+        if uses.get(s) == 1 and after is not None and after.kind == "op" \
+                and after.op is relu and not after.meta.get("cast_to") \
+                and graph.dtypes[after.outputs[0]] == graph.dtypes[s]:
+            last, out = after, after.outputs[0]
+        replaced[id(last)] = Node("op", conv_bias, (cv.inputs[0], cv.inputs[1], b),
+                                  (out,), dict(cv.params, relu=last is not node))
+        drop.update((id(cv), id(node)) if last is not node else (id(cv),))
+    if not replaced:
+        return 0
+    graph.nodes = [replaced.get(id(n), n) for n in graph.nodes if id(n) not in drop
+                   or id(n) in replaced]
+    return len(replaced)
+
+
+def _bias_add(graph: Graph, node: Node, made: dict, uses: dict, add) -> tuple | None:
+    """``(conv node, bias id)`` when ``node`` adds an (O,) bias to a convolution's result
+    that nothing else reads, with the result's shape and dtype; else None."""
+    if node.kind != "op" or node.op is not add or node.meta.get("cast_to") \
+            or len(node.inputs) != 2:
+        return None
+    for c, b in (node.inputs, node.inputs[::-1]):
+        cv = made.get(c)
+        if cv is None or uses.get(c) != 1 or c == b:
+            continue
+        shape, out = graph.shapes[c], node.outputs[0]
+        if graph.shapes[b] == (shape[-1],) and graph.shapes[out] == shape \
+                and graph.dtypes[b] == graph.dtypes[c] == graph.dtypes[out]:
+            return cv, b
+    return None
