@@ -664,3 +664,63 @@ def test_gradients_through_the_folded_convolution(rng):
             else:
                 for a, c in zip(got, want):
                     np.testing.assert_allclose(a, c, rtol=1e-10)
+
+
+def _conv_pool_grads(x, w, b):
+    with ember.GradientTape() as tape:
+        tape.watch([w, b])
+        z = ember.nn.relu(ember.nn.conv2d(x, w, 1, "VALID") + b)
+        loss = ember.reduce_sum(ember.nn.max_pool2d(z, 2, 2, "VALID") ** 2)
+    return tape.gradient(loss, [w, b])
+
+
+def test_bias_gradient_folds_into_the_pool_gradient(rng):
+    x, w, b = _rand(rng, (3, 9, 8, 2)), _rand(rng, (3, 3, 2, 4)), _rand(rng, (4,))
+    g = _graph(_conv_pool_grads, *(ember.TensorSpec(a.shape) for a in (x, w, b)))
+    names = _ops(g)
+    assert "max_pool_relu_grad_sum" in names and "reduce_sum" not in names
+    assert g.stats["folded"] == 2
+    _check(_conv_pool_grads, x, w, b)
+
+
+def test_only_a_sum_over_all_but_the_channels_folds(rng):
+    def fn(x, w, axis, keepdims=False):
+        with ember.GradientTape() as tape:
+            tape.watch(x)
+            loss = ember.reduce_sum(ember.nn.max_pool2d(ember.nn.relu(x), 2, 2, "VALID") * w)
+        dx = tape.gradient(loss, x)
+        return dx, ember.reduce_sum(dx, axis=axis, keepdims=keepdims)
+    specs = (ember.TensorSpec([2, 4, 4, 3]), ember.TensorSpec([2, 2, 2, 3]))
+    for axis, keepdims, folds in (((0, 1, 2), False, True), ((0, 1), False, False),
+                                  ((0, 1, 2), True, False), (None, False, False)):
+        g = _graph(lambda x, w: fn(x, w, axis, keepdims), *specs)
+        assert ("max_pool_relu_grad_sum" in _ops(g)) == folds, (axis, keepdims)
+    x, w = _rand(rng, (2, 4, 4, 3)), _rand(rng, (2, 2, 2, 3))
+    _check(lambda x, w: fn(x, w, (0, 1, 2)), x, w)
+
+
+def test_pool_gradient_with_sums_differentiates_like_the_pair(rng):
+    from ember.ops import pool, reduction
+    x = ember.constant(np.maximum(rng.standard_normal((2, 4, 6, 3)), 0))
+    y = pool._max_pool(x, ksize=(2, 2), strides=(2, 2), dilations=(1, 1),
+                       pads=((0, 0), (0, 0)))
+    g = ember.constant(rng.standard_normal(tuple(y.shape)))
+    h = ember.constant(rng.standard_normal(tuple(x.shape)))
+    k = ember.constant(rng.standard_normal(3))
+
+    def fused(g):
+        dx, sums = pool._max_pool_relu_grad_sum(g, x, y, ksize=(2, 2))
+        return ember.reduce_sum(dx * h) + ember.reduce_sum(sums * k)
+
+    def pair(g):
+        dx = pool._max_pool_relu_grad(g, x, y, ksize=(2, 2))
+        sums = reduction._reduce_sum(dx, axis=(0, 1, 2))
+        return ember.reduce_sum(dx * h) + ember.reduce_sum(sums * k)
+    got = []
+    for fn in (fused, pair):
+        with ember.GradientTape() as tape:
+            tape.watch(g)
+            out = fn(g)
+        got.append((out.numpy(), tape.gradient(out, g).numpy()))
+    np.testing.assert_allclose(got[0][0], got[1][0], rtol=1e-12)
+    np.testing.assert_allclose(got[0][1], got[1][1], rtol=1e-12)

@@ -271,9 +271,10 @@ def _by_samples(run, x, *arrays) -> None:
         x[lo:hi], *(a[lo:hi] for a in arrays)), nb if x.size >= _MIN_SPLIT_VALUES else 1)
 
 
-def _tiled_grad_kernel(g, x, y, ksize, relu: bool):
+def _tiled_grad_kernel(g, x, y, ksize, relu: bool, sums: bool = False):
     """``max_pool_grad`` (with ``relu``: ``max_pool_relu_grad``) through the compiled
-    kernel, or None when it does not apply."""
+    kernel, or None when it does not apply; with ``sums``, ``(dx, dx summed over all
+    but the channel axis)``, added up in float64 as the kernel writes ``dx``."""
     if type(g) is np.ndarray:
         g = np.ascontiguousarray(g)
     kernels = _tiled_kernels(ksize, g, x, y)
@@ -281,11 +282,24 @@ def _tiled_grad_kernel(g, x, y, ksize, relu: bool):
         return None
     whole = all(o * k == d for o, k, d in zip(y.shape[1:-1], ksize, x.shape[1:-1]))
     dx = (np.empty if whole else np.zeros)(x.shape, x.dtype)
+    parts: list = []            # (address of its first sample, a range's sums)
     if g.size:
         kh, kw = _kernel_window(ksize)
-        _by_samples(lambda xs, gs, ys, dxs: kernels.backward(gs, xs, ys, kh, kw, relu, dxs),
-                    _as_2d(x), _as_2d(g), _as_2d(y), _as_2d(dx))
-    return dx
+
+        def run(xs, gs, ys, dxs):
+            if not sums:
+                kernels.backward(gs, xs, ys, kh, kw, relu, dxs)
+                return
+            total = np.zeros(x.shape[-1], np.float64)
+            kernels.backward(gs, xs, ys, kh, kw, relu, dxs, total)
+            parts.append((xs.ctypes.data, total))
+        _by_samples(run, _as_2d(x), _as_2d(g), _as_2d(y), _as_2d(dx))
+    if not sums:
+        return dx
+    total = np.zeros(x.shape[-1], np.float64)
+    for _, part in sorted(parts, key=lambda p: p[0]):   # in sample order: the same
+        total += part                                   # bits whichever finished first
+    return dx, total.astype(x.dtype)
 
 
 # -- tiled windows (kernel == stride, no padding, no dilation: 2x2/2 and the like) -------
@@ -471,6 +485,35 @@ def _max_pool_relu_grad(xp, g, x, y, ksize=()):
 def _(gg, dx, g, x, y, ksize=()):
     mask = _max_pool_window_mask(x, y, ksize=ksize)
     return _window_gather(_relu_grad(gg, x), mask, ksize=ksize), None, None
+
+
+# -- and the bias gradient of the layer before: the sums of that gradient per channel ----
+# A Conv2D layer's bias gradient is ``reduce_sum(dz, axis=(0, 1, 2))`` of the gradient
+# ``dz`` that ``max_pool_relu_grad`` writes: one more pass over an input-sized array. The
+# kernel adds each window's values up as it writes them (in float64), and the graph
+# optimizer (``passes/folding``) puts this op in place of the pair.
+@primitive(name="max_pool_relu_grad_sum", multiple_results=True)
+def _max_pool_relu_grad_sum(xp, g, x, y, ksize=()):
+    """``(dx, reduce_sum(dx, all axes but the last))`` for ``dx =
+    max_pool_relu_grad(g, x, y)``."""
+    found = _tiled_grad_kernel(g, x, y, ksize, relu=True, sums=True)
+    if found is not None:
+        return found
+    dx = _max_pool_relu_grad.primitive.forward(xp, g, x, y, ksize=ksize)
+    from .reduction import _reduce_sum
+    return dx, _reduce_sum.primitive.forward(xp, dx, axis=tuple(range(dx.ndim - 1)))
+
+
+@_max_pool_relu_grad_sum.vjp(takes_none=True)
+def _(grads, outs, g, x, y, ksize=()):
+    gdx, gsum = grads
+    if gsum is not None:        # each value of dx also counts once in its channel's sum
+        from .shape import broadcast_to
+        gsum = broadcast_to(gsum, tuple(x.shape))
+        gdx = gsum if gdx is None else gdx + gsum
+    if gdx is None:
+        return None, None, None
+    return _max_pool_relu_grad.primitive.vjp_rule(gdx, outs[0], g, x, y, ksize=ksize)
 
 
 @primitive(name="max_pool_argmax")

@@ -73,3 +73,30 @@ def test_samples_split_over_two_threads_equal_one_part(rng, two_cpu_threads, mon
     monkeypatch.setattr(pool, "_MIN_SPLIT_VALUES", 1 << 60)
     for a, b in zip(split, _all(jit_switch, True, x, g, (2, 2))):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("shape, ksize", [((3, 8, 8, 32), (2, 2)), ((3, 11, 11, 5), (2, 2)),
+                                          ((2, 9, 9, 3), (3, 3)), ((3, 30, 7), (2,))])
+@pytest.mark.parametrize("split", [False, True])
+def test_relu_grad_with_channel_sums(rng, jit_switch, monkeypatch, two_cpu_threads, shape,
+                                     ksize, split):
+    """``max_pool_relu_grad_sum``: the kernel's dx is max_pool_relu_grad's bit for bit,
+    its sums the float64 sums of dx (in sample order over the threads), and the NumPy
+    route gives the same up to float32 rounding."""
+    monkeypatch.setattr(pool, "_MIN_SPLIT_VALUES", 1 if split else 1 << 60)
+    x = np.maximum(rng.normal(size=shape), 0).astype(np.float32)
+    n = len(ksize)
+    y = pool._max_pool.primitive.forward(np, x, ksize=ksize, strides=ksize,
+                                         dilations=(1,) * n, pads=((0, 0),) * n)
+    g = rng.normal(size=y.shape).astype(np.float32)
+    results = {}
+    for on in (True, False):
+        jit_switch(on)
+        dx, sums = pool._max_pool_relu_grad_sum.primitive.forward(np, g, x, y, ksize=ksize)
+        want = pool._max_pool_relu_grad.primitive.forward(np, g, x, y, ksize=ksize)
+        np.testing.assert_array_equal(dx, want)
+        assert sums.dtype == np.float32 and sums.shape == (shape[-1],)
+        results[on] = sums
+    exact = want.astype(np.float64).reshape(-1, shape[-1]).sum(axis=0)
+    np.testing.assert_array_equal(results[True], exact.astype(np.float32))
+    np.testing.assert_allclose(results[False], exact, rtol=1e-5, atol=1e-5)

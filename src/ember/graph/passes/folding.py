@@ -11,6 +11,10 @@ the pooled array (a quarter of the size for 2x2 windows): the pair becomes one
 ``max_pool_relu_grad(g, x, y)`` node (``ops/pool.py``), with the same values.
 It is done only when ``a`` is read by the relu gradient alone and is not an output.
 
+A Conv2D layer's bias gradient then sums that result over every axis but the channels,
+one more pass over the input-sized array: such a ``reduce_sum`` becomes the second
+result of a ``max_pool_relu_grad_sum`` node, which adds the values up as it writes them.
+
 >>> import ember
 >>> pool = ember.function(lambda x: ember.nn.max_pool2d(ember.nn.relu(x), 2, 2, "VALID"))
 >>> def step(x):
@@ -32,14 +36,20 @@ from .simplify import use_counts
 
 @functools.cache
 def _prims() -> tuple:
-    from ...ops import activations, pool
+    from ...ops import activations, pool, reduction
     return (pool._max_pool_grad.primitive, activations._relu_grad.primitive,
-            pool._max_pool_relu_grad.primitive)
+            pool._max_pool_relu_grad.primitive, reduction._reduce_sum.primitive,
+            pool._max_pool_relu_grad_sum.primitive)
 
 
 def run(graph: Graph) -> int:
-    """Fold each relu gradient into the max pool gradient before it; returns how many."""
-    pool_grad, relu_grad, folded = _prims()
+    """Fold each relu gradient into the max pool gradient before it, and the bias
+    gradient of the result into the same node; returns how many folds."""
+    return _relu_into_pool(graph) + _sums_into_pool(graph)
+
+
+def _relu_into_pool(graph: Graph) -> int:
+    pool_grad, relu_grad, folded = _prims()[:3]
     made = {n.outputs[0]: n for n in graph.nodes
             if n.kind == "op" and n.op is pool_grad and len(n.outputs) == 1}
     if not made:
@@ -63,3 +73,31 @@ def run(graph: Graph) -> int:
     if drop:
         graph.nodes = [n for n in graph.nodes if id(n) not in drop]
     return count
+
+
+def _sums_into_pool(graph: Graph) -> int:
+    """``reduce_sum(max_pool_relu_grad(g, x, y))`` over every axis but the channels (a
+    bias gradient) becomes the second result of one ``max_pool_relu_grad_sum`` node,
+    which adds the values up as it writes them."""
+    _, _, folded, reduce_sum, with_sums = _prims()
+    made = {n.outputs[0]: n for n in graph.nodes if n.kind == "op" and n.op is folded}
+    if not made:
+        return 0
+    taken: dict[int, Node] = {}         # id(folded node) -> its new node
+    drop: set[int] = set()
+    for node in graph.nodes:
+        if node.kind != "op" or node.op is not reduce_sum or node.meta.get("cast_to"):
+            continue
+        dx = node.inputs[0]
+        pg = made.get(dx)
+        ndim = len(graph.shapes[dx])
+        if pg is None or id(pg) in taken or node.params.get("keepdims") \
+                or tuple(node.params.get("axis") or ()) != tuple(range(ndim - 1)) \
+                or graph.dtypes[node.outputs[0]] != graph.dtypes[dx]:
+            continue
+        taken[id(pg)] = Node("op", with_sums, pg.inputs, (dx, node.outputs[0]),
+                             dict(pg.params), {"multi": True})
+        drop.add(id(node))
+    if taken:
+        graph.nodes = [taken.get(id(n), n) for n in graph.nodes if id(n) not in drop]
+    return len(taken)

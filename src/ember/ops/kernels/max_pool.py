@@ -55,9 +55,10 @@ def _forward_any(x, kh, kw, y):
 
 
 @njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
-def _backward_any(g, x, y, kh, kw, relu, dx, rest):
+def _backward_any(g, x, y, kh, kw, relu, dx, rest, sums):
     """Any window, one tap at a time; ``rest`` (C,) is 1 while no earlier tap of the
-    window held its maximum."""
+    window held its maximum; ``sums`` (C,) float64, unless empty, gets what is written
+    added per channel."""
     N, OH, OW, C = g.shape
     last = kh * kw - 1
     for n in range(N):
@@ -74,6 +75,9 @@ def _backward_any(g, x, y, kh, kw, relu, dx, rest):
                             v = x[n, a, b, c]
                             hit = (rest[c] > 0) & ((v == y[n, i, j, c]) | at_last)
                             dx[n, a, b, c] = _grad_at(g[n, i, j, c], v, hit, relu)
+                        if sums.size:
+                            for c in range(C):
+                                sums[c] += dx[n, a, b, c]
                         if not at_last:
                             for c in range(C):
                                 rest[c] = _F(0.0) if x[n, a, b, c] == y[n, i, j, c] \
@@ -93,7 +97,7 @@ def _forward_2x2(x, y):
 
 
 @njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
-def _backward_2x2(g, x, y, relu, dx, first):
+def _backward_2x2(g, x, y, relu, dx, first, sums):
     # each loop writes one array (LLVM vectorizes a loop only when a few run-time overlap
     # checks suffice): ``first`` (C,), the tap holding each lane's first maximum (the
     # last tap when none does), then one loop per tap
@@ -106,9 +110,13 @@ def _backward_2x2(g, x, y, relu, dx, first):
                 for c in range(C):
                     first[c] = _F(0.0) if x0[c] == yr[c] else _F(1.0) if x1[c] == yr[c] \
                         else _F(2.0) if x2[c] == yr[c] else _F(3.0)
-                for t, (xt, dt) in enumerate(zip((x0, x1, x2, x3), _taps_2x2(dx, n, i, j))):
+                d0, d1, d2, d3 = _taps_2x2(dx, n, i, j)
+                for t, (xt, dt) in enumerate(zip((x0, x1, x2, x3), (d0, d1, d2, d3))):
                     for c in range(C):
                         dt[c] = _grad_at(gr[c], xt[c], first[c] == t, relu)
+                if sums.size:
+                    for c in range(C):
+                        sums[c] += d0[c] + d1[c] + d2[c] + d3[c]
 
 
 def forward(x, kh: int, kw: int, y) -> None:
@@ -120,12 +128,16 @@ def forward(x, kh: int, kw: int, y) -> None:
         _forward_any(x, kh, kw, y)
 
 
-def backward(g, x, y, kh: int, kw: int, relu: bool, dx) -> None:
+_NO_SUMS = np.empty(0, np.float64)
+
+
+def backward(g, x, y, kh: int, kw: int, relu: bool, dx, sums=_NO_SUMS) -> None:
     """``dx`` (N, H, W, C): ``g`` (N, OH, OW, C) at each window's first maximum of ``x``
     (``y`` the forward's result), times ``x > 0`` there when ``relu`` (the gradient of
     a ReLU before the pool); zeros elsewhere. ``dx`` must be zero outside whole tiles
-    already."""
+    already. ``sums`` (C,) float64, if given, gets ``dx`` summed over all but the
+    channel axis added to it (the bias gradient of the layer before)."""
     if kh == 2 and kw == 2:
-        _backward_2x2(g, x, y, relu, dx, np.empty(x.shape[-1], x.dtype))
+        _backward_2x2(g, x, y, relu, dx, np.empty(x.shape[-1], x.dtype), sums)
     else:
-        _backward_any(g, x, y, kh, kw, relu, dx, np.empty(x.shape[-1], x.dtype))
+        _backward_any(g, x, y, kh, kw, relu, dx, np.empty(x.shape[-1], x.dtype), sums)
