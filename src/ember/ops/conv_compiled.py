@@ -108,12 +108,12 @@ def input_grad(xp: Any, g: Any, w: Any, x_shape: Sequence[int], strides, dilatio
         return None
     kernels, fn, ilp64 = found
     nb = g.shape[0]
-    g2, w2 = _as_2d(g), _filters(w)
+    g2, wt = _as_2d(g), np.ascontiguousarray(_filters(w).T)
     dx = np.empty((nb,) + (1,) * (4 - g.ndim) + tuple(x_shape[1:]), np.float32)
     geometry, chunk, most = _plan(w.shape, nb, g2.shape[1] * g2.shape[2], strides,
                                   dilations, pads)
     cpu_threads.parallel_ranges(nb, lambda lo, hi: kernels.input_grad(
-        fn, ilp64, g2, w2, dx, geometry, chunk, lo, hi), most)
+        fn, ilp64, g2, wt, dx, geometry, chunk, lo, hi), most)
     return dx.reshape(tuple(x_shape))
 
 
