@@ -693,7 +693,7 @@ def test_only_a_sum_over_all_but_the_channels_folds(rng):
     specs = (ember.TensorSpec([2, 4, 4, 3]), ember.TensorSpec([2, 2, 2, 3]))
     for axis, keepdims, folds in (((0, 1, 2), False, True), ((0, 1), False, False),
                                   ((0, 1, 2), True, False), (None, False, False)):
-        g = _graph(lambda x, w: fn(x, w, axis, keepdims), *specs)
+        g = _graph(lambda x, w, axis=axis, keepdims=keepdims: fn(x, w, axis, keepdims), *specs)
         assert ("max_pool_relu_grad_sum" in _ops(g)) == folds, (axis, keepdims)
     x, w = _rand(rng, (2, 4, 4, 3)), _rand(rng, (2, 2, 2, 3))
     _check(lambda x, w: fn(x, w, (0, 1, 2)), x, w)
@@ -724,3 +724,60 @@ def test_pool_gradient_with_sums_differentiates_like_the_pair(rng):
         got.append((out.numpy(), tape.gradient(out, g).numpy()))
     np.testing.assert_allclose(got[0][0], got[1][0], rtol=1e-12)
     np.testing.assert_allclose(got[0][1], got[1][1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("relu", [True, False])
+def test_a_2x2_max_pool_folds_into_the_convolution(rng, relu):
+    from ember.ops import kernels
+    x, w, b = _rand(rng, (3, 9, 8, 2)), _rand(rng, (3, 3, 2, 4)), _rand(rng, (4,))
+    x[1, 2, 3, 0] = np.nan                              # NaN wins its window
+
+    def fn(x, w, b):
+        z = ember.nn.conv2d(x, w, 1, "SAME") + b
+        z = ember.nn.relu(z) if relu else z
+        return ember.nn.max_pool2d(z, 2, 2, "VALID"), z * 2.0
+    g = _graph(fn, *(ember.TensorSpec(a.shape) for a in (x, w, b)))
+    assert _ops(g, ("op",)) == ["conv_bias_pool", "multiply"]
+    try:
+        for jit in (True, False):
+            kernels.set_enabled(jit)
+            _check(fn, x, w, b, exact=True)
+    finally:
+        kernels.set_enabled(True)
+
+
+def test_other_pools_stay_apart(rng):
+    x, w, b = _rand(rng, (2, 9, 8, 2)), _rand(rng, (3, 3, 2, 4)), _rand(rng, (4,))
+    for pool in (lambda z: ember.nn.max_pool2d(z, 3, 3, "VALID"),
+                 lambda z: ember.nn.max_pool2d(z, 2, 1, "VALID"),
+                 lambda z: ember.nn.avg_pool2d(z, 2, 2, "VALID")):
+        def fn(x, w, b, pool=pool):
+            return pool(ember.nn.relu(ember.nn.conv2d(x, w, 1, "SAME") + b))
+        g = _graph(fn, *(ember.TensorSpec(a.shape) for a in (x, w, b)))
+        assert "conv_bias_pool" not in _ops(g) and "conv_bias" in _ops(g)
+        _check(fn, x, w, b, exact=True)
+
+
+def test_conv_pool_gradients_match_the_separate_ops(rng):
+    from ember.ops import conv, pool
+    kw = {"strides": (1, 1), "dilations": (1, 1), "pads": ((1, 1), (1, 1)), "groups": 1}
+    x, w, b = (ember.constant(rng.standard_normal(s)) for s in ((2, 6, 5, 2), (3, 3, 2, 3),
+                                                                (3,)))
+    hz, hy = (ember.constant(rng.standard_normal(s)) for s in ((2, 6, 5, 3), (2, 3, 2, 3)))
+
+    def fused(x, w, b):
+        z, y = conv._conv_bias_pool(x, w, b, relu=True, **kw)
+        return ember.reduce_sum(z * hz) + ember.reduce_sum(y * y * hy)
+
+    def separate(x, w, b):
+        z = conv._conv_bias(x, w, b, relu=True, **kw)
+        y = pool._max_pool(z, **conv.POOL_2X2)
+        return ember.reduce_sum(z * hz) + ember.reduce_sum(y * y * hy)
+    got = []
+    for fn in (fused, separate):
+        with ember.GradientTape() as tape:
+            tape.watch([x, w, b])
+            out = fn(x, w, b)
+        got.append([out.numpy()] + [d.numpy() for d in tape.gradient(out, [x, w, b])])
+    for a, c in zip(*got):
+        np.testing.assert_allclose(a, c, rtol=1e-12)

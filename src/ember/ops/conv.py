@@ -449,6 +449,44 @@ def _(g, y, x, w, b, strides=(), dilations=(), pads=(), groups=1, relu=False, *,
     return dx, dw, db
 
 
+#: the max pool that ``conv_bias_pool`` computes: 2x2 tiles, no padding
+POOL_2X2 = {"ksize": (2, 2), "strides": (2, 2), "dilations": (1, 1),
+            "pads": ((0, 0), (0, 0))}
+
+
+@primitive(name="conv_bias_pool", multiple_results=True)
+def _conv_bias_pool(xp, x, w, b, strides=(), dilations=(), pads=(), groups=1, relu=False):
+    """``(z, max_pool(z))`` for ``z = conv_bias(x, w, b)`` (2-D) and a 2x2 max pool
+    (``POOL_2X2``): the compiled kernel pools each chunk of ``z`` while it is in cache
+    instead of reading all of ``z`` back (``passes/conv_epilogue``)."""
+    if b.shape == (w.shape[-1],) and x.ndim == 4:
+        out_sp = _out_spatial(x.shape[1:-1], w.shape[:2], strides, dilations, pads)
+        found = conv_compiled.forward(xp, x, w, out_sp, strides, dilations, pads, groups,
+                                      bias=b, relu=relu, pool=True)
+        if found is not None:
+            return found
+    from .pool import _max_pool
+    z = _conv_bias.primitive.forward(xp, x, w, b, strides=strides, dilations=dilations,
+                                     pads=pads, groups=groups, relu=relu)
+    return z, _max_pool.primitive.forward(xp, z, **POOL_2X2)
+
+
+@_conv_bias_pool.vjp(takes_none=True)
+def _(grads, outs, x, w, b, strides=(), dilations=(), pads=(), groups=1, relu=False, *,
+      needs=(True, True, True)):
+    from .pool import _max_pool
+    gz, gy = grads
+    z, y = outs
+    if gy is not None:
+        through_pool = _max_pool.primitive.vjp_rule(gy, y, z, **POOL_2X2)
+        gz = through_pool if gz is None else gz + through_pool
+    if gz is None:
+        return None, None, None
+    return _conv_bias.primitive.vjp_rule(gz, z, x, w, b, strides=strides,
+                                         dilations=dilations, pads=pads, groups=groups,
+                                         relu=relu, needs=needs)
+
+
 @primitive(name="conv_input_grad")
 def _conv_input_grad(xp, g, w, x_shape=(), strides=(), dilations=(), pads=(), groups=1):
     return _bfloat16_via_float32(xp, _conv_input_grad_forward, g, w, x_shape, strides,

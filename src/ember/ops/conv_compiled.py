@@ -81,12 +81,16 @@ def _by_tap(x: Any) -> int:
 _NO_BIAS = np.empty(0, np.float32)
 
 
+_NO_POOL = np.empty((0, 0, 0, 0), np.float32)
+
+
 def forward(xp: Any, x: Any, w: Any, out_sp: Sequence[int], strides, dilations, pads,
-            groups: int, bias: Any = None, relu: bool = False) -> Any:
+            groups: int, bias: Any = None, relu: bool = False, pool: bool = False) -> Any:
     """``conv(x, w)`` (N, *out_sp, O), plus ``bias`` (O,) and through ReLU when given
-    (``ember.ops.conv``'s ``conv_bias``), or None where the kernels do not apply."""
+    (``ember.ops.conv``'s ``conv_bias``), or None where the kernels do not apply. With
+    ``pool`` (2-D only), ``(that, its 2x2 max pool)``."""
     found = _usable(xp, groups, (x, w) if bias is None else (x, w, bias))
-    if found is None:
+    if found is None or (pool and x.ndim != 4):
         return None
     kernels, fn, ilp64 = found
     nb, cout = x.shape[0], w.shape[-1]
@@ -95,9 +99,13 @@ def forward(xp: Any, x: Any, w: Any, out_sp: Sequence[int], strides, dilations, 
     geometry, chunk, most = _plan(w.shape, nb, out.shape[1] * out.shape[2], strides,
                                   dilations, pads)
     b = _NO_BIAS if bias is None else np.ascontiguousarray(bias).reshape(-1)
+    pooled = np.empty((nb, out.shape[1] // 2, out.shape[2] // 2, cout), np.float32) \
+        if pool else _NO_POOL
     cpu_threads.parallel_ranges(nb, lambda lo, hi: kernels.forward(
-        fn, ilp64, x2, w2, out, geometry, _by_tap(x), chunk, lo, hi, b, relu), most)
-    return out.reshape((nb,) + tuple(out_sp) + (cout,))
+        fn, ilp64, x2, w2, out, geometry, _by_tap(x), chunk, lo, hi, b, relu, pooled),
+        most)
+    out = out.reshape((nb,) + tuple(out_sp) + (cout,))
+    return (out, pooled) if pool else out
 
 
 def input_grad(xp: Any, g: Any, w: Any, x_shape: Sequence[int], strides, dilations, pads,

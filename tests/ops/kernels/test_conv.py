@@ -158,3 +158,29 @@ def test_a_keras_conv1d_model_trains_the_same_with_and_without_kernels(
         model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
         return model
     fit_with_and_without_kernels(build, x, y)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if len(c[0]) == 4])
+@pytest.mark.parametrize("split", [False, True])
+def test_bias_relu_and_pool_on_each_chunk(rng, jit_switch, monkeypatch, two_cpu_threads,
+                                          case, split):
+    """``conv_bias`` and ``conv_bias_pool`` through the kernel's epilogue equal the
+    convolution followed by the separate bias add, ReLU and 2x2 max pool, in chunks that
+    end mid-batch and split over two threads."""
+    from ember.ops import pool
+    x, w, _ = _case(rng, *case)
+    b = rng.normal(size=w.shape[-1]).astype(np.float32)
+    strides, dilations, pads = case[3:]
+    kw = {"strides": strides, "dilations": dilations, "pads": pads, "groups": 1}
+    monkeypatch.setattr(conv_compiled, "_CHUNK_VALUES", 1)        # one sample a chunk
+    monkeypatch.setattr(conv_compiled, "_MIN_SPLIT_WORK", 1 if split else 1 << 60)
+    jit_switch(True)
+    for relu in (False, True):
+        z = conv._conv_bias.primitive.forward(np, x, w, b, relu=relu, **kw)
+        zp, y = conv._conv_bias_pool.primitive.forward(np, x, w, b, relu=relu, **kw)
+        want = conv._conv.primitive.forward(np, x, w, **kw) + b
+        want = np.maximum(want, 0) if relu else want
+        np.testing.assert_allclose(z, want, rtol=1e-6, atol=1e-6)
+        np.testing.assert_array_equal(zp, z)
+        np.testing.assert_array_equal(y, pool._max_pool.primitive.forward(np, z,
+                                                                          **conv.POOL_2X2))

@@ -14,6 +14,10 @@ no ReLU after it (or the sum read elsewhere too), the pair becomes
 ``conv_bias(x, w, b, relu=False)``. The values are the same. The gradient rules never
 read ``c`` or ``s`` (ReLU's reads its output), so nothing else needs them.
 
+A 2x2 max pool reading such a 2-D result then joins it too: ``conv_bias_pool`` gives
+both the result and its pool, pooling each chunk while it is in cache instead of
+reading the whole result back.
+
 >>> import ember
 >>> w, b = ember.ones([3, 3, 1, 2]), ember.constant([0.5, -0.5])
 >>> f = ember.function(lambda x: ember.nn.relu(ember.nn.conv2d(x, w, 1, "VALID") + b))
@@ -31,14 +35,20 @@ from .simplify import use_counts
 
 @functools.cache
 def _prims() -> tuple:
-    from ...ops import activations, conv, elementwise
+    from ...ops import activations, conv, elementwise, pool
     return (conv._conv.primitive, elementwise.add.primitive, activations._relu.primitive,
-            conv._conv_bias.primitive)
+            conv._conv_bias.primitive, pool._max_pool.primitive,
+            conv._conv_bias_pool.primitive, conv.POOL_2X2)
 
 
 def run(graph: Graph) -> int:
-    """Fold each bias add (and ReLU) into the convolution before it; returns how many."""
-    conv, add, relu, conv_bias = _prims()
+    """Fold each bias add (and ReLU) into the convolution before it, and a 2x2 max pool
+    after that into the same node; returns how many folds."""
+    return _bias_into_conv(graph) + _pool_into_conv(graph)
+
+
+def _bias_into_conv(graph: Graph) -> int:
+    conv, add, relu, conv_bias = _prims()[:4]
     made = {n.outputs[0]: n for n in graph.nodes
             if n.kind == "op" and n.op is conv and len(n.outputs) == 1
             and not n.meta.get("cast_to")}
@@ -88,3 +98,28 @@ def _bias_add(graph: Graph, node: Node, made: dict, uses: dict, add) -> tuple | 
                 and graph.dtypes[b] == graph.dtypes[c] == graph.dtypes[out]:
             return cv, b
     return None
+
+
+def _pool_into_conv(graph: Graph) -> int:
+    """A 2-D ``conv_bias`` whose result a 2x2 max pool reads: one ``conv_bias_pool``
+    node with both results (the result itself stays: the gradients read it)."""
+    conv_bias, max_pool, with_pool, pool_2x2 = _prims()[3:]
+    made = {n.outputs[0]: n for n in graph.nodes if n.kind == "op" and n.op is conv_bias
+            and len(graph.shapes[n.outputs[0]]) == 4}
+    if not made:
+        return 0
+    taken: dict[int, Node] = {}         # id(conv_bias node) -> its new node
+    drop: set[int] = set()
+    for node in graph.nodes:
+        if node.kind != "op" or node.op is not max_pool or node.meta.get("cast_to") \
+                or node.params != pool_2x2:
+            continue
+        cb = made.get(node.inputs[0])
+        if cb is None or id(cb) in taken:
+            continue
+        taken[id(cb)] = Node("op", with_pool, cb.inputs, (cb.outputs[0], node.outputs[0]),
+                             dict(cb.params), {"multi": True})
+        drop.add(id(node))
+    if taken:
+        graph.nodes = [taken.get(id(n), n) for n in graph.nodes if id(n) not in drop]
+    return len(taken)

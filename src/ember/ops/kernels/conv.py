@@ -20,6 +20,7 @@ import numpy as np
 from numba import njit
 
 from .blas import sgemm
+from .max_pool import _forward_2x2
 
 
 @njit(inline="always", boundscheck=False)
@@ -139,10 +140,11 @@ def _bias_relu(out, at, count, bias, relu):
 
 
 @njit(error_model="numpy", boundscheck=False, nogil=True, cache=True)
-def forward(fn, ilp64, x, w, out, geometry, by_tap, chunk, lo, hi, bias, relu):
+def forward(fn, ilp64, x, w, out, geometry, by_tap, chunk, lo, hi, bias, relu, pooled):
     """``out[lo:hi]``: the convolution of samples ``lo:hi`` of ``x`` with ``w``, plus
-    ``bias`` (O,) unless it is empty, then ReLU with ``relu``: both on each chunk's
-    rows while they are in cache."""
+    ``bias`` (O,) unless it is empty, then ReLU with ``relu``, and unless ``pooled`` is
+    empty, its 2x2 max pool into ``pooled[lo:hi]``: all on each chunk's rows while they
+    are in cache."""
     oh, ow, cout = out.shape[1], out.shape[2], out.shape[3]
     K = w.shape[0]
     per = oh * ow
@@ -154,6 +156,8 @@ def forward(fn, ilp64, x, w, out, geometry, by_tap, chunk, lo, hi, bias, relu):
               cout, np.float32(0), out, n0 * per * cout, cout)
         if bias.size or relu:
             _bias_relu(out, n0 * per * cout, (n1 - n0) * per * cout, bias, relu)
+        if pooled.size:
+            _forward_2x2(out[n0:n1], pooled[n0:n1])
 
 
 @njit(error_model="numpy", boundscheck=False, nogil=True, cache=True)
