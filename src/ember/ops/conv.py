@@ -443,8 +443,8 @@ def _(g, y, x, w, b, strides=(), dilations=(), pads=(), groups=1, relu=False, *,
     from .reduction import reduce_sum
     if relu:
         g = _relu_grad(g, y)
-    dx, dw = _conv.primitive.vjp_rule(g, None, x, w, strides=strides, dilations=dilations, pads=pads,
-                          groups=groups, needs=needs[:2])
+    dx, dw = _conv.primitive.vjp_rule(g, None, x, w, strides=strides, dilations=dilations,
+                                      pads=pads, groups=groups, needs=needs[:2])
     db = reduce_sum(g, axis=tuple(range(g.ndim - 1))) if needs[2] else None
     return dx, dw, db
 

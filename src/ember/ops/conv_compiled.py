@@ -77,11 +77,8 @@ def _by_tap(x: Any) -> int:
     return int(x.shape[-1] <= _BY_TAP_MAX_CHANNELS)
 
 
-#: no bias for the forward kernel
-_NO_BIAS = np.empty(0, np.float32)
-
-
-_NO_POOL = np.empty((0, 0, 0, 0), np.float32)
+#: the forward kernel's "no bias" and "no pool" arguments
+_NO_BIAS, _NO_POOL = np.empty(0, np.float32), np.empty((0, 0, 0, 0), np.float32)
 
 
 def forward(xp: Any, x: Any, w: Any, out_sp: Sequence[int], strides, dilations, pads,
