@@ -31,7 +31,10 @@ import numpy as np
 
 from ..core.errors import InvalidArgumentError
 from . import conv_compiled, gemm
+from .activations import _relu, _relu_grad
+from .elementwise import add
 from .primitive import primitive
+from .reduction import reduce_sum
 
 __all__ = ["conv1d", "conv2d", "conv3d", "convolution", "depthwise_conv2d",
            "separable_conv2d", "conv2d_transpose", "conv1d_transpose", "conv3d_transpose",
@@ -418,19 +421,23 @@ def _(g, y, x, w, strides=(), dilations=(), pads=(), groups=1, *, needs=(True, T
 # of rows right after its product, while it is in cache. The graph optimizer
 # (``passes/conv_epilogue``) puts this op in place of the three nodes; its values are
 # the three ops' exactly.
+def _compiled_conv_bias(xp, x, w, b, strides, dilations, pads, groups, relu, pool=False):
+    """``conv_bias`` (with ``pool``, ``conv_bias_pool``) through the compiled kernels, or
+    None where they do not apply."""
+    if b.shape != (w.shape[-1],):
+        return None
+    out_sp = _out_spatial(x.shape[1:-1], w.shape[:x.ndim - 2], strides, dilations, pads)
+    return conv_compiled.forward(xp, x, w, out_sp, strides, dilations, pads, groups,
+                                 bias=b, relu=relu, pool=pool)
+
+
 @primitive(name="conv_bias")
 def _conv_bias(xp, x, w, b, strides=(), dilations=(), pads=(), groups=1, relu=False):
     """``conv(x, w) + b`` for filters ``w`` (..., O) and ``b`` (O,), through ReLU with
     ``relu``."""
-    if b.shape == (w.shape[-1],):
-        n = x.ndim - 2
-        out_sp = _out_spatial(x.shape[1:-1], w.shape[:n], strides, dilations, pads)
-        compiled = conv_compiled.forward(xp, x, w, out_sp, strides, dilations, pads, groups,
-                                         bias=b, relu=relu)
-        if compiled is not None:
-            return compiled
-    from .activations import _relu
-    from .elementwise import add
+    compiled = _compiled_conv_bias(xp, x, w, b, strides, dilations, pads, groups, relu)
+    if compiled is not None:
+        return compiled
     y = add.primitive.forward(xp, _conv.primitive.forward(
         xp, x, w, strides=strides, dilations=dilations, pads=pads, groups=groups), b)
     return _relu.primitive.forward(xp, y) if relu else y
@@ -439,8 +446,6 @@ def _conv_bias(xp, x, w, b, strides=(), dilations=(), pads=(), groups=1, relu=Fa
 @_conv_bias.vjp
 def _(g, y, x, w, b, strides=(), dilations=(), pads=(), groups=1, relu=False, *,
       needs=(True, True, True)):
-    from .activations import _relu_grad
-    from .reduction import reduce_sum
     if relu:
         g = _relu_grad(g, y)
     dx, dw = _conv.primitive.vjp_rule(g, None, x, w, strides=strides, dilations=dilations,
@@ -459,13 +464,11 @@ def _conv_bias_pool(xp, x, w, b, strides=(), dilations=(), pads=(), groups=1, re
     """``(z, max_pool(z))`` for ``z = conv_bias(x, w, b)`` (2-D) and a 2x2 max pool
     (``POOL_2X2``): the compiled kernel pools each chunk of ``z`` while it is in cache
     instead of reading all of ``z`` back (``passes/conv_epilogue``)."""
-    if b.shape == (w.shape[-1],) and x.ndim == 4:
-        out_sp = _out_spatial(x.shape[1:-1], w.shape[:2], strides, dilations, pads)
-        found = conv_compiled.forward(xp, x, w, out_sp, strides, dilations, pads, groups,
-                                      bias=b, relu=relu, pool=True)
-        if found is not None:
-            return found
-    from .pool import _max_pool
+    found = _compiled_conv_bias(xp, x, w, b, strides, dilations, pads, groups, relu,
+                                pool=True)
+    if found is not None:
+        return found
+    from .pool import _max_pool  # pool imports this module
     z = _conv_bias.primitive.forward(xp, x, w, b, strides=strides, dilations=dilations,
                                      pads=pads, groups=groups, relu=relu)
     return z, _max_pool.primitive.forward(xp, z, **POOL_2X2)
@@ -474,7 +477,7 @@ def _conv_bias_pool(xp, x, w, b, strides=(), dilations=(), pads=(), groups=1, re
 @_conv_bias_pool.vjp(takes_none=True)
 def _(grads, outs, x, w, b, strides=(), dilations=(), pads=(), groups=1, relu=False, *,
       needs=(True, True, True)):
-    from .pool import _max_pool
+    from .pool import _max_pool  # pool imports this module
     gz, gy = grads
     z, y = outs
     if gy is not None:

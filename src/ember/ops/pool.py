@@ -46,6 +46,8 @@ from .conv import (
 )
 from .kernels import kernels_for
 from .primitive import primitive
+from .reduction import _reduce_sum
+from .shape import broadcast_to
 
 __all__ = [
     "avg_pool",
@@ -500,7 +502,6 @@ def _max_pool_relu_grad_sum(xp, g, x, y, ksize=()):
     if found is not None:
         return found
     dx = _max_pool_relu_grad.primitive.forward(xp, g, x, y, ksize=ksize)
-    from .reduction import _reduce_sum
     return dx, _reduce_sum.primitive.forward(xp, dx, axis=tuple(range(dx.ndim - 1)))
 
 
@@ -508,7 +509,6 @@ def _max_pool_relu_grad_sum(xp, g, x, y, ksize=()):
 def _(grads, outs, g, x, y, ksize=()):
     gdx, gsum = grads
     if gsum is not None:        # each value of dx also counts once in its channel's sum
-        from .shape import broadcast_to
         gsum = broadcast_to(gsum, tuple(x.shape))
         gdx = gsum if gdx is None else gdx + gsum
     if gdx is None:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 
 from ..ir import Graph, Node
-from .simplify import use_counts
+from .simplify import absorb_reader, use_counts
 
 
 @functools.cache
@@ -75,11 +75,11 @@ def _bias_into_conv(graph: Graph) -> int:
             last, out = after, after.outputs[0]
         replaced[id(last)] = Node("op", conv_bias, (cv.inputs[0], cv.inputs[1], b),
                                   (out,), dict(cv.params, relu=last is not node))
-        drop.update((id(cv), id(node)) if last is not node else (id(cv),))
-    if not replaced:
-        return 0
-    graph.nodes = [replaced.get(id(n), n) for n in graph.nodes if id(n) not in drop
-                   or id(n) in replaced]
+        drop.add(id(cv))
+        if last is not node:
+            drop.add(id(node))
+    if replaced:
+        graph.nodes = [replaced.get(id(n), n) for n in graph.nodes if id(n) not in drop]
     return len(replaced)
 
 
@@ -106,20 +106,8 @@ def _pool_into_conv(graph: Graph) -> int:
     conv_bias, max_pool, with_pool, pool_2x2 = _prims()[3:]
     made = {n.outputs[0]: n for n in graph.nodes if n.kind == "op" and n.op is conv_bias
             and len(graph.shapes[n.outputs[0]]) == 4}
-    if not made:
-        return 0
-    taken: dict[int, Node] = {}         # id(conv_bias node) -> its new node
-    drop: set[int] = set()
-    for node in graph.nodes:
-        if node.kind != "op" or node.op is not max_pool or node.meta.get("cast_to") \
-                or node.params != pool_2x2:
-            continue
-        cb = made.get(node.inputs[0])
-        if cb is None or id(cb) in taken:
-            continue
-        taken[id(cb)] = Node("op", with_pool, cb.inputs, (cb.outputs[0], node.outputs[0]),
-                             dict(cb.params), {"multi": True})
-        drop.add(id(node))
-    if taken:
-        graph.nodes = [taken.get(id(n), n) for n in graph.nodes if id(n) not in drop]
-    return len(taken)
+
+    def pools_2x2(node: Node) -> bool:
+        return (node.kind == "op" and node.op is max_pool and not node.meta.get("cast_to")
+                and node.params == pool_2x2)
+    return absorb_reader(graph, made, pools_2x2, with_pool) if made else 0

@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 
 from ..ir import Graph, Node
-from .simplify import use_counts
+from .simplify import absorb_reader, use_counts
 
 
 @functools.cache
@@ -81,23 +81,12 @@ def _sums_into_pool(graph: Graph) -> int:
     which adds the values up as it writes them."""
     _, _, folded, reduce_sum, with_sums = _prims()
     made = {n.outputs[0]: n for n in graph.nodes if n.kind == "op" and n.op is folded}
-    if not made:
-        return 0
-    taken: dict[int, Node] = {}         # id(folded node) -> its new node
-    drop: set[int] = set()
-    for node in graph.nodes:
-        if node.kind != "op" or node.op is not reduce_sum or node.meta.get("cast_to"):
-            continue
+
+    def bias_grad(node: Node) -> bool:
         dx = node.inputs[0]
-        pg = made.get(dx)
-        ndim = len(graph.shapes[dx])
-        if pg is None or id(pg) in taken or node.params.get("keepdims") \
-                or tuple(node.params.get("axis") or ()) != tuple(range(ndim - 1)) \
-                or graph.dtypes[node.outputs[0]] != graph.dtypes[dx]:
-            continue
-        taken[id(pg)] = Node("op", with_sums, pg.inputs, (dx, node.outputs[0]),
-                             dict(pg.params), {"multi": True})
-        drop.add(id(node))
-    if taken:
-        graph.nodes = [taken.get(id(n), n) for n in graph.nodes if id(n) not in drop]
-    return len(taken)
+        return (node.kind == "op" and node.op is reduce_sum and not node.meta.get("cast_to")
+                and not node.params.get("keepdims")
+                and tuple(node.params.get("axis") or ()) == tuple(range(len(
+                    graph.shapes[dx]) - 1))
+                and graph.dtypes[node.outputs[0]] == graph.dtypes[dx])
+    return absorb_reader(graph, made, bias_grad, with_sums) if made else 0

@@ -28,6 +28,7 @@ counting uses, the values whose shapes are not fixed).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -69,6 +70,26 @@ def use_counts(graph: Graph) -> dict:
 def producers(graph: Graph) -> dict:
     """Value id -> the node that makes it."""
     return {o: node for node in graph.nodes for o in node.outputs}
+
+
+def absorb_reader(graph: Graph, made: dict, reads: Callable[[Node], bool], into) -> int:
+    """For each node ``made[v]`` (value id -> the node making it) whose result ``v`` a
+    node accepted by ``reads`` reads: one node running ``into`` on the first node's
+    inputs and params, giving ``v`` and the reader's result, in place of the pair (the
+    first reader per node). Returns how many pairs were merged."""
+    taken: dict[int, Node] = {}         # id(node in made) -> its merged node
+    drop: set[int] = set()
+    for node in graph.nodes:
+        first = made.get(node.inputs[0]) if node.inputs else None
+        if first is None or id(first) in taken or not reads(node):
+            continue
+        taken[id(first)] = Node("op", into, first.inputs,
+                                (first.outputs[0], node.outputs[0]), dict(first.params),
+                                {"multi": True})
+        drop.add(id(node))
+    if taken:
+        graph.nodes = [taken.get(id(n), n) for n in graph.nodes if id(n) not in drop]
+    return len(taken)
 
 
 def is_weak(graph: Graph, vid: int) -> bool:
