@@ -422,6 +422,56 @@ def test_in_place_after_a_two_operand_einsum_but_not_a_one_operand_view(rng):
     np.testing.assert_array_equal(x, xc)
 
 
+def _lstm_loss(x, w, r):
+    """An LSTM over ``x @ w`` (time-major) and its gradients: ``zx`` is read once."""
+    T, B, _ = x.shape
+    U = r.shape[0]
+    with ember.GradientTape() as tape:
+        tape.watch([w, r])
+        zx = ember.reshape(ember.matmul(ember.reshape(x, [T * B, -1]), w), [T, B, 4 * U])
+        hs, _ = ember.nn.lstm_sequence(zx, ember.zeros([B, U]), ember.zeros([B, U]), r)
+        loss = ember.reduce_sum(hs[-1] * hs[-1])
+    return [loss, *tape.gradient(loss, [w, r])]
+
+
+def test_an_lstm_takes_its_projection_and_activations_in_place(rng):
+    specs = (ember.TensorSpec([6, 4, 3]), ember.TensorSpec([3, 20]),
+             ember.TensorSpec([5, 20]))
+    g = _graph(_lstm_loss, *specs)
+    donated = {n.name for n in g.nodes if n.kind == "op" and n.params.get("donate")}
+    assert donated == {"lstm_sequence", "lstm_sequence_grad"}
+    assert "donate=True" in str(g)
+    _check(_lstm_loss, _rand(rng, (6, 4, 3)), _rand(rng, (3, 20)),
+           _rand(rng, (5, 20)) * 0.5)
+
+
+def test_no_donation_of_a_value_read_again_or_returned(rng):
+    def read_twice(x, w, r):
+        zx = ember.reshape(ember.matmul(ember.reshape(x, [24, 3]), w), [6, 4, 20])
+        hs, _ = ember.nn.lstm_sequence(zx, ember.zeros([4, 5]), ember.zeros([4, 5]), r)
+        return hs, ember.reduce_sum(zx)
+
+    def returned(x, w, r):
+        zx = ember.reshape(ember.matmul(ember.reshape(x, [24, 3]), w), [6, 4, 20])
+        hs, _ = ember.nn.lstm_sequence(zx, ember.zeros([4, 5]), ember.zeros([4, 5]), r)
+        return hs, zx
+
+    def from_an_input(zx, w, r):
+        hs, _ = ember.nn.lstm_sequence(zx, ember.zeros([4, 5]), ember.zeros([4, 5]), r)
+        return hs
+
+    args = (_rand(rng, (6, 4, 3)), _rand(rng, (3, 20)), _rand(rng, (5, 20)) * 0.5)
+    for fn, first in ((read_twice, (6, 4, 3)), (returned, (6, 4, 3)),
+                      (from_an_input, (6, 4, 20))):
+        g = _graph(fn, ember.TensorSpec(first), ember.TensorSpec([3, 20]),
+                   ember.TensorSpec([5, 20]))
+        assert not any(n.params.get("donate") for n in g.nodes if n.kind == "op")
+        arrays = (_rand(rng, first), *args[1:])
+        kept = arrays[0].copy()
+        _check(fn, *arrays)
+        np.testing.assert_array_equal(arrays[0], kept)
+
+
 def test_in_place_op_step_shares_the_buffer(rng):
     g = Graph("g")
     x = g.new_value((3,), np.dtype("float32"))

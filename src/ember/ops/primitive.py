@@ -49,10 +49,18 @@ _PY_SCALARS = (int, float, bool)
 class Primitive:
     """A forward function and its gradient rule; calling it runs the op eagerly."""
 
-    def __init__(self, name: str, forward: Callable, multiple_results: bool = False):
+    def __init__(self, name: str, forward: Callable, multiple_results: bool = False,
+                 donates: tuple[int, int] | None = None, fresh_results: bool = False):
         self.name = name
         self.forward = forward
         self.multiple_results = multiple_results
+        # (input index, result index): called with ``donate=True`` the op may write that
+        # result over that input, which must then be the caller's to overwrite (a
+        # graph's memory plan passes it when nothing else reads the input)
+        self.donates = donates
+        # every result is a new array the op owns (none a view of an input): a result
+        # may be donated to the next op
+        self.fresh_results = fresh_results
         self.vjp_rule: Callable | None = None
         self.vjp_takes_needs = False
         self.vjp_takes_none = False
@@ -341,8 +349,13 @@ def _slow_call(prim, args, params):
 
 
 def primitive(fn: Callable | None = None, *, name: str | None = None,
-              multiple_results: bool = False):
+              multiple_results: bool = False, donates: tuple[int, int] | None = None,
+              fresh_results: bool = False):
     """Decorator turning ``forward(xp, *arrays, **params)`` into an eager op.
+
+    ``donates=(i, r)``: the forward takes ``donate=False`` and, given True, may write
+    result ``r`` over input ``i`` (see ``Primitive``); ``fresh_results``: no result is a
+    view of an input.
 
     >>> @primitive
     ... def double(xp, x):
@@ -351,7 +364,7 @@ def primitive(fn: Callable | None = None, *, name: str | None = None,
     array([2., 2.], dtype=float32)
     """
     def wrap(f: Callable) -> Callable:
-        prim = Primitive(name or f.__name__, f, multiple_results)
+        prim = Primitive(name or f.__name__, f, multiple_results, donates, fresh_results)
         op = make_op(prim)
         op.vjp = prim.vjp
         return op

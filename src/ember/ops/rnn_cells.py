@@ -130,8 +130,10 @@ def _gate_affine(xp, U: int, dtype):
     return pre, pre, add
 
 
-@primitive(name="lstm_sequence", multiple_results=True)
-def _lstm(xp, zx, h0, c0, R, *extras, masked=False, rec_masked=False):
+@primitive(name="lstm_sequence", multiple_results=True, donates=(0, 2), fresh_results=True)
+def _lstm(xp, zx, h0, c0, R, *extras, masked=False, rec_masked=False, donate=False):
+    """``donate``: ``zx`` is the caller's to overwrite (a graph's memory plan sets it when
+    nothing else reads it); the compiled kernels then write the gate activations over it."""
     mask, M = _extras(extras, masked, rec_masked)
     (zx, h0, c0, R, M), dt = _work(xp, zx, h0, c0, R, M)
     T, B, G = zx.shape
@@ -139,11 +141,11 @@ def _lstm(xp, zx, h0, c0, R, *extras, masked=False, rec_masked=False):
     hs = xp.empty((T, B, U), zx.dtype)
     cs = xp.empty((T, B, U), zx.dtype)
     tcs = xp.empty((T, B, U), zx.dtype)         # tanh of each step's new carry
-    acts = xp.empty((T, B, G), zx.dtype)
     kernels = kernels_for("lstm", zx, h0, c0, R)
     if kernels is not None:
-        _lstm_compiled(kernels, zx, h0, c0, R, M, mask, hs, cs, tcs, acts)
+        acts = _lstm_compiled(kernels, zx, h0, c0, R, M, mask, hs, cs, tcs, donate)
         return _back(xp, (hs, cs, acts, tcs), dt)
+    acts = xp.empty((T, B, G), zx.dtype)
     pre, mul, add = _gate_affine(xp, U, zx.dtype)
     # the pre-tanh scaling (powers of two: exact) applied to the kernel and, written
     # straight into ``acts``, to the inputs once: no scaled copy of ``zx``
@@ -170,12 +172,15 @@ def _lstm(xp, zx, h0, c0, R, *extras, masked=False, rec_masked=False):
     return _back(xp, (hs, cs, acts, tcs), dt)
 
 
-def _lstm_compiled(kernels, zx, h0, c0, R, M, mask, hs, cs, tcs, acts):
+def _lstm_compiled(kernels, zx, h0, c0, R, M, mask, hs, cs, tcs, donate):
     """The forward loop with the compiled cell step (``ember.ops.kernels.lstm``): the
     whole loop compiled, split by batch rows over Ember's CPU threads, when NumPy's BLAS
-    can be called from it and there is no recurrent dropout; else a Python loop."""
-    T, B, G = acts.shape
+    can be called from it and there is no recurrent dropout; else a Python loop. Returns
+    the gate activations: written over ``zx`` when it is ``donate``d and writable."""
+    T, B, G = zx.shape
+    in_place = donate and _overwritable(zx)
     zx = np.ascontiguousarray(zx)               # a strided view would not vectorize
+    acts = zx if in_place else np.empty((T, B, G), np.float32)
     scale, _, shift = _gate_affine(np, G // 4, acts.dtype)
     rz = np.empty((B, G), acts.dtype)
     keep, masked = _keep_rows(mask, T, B)
@@ -183,15 +188,23 @@ def _lstm_compiled(kernels, zx, h0, c0, R, M, mask, hs, cs, tcs, acts):
     if fn:
         h0, c0, R = (np.ascontiguousarray(a) for a in (h0, c0, R))
         _by_rows(B, lambda lo, hi: kernels.forward_rows(
-            fn, ilp64, zx, h0, c0, R, hs, cs, tcs, acts, scale, shift, keep, masked, rz,
-            lo, hi))
-        return
+            fn, ilp64, zx, h0, c0, R, hs, cs, tcs, acts, scale, shift, keep, masked,
+            in_place, rz, lo, hi))
+        return acts
     rec = _Recurrence(np, R, M, 4)
     h, c = h0, c0
     for t in range(T):
         kernels.forward_step(zx[t], rec.forward(h, rz), scale, shift, h, c, hs[t], cs[t],
-                             tcs[t], acts[t], keep[t], masked, 0, B)
+                             tcs[t], acts[t], keep[t], masked, in_place, 0, B)
         h, c = hs[t], cs[t]
+    return acts
+
+
+def _overwritable(a) -> bool:
+    """Whether a donated array can take a kernel's result in place: a C-contiguous,
+    writable float32 NumPy array."""
+    return type(a) is np.ndarray and a.dtype == np.float32 and a.flags.c_contiguous \
+        and a.flags.writeable
 
 
 def _blas_address(M) -> tuple:
@@ -217,11 +230,12 @@ def _keep_rows(mask, steps: int, batch: int):
     return ~mask[:, :, 0], True
 
 
-@primitive(name="lstm_sequence_grad", multiple_results=True)
+@primitive(name="lstm_sequence_grad", multiple_results=True, donates=(5, 0))
 def _lstm_grad(xp, h0, c0, R, hs, cs, acts, tcs, *rest, given=(True,) * 4, masked=False,
-               rec_masked=False):
+               rec_masked=False, donate=False):
     """``rest``: the gradients of ``hs, cs, acts, tcs`` that ``given`` marks as reached
-    (the others are zeros, never made), then the extras."""
+    (the others are zeros, never made), then the extras. ``donate``: ``acts`` is the
+    caller's to overwrite; the compiled kernels then write ``dZ`` over it."""
     it = iter(rest)
     dhs, dcs, dacts, dtcs = (next(it) if has else None for has in given)
     mask, M = _extras(tuple(it), masked, rec_masked)
@@ -232,7 +246,7 @@ def _lstm_grad(xp, h0, c0, R, hs, cs, acts, tcs, *rest, given=(True,) * 4, maske
     kernels = kernels_for("lstm", h0, c0, R, hs, acts)
     if kernels is not None and dacts is None and dtcs is None:
         dZ, dh, dc, dR = _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs,
-                                             dcs, mask, M)
+                                             dcs, mask, M, donate)
         return _back(xp, (dZ, dh, dc, dR), dt)
     rec = _Recurrence(xp, R, M, 4)
     dh = xp.zeros((B, U), acts.dtype)
@@ -283,11 +297,13 @@ def _lstm_grad(xp, h0, c0, R, hs, cs, acts, tcs, *rest, given=(True,) * 4, maske
     return _back(xp, (dZ, dh, dc, dR), dt)
 
 
-def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M):
+def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M,
+                        donate):
     """The backward loop with the compiled cell step: per step the kernel, then the
     recurrent matmul ``dz @ R.T`` (gradients reaching ``acts`` or ``tcs``, which only
     second-order rules send, take the NumPy loop); the whole loop compiled and split by
-    rows as in ``_lstm_compiled`` when it can be."""
+    rows as in ``_lstm_compiled`` when it can be. ``dZ`` is written over ``acts`` when
+    it is ``donate``d and writable."""
     T, B, G = acts.shape
     U = G // 4
     # the gradient of a batch-major output arrives as a strided time-major view: one copy
@@ -295,7 +311,8 @@ def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M
     dhs = None if dhs is None else np.ascontiguousarray(dhs)
     dh = np.zeros((B, U), np.float32)
     dc = np.zeros((B, U), np.float32)
-    dZ = np.empty((T, B, G), np.float32)
+    in_place = donate and _overwritable(acts)
+    dZ = acts if in_place else np.empty((T, B, G), np.float32)
     keep, masked = _keep_rows(mask, T, B)
     rec = _Recurrence(np, R, M, 4)
     fn, ilp64 = _blas_address(M)
@@ -306,7 +323,7 @@ def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M
         seq_dc = dh[None] if dcs is None else dcs
         _by_rows(B, lambda lo, hi: kernels.backward_rows(
             fn, ilp64, RT, c0, cs, acts, tcs, dhs, seq_dc, dcs is not None, dh, dc, dZ,
-            keep, masked, lo, hi))
+            keep, masked, in_place, lo, hi))
     else:
         zeros = np.zeros((B, U), np.float32)
         for t in range(T - 1, -1, -1):
@@ -314,7 +331,7 @@ def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M
                 dc += dcs[t]
             kernels.backward_step(dh, zeros if dhs is None else dhs[t], dc, acts[t],
                                   tcs[t], cs[t - 1] if t else c0, dZ[t], keep[t], masked,
-                                  0, B)
+                                  in_place, 0, B)
             if masked:
                 dh += rec.backward(dZ[t])
             else:

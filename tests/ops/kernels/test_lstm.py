@@ -47,6 +47,48 @@ def test_kernels_equal_the_numpy_path(rng, jit_switch, kernels_match, masked, re
                   dtype=np.float32)
 
 
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("python_loop", [False, True])
+def test_donated_inputs_take_the_results_bit_for_bit(rng, jit_switch, monkeypatch, masked,
+                                                     python_loop):
+    """``donate=True`` writes the gate activations over ``zx`` and ``dZ`` over them,
+    with the values of separate arrays."""
+    zx, h0, c0, R, mask, _ = _inputs(rng)
+    extras = (mask,) * masked
+    jit_switch(True)
+    if python_loop:
+        monkeypatch.setattr(rnn_cells, "_blas_address", lambda M: (0, False))
+    want = FWD(np, zx, h0, c0, R, *extras, masked=masked, rec_masked=False)
+    mine = zx.copy()
+    got = FWD(np, mine, h0, c0, R, *extras, masked=masked, rec_masked=False, donate=True)
+    assert got[2].base is mine or got[2] is mine
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+    dhs = rng.normal(size=(T, B, U)).astype(np.float32)
+    given = (True, False, False, False)
+    back = BWD(np, h0, c0, R, *want, dhs, *extras, given=given, masked=masked,
+               rec_masked=False)
+    acts = want[2].copy()
+    back_in_place = BWD(np, h0, c0, R, want[0], want[1], acts, want[3], dhs, *extras,
+                        given=given, masked=masked, rec_masked=False, donate=True)
+    assert back_in_place[0] is acts
+    for g, w in zip(back_in_place, back):
+        np.testing.assert_array_equal(g, w)
+
+
+def test_a_donated_array_that_cannot_take_a_result_is_left_alone(rng, jit_switch):
+    zx, h0, c0, R, _, _ = _inputs(rng)
+    jit_switch(True)
+    locked = zx.copy()
+    locked.flags.writeable = False
+    strided = np.repeat(zx, 2, axis=2)[:, :, ::2]
+    for given in (locked, strided):
+        before = given.copy()
+        outs = FWD(np, given, h0, c0, R, masked=False, rec_masked=False, donate=True)
+        np.testing.assert_array_equal(given, before)
+        assert not np.shares_memory(outs[2], given)
+
+
 def test_masked_rows_carry_state_and_gradient(rng, jit_switch):
     zx, h0, c0, R, _, _ = _inputs(rng)
     mask = np.ones((T, B, 1), bool)
