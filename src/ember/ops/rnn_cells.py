@@ -106,6 +106,19 @@ class _Recurrence:
         return dR4.transpose(1, 0, 2).reshape(self.U, self.G * self.Uo)
 
 
+def _weight_grad_shifted(xp, rec, seq, first, dZ):
+    """``rec.weight_grad(_previous(xp, seq, first), dZ)`` without building that shifted
+    copy of ``seq`` when there is no recurrent mask: the steps after the first in one
+    product over the contiguous ``seq[:-1]``, plus the first step's."""
+    T, B, U = seq.shape
+    if rec.M is not None or T < 2:
+        return rec.weight_grad(_previous(xp, seq, first), dZ)
+    dR = gemm.matmul_xp(xp, seq[:-1].reshape((T - 1) * B, U).T,
+                        dZ[1:].reshape((T - 1) * B, -1))
+    dR += gemm.matmul_xp(xp, first.T, dZ[0])
+    return dR
+
+
 def _previous(xp, seq, first):
     """``[first, seq[0], ..., seq[T-2]]``: each step's incoming state."""
     return xp.concatenate([first[None], seq[:-1]], axis=0)
@@ -336,7 +349,7 @@ def _lstm_grad_compiled(kernels, h0, c0, R, hs, cs, acts, tcs, dhs, dcs, mask, M
                 dh += rec.backward(dZ[t])
             else:
                 dh = rec.backward(dZ[t], dh)
-    dR = rec.weight_grad(_previous(np, hs, h0), dZ)
+    dR = _weight_grad_shifted(np, rec, hs, h0, dZ)
     return dZ, dh, dc, dR
 
 
