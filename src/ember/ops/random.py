@@ -49,6 +49,11 @@ def _philox(xp, key: tuple, ctr_hi: tuple, start: int, n_blocks: int):
     if n_blocks <= _SMALL_BLOCKS:     # a few blocks: Python integers beat 80 tiny ufuncs
         words = _philox_small(key, ctr_hi, start, n_blocks)
         return xp.asarray(np.array(words, dtype=np.uint64))
+    if xp is np:
+        from .kernels import kernels_for
+        compiled = kernels_for("philox")
+        if compiled is not None:
+            return compiled.words(key, ctr_hi, start, n_blocks)
     return _philox_arrays(xp, key, ctr_hi, start, n_blocks)
 
 
@@ -219,8 +224,12 @@ def _keep_mask(xp, seed, shape=(), rate=0.5, dtype=np.dtype(np.float32), scale=N
     keep = keep.reshape(shape)
     if scale is None:
         return keep.astype(dtype)
+    # 0 or 1 times the scale, not ``where``: with a random mask where's branches miss
+    # half the time (128x1600 elements: 724 us against 30 us)
     sdt = xp.float64 if dtype == np.float64 else xp.float32
-    return xp.where(keep, xp.asarray(scale, sdt), xp.zeros((), sdt)).astype(dtype)
+    out = keep.astype(sdt)
+    out *= sdt(scale)
+    return out.astype(dtype, copy=False)
 
 
 def _bit_fields(xp, words, f: int):

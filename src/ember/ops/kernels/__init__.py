@@ -5,8 +5,9 @@ by Numba computes the whole chain per element in registers, which is what Tensor
 XLA and PyTorch's fused kernels do. The kernels here cover the hot elementwise chains of
 Ember's fused ops (the LSTM, GRU and SimpleRNN steps and their gradients, layer
 normalization, softmax, ReLU's gradient and a graph's bias-then-ReLU, tiled max pooling,
-the Adam update, dot-product attention with its per-head products, and 1-D and 2-D
-convolutions with theirs); every op keeps its NumPy path, which runs when Numba is
+the Adam update, dot-product attention with its per-head products, 1-D and 2-D
+convolutions with theirs, and the Philox rounds behind every random draw); every op keeps
+its NumPy path, which runs when Numba is
 missing, for float64 (where gradients are checked) and on GPU.
 
 ``ember.config.optimizer.set_jit(False)`` switches the kernels off for the process.
@@ -121,4 +122,5 @@ def warm_up() -> bool:
                        ember.Variable(np.zeros_like(w.numpy())), g, 0.1, 0.1, 0.1, 1e-7)
     rows = np.ones((2, 4), np.float32)      # a compiled graph's fused bias add and ReLU
     kernels_for("relu", rows).bias_relu(rows, rows[0], np.empty_like(rows))
+    kernels_for("philox").words((1, 2), (3, 4), 5, 1)
     return True
