@@ -716,12 +716,12 @@ def test_gradients_through_the_folded_convolution(rng):
                     np.testing.assert_allclose(a, c, rtol=1e-10)
 
 
-def _conv_pool_grads(x, w, b):
+def _conv_pool_grads(x, w, b, watch_x=True, pool=2):
     with ember.GradientTape() as tape:
-        tape.watch([w, b])
+        tape.watch([x, w, b] if watch_x else [w, b])
         z = ember.nn.relu(ember.nn.conv2d(x, w, 1, "VALID") + b)
-        loss = ember.reduce_sum(ember.nn.max_pool2d(z, 2, 2, "VALID") ** 2)
-    return tape.gradient(loss, [w, b])
+        loss = ember.reduce_sum(ember.nn.max_pool2d(z, pool, pool, "VALID") ** 2)
+    return tape.gradient(loss, [x, w, b] if watch_x else [w, b])
 
 
 def test_bias_gradient_folds_into_the_pool_gradient(rng):
@@ -729,8 +729,63 @@ def test_bias_gradient_folds_into_the_pool_gradient(rng):
     g = _graph(_conv_pool_grads, *(ember.TensorSpec(a.shape) for a in (x, w, b)))
     names = _ops(g)
     assert "max_pool_relu_grad_sum" in names and "reduce_sum" not in names
+    assert "conv_filter_grad_pooled" not in names      # dz is read by the input gradient
     assert g.stats["folded"] == 2
     _check(_conv_pool_grads, x, w, b)
+
+
+@pytest.mark.parametrize("shape, pool", [((3, 9, 8, 2), 2), ((5, 11, 12, 1), 2),
+                                         ((3, 12, 12, 2), 3)])
+def test_a_first_layer_filter_gradient_takes_the_pool_gradient(rng, shape, pool):
+    """Without an input gradient, the pool's gradient folds into the filter gradient:
+    whole tiles or not (9x8 input: a 7x6 output, 3x3 tiles of 2x2), 2x2 or 3x3 pools,
+    with the kernels and without, equal to eager."""
+    from ember.ops import kernels
+    x, w, b = _rand(rng, shape), _rand(rng, (3, 3, shape[-1], 4)), _rand(rng, (4,))
+
+    def fn(x, w, b):
+        return _conv_pool_grads(x, w, b, watch_x=False, pool=pool)
+    g = _graph(fn, *(ember.TensorSpec(a.shape) for a in (x, w, b)))
+    names = _ops(g)
+    assert "conv_filter_grad_pooled" in names
+    assert not {"max_pool_relu_grad_sum", "conv_filter_grad", "reduce_sum"} & set(names)
+    assert g.stats["folded"] == 3
+    try:
+        for jit in (True, False):
+            kernels.set_enabled(jit)
+            _check(fn, x, w, b)
+    finally:
+        kernels.set_enabled(True)
+
+
+def test_the_pooled_filter_gradient_differentiates_like_the_pair(rng):
+    from ember.ops import conv, pool
+    x = ember.constant(rng.standard_normal((2, 7, 9, 2)))
+    kw = {"strides": (1, 1), "dilations": (1, 1), "pads": ((0, 0), (0, 0)), "groups": 1}
+    z = ember.constant(np.maximum(rng.standard_normal((2, 5, 7, 3)), 0))
+    y = pool._max_pool(z, ksize=(2, 2), strides=(2, 2), dilations=(1, 1),
+                       pads=((0, 0), (0, 0)))
+    g = ember.constant(rng.standard_normal(tuple(y.shape)))
+    h = ember.constant(rng.standard_normal((3, 3, 2, 3)))
+    k = ember.constant(rng.standard_normal(3))
+
+    def fused(x, g):
+        dw, db = conv._conv_filter_grad_pooled(x, g, z, y, ksize=(2, 2), w_shape=(3, 3, 2, 3),
+                                               **kw)
+        return ember.reduce_sum(dw * h) + ember.reduce_sum(db * k)
+
+    def pair(x, g):
+        dz, db = pool._max_pool_relu_grad_sum(g, z, y, ksize=(2, 2))
+        dw = conv._conv_filter_grad(x, dz, w_shape=(3, 3, 2, 3), **kw)
+        return ember.reduce_sum(dw * h) + ember.reduce_sum(db * k)
+    got = []
+    for fn in (fused, pair):
+        with ember.GradientTape() as tape:
+            tape.watch([x, g])
+            out = fn(x, g)
+        got.append([out.numpy()] + [d.numpy() for d in tape.gradient(out, [x, g])])
+    for a, c in zip(*got):
+        np.testing.assert_allclose(a, c, rtol=1e-12)
 
 
 def test_only_a_sum_over_all_but_the_channels_folds(rng):

@@ -520,6 +520,46 @@ def _(gw, dw, x, g, w_shape=(), strides=(), dilations=(), pads=(), groups=1):
     return d_x, d_g
 
 
+# -- the filter and bias gradients of a conv, ReLU, tiled max pool: one pass ---------------
+# A Conv2D(relu) layer before a max pool gets, in the backward pass,
+# ``(dz, db) = max_pool_relu_grad_sum(g, z, y)`` then ``conv_filter_grad(x, dz)``: the
+# first writes the input-sized ``dz`` (11 MB for the MNIST convnet's first layer), the
+# second reads it back. When nothing else reads ``dz`` (the first layer: no input
+# gradient) the graph optimizer (``passes/folding``) puts this op in place of the pair;
+# the kernel makes ``dz`` a few samples at a time, right before their product.
+@primitive(name="conv_filter_grad_pooled", multiple_results=True)
+def _conv_filter_grad_pooled(xp, x, g, z, y, ksize=(), w_shape=(), strides=(), dilations=(),
+                             pads=(), groups=1):
+    """``(conv_filter_grad(x, dz), db)`` for ``(dz, db) = max_pool_relu_grad_sum(g, z,
+    y)``."""
+    from .pool import _max_pool_relu_grad_sum  # pool imports this module
+    kw = {"strides": strides, "dilations": dilations, "pads": pads, "groups": groups}
+    if tuple(g.shape) == tuple(y.shape) and _out_spatial(
+            x.shape[1:-1], w_shape[:x.ndim - 2], strides, dilations, pads) \
+            == tuple(z.shape[1:-1]) and tuple(z.shape[-1:]) == tuple(w_shape[-1:]):
+        found = conv_compiled.filter_grad_pooled(xp, x, g, z, y, ksize, w_shape, **kw)
+        if found is not None:
+            return found
+    dz, db = _max_pool_relu_grad_sum.primitive.forward(xp, g, z, y, ksize=ksize)
+    return _conv_filter_grad.primitive.forward(xp, x, dz, w_shape=w_shape, **kw), db
+
+
+@_conv_filter_grad_pooled.vjp(takes_none=True)
+def _(grads, outs, x, g, z, y, ksize=(), w_shape=(), strides=(), dilations=(), pads=(),
+      groups=1):
+    from .pool import _max_pool_relu_grad, _max_pool_relu_grad_sum
+    gdw, gdb = grads
+    dz = _max_pool_relu_grad(g, z, y, ksize=ksize)
+    d_x, d_dz = None, None
+    if gdw is not None:
+        d_x, d_dz = _conv_filter_grad.primitive.vjp_rule(
+            gdw, outs[0], x, dz, w_shape=w_shape, strides=strides, dilations=dilations,
+            pads=pads, groups=groups)
+    d_g, d_z, d_y = _max_pool_relu_grad_sum.primitive.vjp_rule(
+        (d_dz, gdb), (dz, outs[1]), g, z, y, ksize=ksize)
+    return d_x, d_g, d_z, d_y
+
+
 @primitive(name="transpose")
 def _permute(xp, x, perm=()):
     return xp.ascontiguousarray(xp.transpose(x, perm))

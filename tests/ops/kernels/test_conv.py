@@ -184,3 +184,32 @@ def test_bias_relu_and_pool_on_each_chunk(rng, jit_switch, monkeypatch, two_cpu_
         np.testing.assert_array_equal(zp, z)
         np.testing.assert_array_equal(y, pool._max_pool.primitive.forward(np, z,
                                                                           **conv.POOL_2X2))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if len(c[0]) == 4])
+@pytest.mark.parametrize("split", [False, True])
+def test_filter_gradient_from_the_pool_gradient_chunk_by_chunk(rng, jit_switch, monkeypatch,
+                                                               two_cpu_threads, case, split):
+    """``conv_filter_grad_pooled`` equals the pool's gradient then the filter gradient
+    of it, with one sample a chunk, split over two threads or not."""
+    from ember.ops import pool
+    x, w, _ = _case(rng, *case)
+    strides, dilations, pads = case[3:]
+    kw = {"strides": strides, "dilations": dilations, "pads": pads, "groups": 1}
+    monkeypatch.setattr(conv_compiled, "_CHUNK_VALUES", 1)
+    monkeypatch.setattr(conv_compiled, "_MIN_SPLIT_WORK", 1 if split else 1 << 60)
+    jit_switch(True)
+    z = np.maximum(conv._conv.primitive.forward(np, x, w, **kw), 0)
+    for k in (2, 3):
+        if min(z.shape[1:3]) < k:
+            continue
+        tiles = {"ksize": (k, k), "strides": (k, k), "dilations": (1, 1),
+                 "pads": ((0, 0), (0, 0))}
+        y = pool._max_pool.primitive.forward(np, z, **tiles)
+        g = rng.normal(size=y.shape).astype(np.float32)
+        dz, want_db = pool._max_pool_relu_grad_sum.primitive.forward(np, g, z, y,
+                                                                     ksize=(k, k))
+        want_dw = conv._conv_filter_grad.primitive.forward(np, x, dz, w_shape=w.shape, **kw)
+        dw, db = conv_compiled.filter_grad_pooled(np, x, g, z, y, (k, k), w.shape, **kw)
+        np.testing.assert_allclose(dw, want_dw, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(db, want_db, rtol=1e-6, atol=1e-6)

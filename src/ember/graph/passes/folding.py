@@ -15,6 +15,11 @@ A Conv2D layer's bias gradient then sums that result over every axis but the cha
 one more pass over the input-sized array: such a ``reduce_sum`` becomes the second
 result of a ``max_pool_relu_grad_sum`` node, which adds the values up as it writes them.
 
+When only the layer's filter gradient reads that result (a first layer, whose input
+needs no gradient), the filter gradient takes the pool's gradient in: one
+``conv_filter_grad_pooled`` node (``ops/conv.py``) makes the input-sized gradient a few
+samples at a time, right before their product, and never stores it whole.
+
 >>> import ember
 >>> pool = ember.function(lambda x: ember.nn.max_pool2d(ember.nn.relu(x), 2, 2, "VALID"))
 >>> def step(x):
@@ -43,9 +48,10 @@ def _prims() -> tuple:
 
 
 def run(graph: Graph) -> int:
-    """Fold each relu gradient into the max pool gradient before it, and the bias
-    gradient of the result into the same node; returns how many folds."""
-    return _relu_into_pool(graph) + _sums_into_pool(graph)
+    """Fold each relu gradient into the max pool gradient before it, the bias gradient
+    of the result into the same node, and that node into the convolution filter
+    gradient that alone reads its result; returns how many folds."""
+    return _relu_into_pool(graph) + _sums_into_pool(graph) + _pool_into_filter_grad(graph)
 
 
 def _relu_into_pool(graph: Graph) -> int:
@@ -90,3 +96,36 @@ def _sums_into_pool(graph: Graph) -> int:
                     graph.shapes[dx]) - 1))
                 and graph.dtypes[node.outputs[0]] == graph.dtypes[dx])
     return absorb_reader(graph, made, bias_grad, with_sums) if made else 0
+
+
+def _pool_into_filter_grad(graph: Graph) -> int:
+    """``(dz, db) = max_pool_relu_grad_sum(g, z, y)`` whose ``dz`` only a
+    ``conv_filter_grad(x, dz)`` reads (a first layer: no input gradient) becomes one
+    ``conv_filter_grad_pooled(x, g, z, y)`` node giving the filter gradient and ``db``,
+    placed where the pool's gradient was."""
+    from ...ops import conv
+    with_sums = _prims()[4]
+    made = {n.outputs[0]: n for n in graph.nodes if n.kind == "op" and n.op is with_sums}
+    if not made:
+        return 0
+    uses = use_counts(graph)
+    at = {id(n): k for k, n in enumerate(graph.nodes)}
+    where = {o: at[id(n)] for n in graph.nodes for o in n.outputs}
+    merged: dict[int, Node] = {}
+    drop: set[int] = set()
+    for node in graph.nodes:
+        if node.kind != "op" or node.op is not conv._conv_filter_grad.primitive \
+                or node.meta.get("cast_to"):
+            continue
+        x, dz = node.inputs
+        pg = made.get(dz)
+        if pg is None or id(pg) in merged or uses.get(dz) != 1 \
+                or where.get(x, -1) > at[id(pg)] or pg.meta.get("cast_to"):
+            continue
+        merged[id(pg)] = Node("op", conv._conv_filter_grad_pooled.primitive,
+                              (x, *pg.inputs), (node.outputs[0], pg.outputs[1]),
+                              {"ksize": pg.params["ksize"], **node.params}, {"multi": True})
+        drop.add(id(node))
+    if merged:
+        graph.nodes = [merged.get(id(n), n) for n in graph.nodes if id(n) not in drop]
+    return len(merged)

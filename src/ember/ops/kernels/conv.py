@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit
 
 from .blas import sgemm
-from .max_pool import _forward_2x2
+from .max_pool import _backward_2x2, _backward_any, _forward_2x2
 
 
 @njit(inline="always", boundscheck=False)
@@ -190,4 +190,34 @@ def filter_grad(fn, ilp64, x, g, dw, geometry, by_tap, chunk, lo, hi):
         _gather(x, n0, n1, geometry, oh, ow, cols, by_tap)
         sgemm(fn, ilp64, 1 - by_tap, 0, K, cout, (n1 - n0) * per, cols, 0, cols.shape[1], g,
               n0 * per * cout, cout, beta, dw, 0, cout)
+        beta = np.float32(1)
+
+
+@njit(error_model="numpy", boundscheck=False, nogil=True, cache=True)
+def filter_grad_pooled(fn, ilp64, x, gp, z, y, kh, kw, whole, dw, sums, geometry, by_tap,
+                       chunk, lo, hi):
+    """``filter_grad`` where ``g`` is the gradient through a ReLU then a tiled
+    ``kh x kw`` max pool (``z`` the ReLU's output, ``y`` the pool's, ``gp`` the gradient
+    of ``y``): each chunk's ``g`` is made by the pool's gradient kernel into a scratch
+    array just before its product, never written whole; ``sums`` (O,) float64 gets it
+    added up over the samples (the bias gradient). ``whole``: the tiles cover ``z``."""
+    oh, ow, cout = z.shape[1], z.shape[2], z.shape[3]
+    K = dw.shape[0]
+    per = oh * ow
+    cols = _scratch(K, chunk * per, by_tap)
+    g = np.zeros((chunk, oh, ow, cout), np.float32)
+    first = np.empty(cout, np.float32)
+    beta = np.float32(0)
+    for n0 in range(lo, hi, chunk):
+        n1 = min(n0 + chunk, hi)
+        part = g[:n1 - n0]
+        if not whole:
+            part[...] = 0
+        if kh == 2 and kw == 2:
+            _backward_2x2(gp[n0:n1], z[n0:n1], y[n0:n1], True, part, first, sums)
+        else:
+            _backward_any(gp[n0:n1], z[n0:n1], y[n0:n1], kh, kw, True, part, first, sums)
+        _gather(x, n0, n1, geometry, oh, ow, cols, by_tap)
+        sgemm(fn, ilp64, 1 - by_tap, 0, K, cout, (n1 - n0) * per, cols, 0, cols.shape[1], g,
+              0, cout, beta, dw, 0, cout)
         beta = np.float32(1)
