@@ -44,7 +44,9 @@ def _philox(xp, key: tuple, ctr_hi: tuple, start: int, n_blocks: int):
     """``4 * n_blocks`` 32-bit words (uint64 array) of Philox4x32-10.
 
     Block ``i`` uses the counter ``(start + i) mod 2**64`` in its two low words and
-    ``ctr_hi`` in its two high words, under the 64-bit ``key`` (two 32-bit words).
+    ``ctr_hi`` in its two high words, under the 64-bit ``key`` (two 32-bit words). More
+    than a few blocks on the CPU run as one compiled loop (``kernels/philox.py``) when
+    the kernels are on, else as array operations; the words are the same.
     """
     if n_blocks <= _SMALL_BLOCKS:     # a few blocks: Python integers beat 80 tiny ufuncs
         words = _philox_small(key, ctr_hi, start, n_blocks)

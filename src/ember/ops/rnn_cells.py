@@ -224,9 +224,9 @@ def _scratch(like, zeros: bool = False):
     """A new array shaped like ``like`` for one part of a loop split by rows, which uses
     only its own rows of it. Parts that wrote neighbouring rows of one scratch array
     (each step's ``h @ R``) ran 3-10% slower than with an array each: on the AMD EPYC
-    measured, one thread's per-step product took 145-155 kcycles against 135 (the
-    other core's prefetcher, running past the end of its own rows, pulls the next
-    rows away from the thread that writes them)."""
+    measured, one thread's per-step product took 145-155 kcycles against 135 (likely
+    the other core's prefetcher running past the end of its own rows and pulling the
+    next ones away from the thread that writes them)."""
     return np.zeros_like(like) if zeros else np.empty_like(like)
 
 

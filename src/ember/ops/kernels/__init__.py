@@ -7,8 +7,8 @@ Ember's fused ops (the LSTM, GRU and SimpleRNN steps and their gradients, layer
 normalization, softmax, ReLU's gradient and a graph's bias-then-ReLU, tiled max pooling,
 the Adam update, dot-product attention with its per-head products, 1-D and 2-D
 convolutions with theirs, and the Philox rounds behind every random draw); every op keeps
-its NumPy path, which runs when Numba is
-missing, for float64 (where gradients are checked) and on GPU.
+its NumPy path, which runs when Numba is missing, for float64 (where gradients are
+checked) and on GPU.
 
 ``ember.config.optimizer.set_jit(False)`` switches the kernels off for the process.
 Numba is imported only when a kernel is first needed, so ``import ember`` stays fast.
