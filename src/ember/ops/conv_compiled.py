@@ -133,14 +133,23 @@ def filter_grad(xp: Any, x: Any, g: Any, w_shape: Sequence[int], strides, dilati
     x2, g2 = _as_2d(x), _as_2d(g)
     geometry, chunk, most = _plan(w_shape, nb, g2.shape[1] * g2.shape[2], strides,
                                   dilations, pads)
-    count = min(cpu_threads.parts(), most)
-    parts = np.empty((count, int(np.prod(w_shape[:-1])), w_shape[-1]), np.float32)
-    cuts = [nb * p // count for p in range(count + 1)]
-    cpu_threads.parallel(lambda p: kernels.filter_grad(
-        fn, ilp64, x2, g2, parts[p], geometry, _by_tap(x), chunk, cuts[p], cuts[p + 1]),
-        count)
-    dw = parts[0] if count == 1 else parts.sum(axis=0)
+    dw, = _summed_over_sample_parts(nb, most, lambda lo, hi, dw: kernels.filter_grad(
+        fn, ilp64, x2, g2, dw, geometry, _by_tap(x), chunk, lo, hi),
+        ((int(np.prod(w_shape[:-1])), w_shape[-1]), np.float32))
     return dw.reshape(tuple(w_shape))
+
+
+def _summed_over_sample_parts(nb: int, most: int, run, *outputs) -> list:
+    """``run(lo, hi, *outs)`` over ranges of the ``nb`` samples at once, one per thread
+    (``most`` at most), each range with zeroed ``outputs`` ((shape, dtype) each) of its
+    own; returns each output summed over the ranges, in range order (the same bits
+    whichever range finished first)."""
+    count = min(cpu_threads.parts(), most)
+    parts = [np.zeros((count,) + tuple(shape), dtype) for shape, dtype in outputs]
+    cuts = [nb * p // count for p in range(count + 1)]
+    cpu_threads.parallel(lambda p: run(cuts[p], cuts[p + 1], *(a[p] for a in parts)),
+                         count)
+    return [a[0] if count == 1 else a.sum(axis=0) for a in parts]
 
 
 def filter_grad_pooled(xp: Any, x: Any, gp: Any, z: Any, y: Any, ksize: Sequence[int],
@@ -163,12 +172,9 @@ def filter_grad_pooled(xp: Any, x: Any, gp: Any, z: Any, y: Any, ksize: Sequence
     chunk = max(1, _CHUNK_VALUES // (oh * ow * (k + cout)))    # windows and gradient
     kh, kw = int(ksize[0]), int(ksize[1])
     whole = y.shape[1] * kh == oh and y.shape[2] * kw == ow
-    count = min(cpu_threads.parts(), most)
-    parts = np.empty((count, k, cout), np.float32)
-    sums = np.zeros((count, cout), np.float64)
-    cuts = [nb * p // count for p in range(count + 1)]
-    cpu_threads.parallel(lambda p: kernels.filter_grad_pooled(
-        fn, ilp64, x2, gp, z, y, kh, kw, whole, parts[p], sums[p], geometry, _by_tap(x),
-        chunk, cuts[p], cuts[p + 1]), count)
-    dw = parts[0] if count == 1 else parts.sum(axis=0)
-    return dw.reshape(tuple(w_shape)), sums.sum(axis=0).astype(np.float32)
+    dw, db = _summed_over_sample_parts(
+        nb, most, lambda lo, hi, dw, db: kernels.filter_grad_pooled(
+            fn, ilp64, x2, gp, z, y, kh, kw, whole, dw, db, geometry, _by_tap(x), chunk,
+            lo, hi),
+        ((k, cout), np.float32), ((cout,), np.float64))
+    return dw.reshape(tuple(w_shape)), db.astype(np.float32)

@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit
 
 from .blas import sgemm
-from .max_pool import _backward_2x2, _backward_any, _forward_2x2
+from .max_pool import _forward_2x2, backward_tiles
 
 
 @njit(inline="always", boundscheck=False)
@@ -205,18 +205,15 @@ def filter_grad_pooled(fn, ilp64, x, gp, z, y, kh, kw, whole, dw, sums, geometry
     K = dw.shape[0]
     per = oh * ow
     cols = _scratch(K, chunk * per, by_tap)
-    g = np.zeros((chunk, oh, ow, cout), np.float32)
-    first = np.empty(cout, np.float32)
+    g = np.empty((chunk, oh, ow, cout), np.float32)
+    scratch = np.empty(cout, np.float32)
     beta = np.float32(0)
     for n0 in range(lo, hi, chunk):
         n1 = min(n0 + chunk, hi)
         part = g[:n1 - n0]
         if not whole:
             part[...] = 0
-        if kh == 2 and kw == 2:
-            _backward_2x2(gp[n0:n1], z[n0:n1], y[n0:n1], True, part, first, sums)
-        else:
-            _backward_any(gp[n0:n1], z[n0:n1], y[n0:n1], kh, kw, True, part, first, sums)
+        backward_tiles(gp[n0:n1], z[n0:n1], y[n0:n1], kh, kw, True, part, scratch, sums)
         _gather(x, n0, n1, geometry, oh, ow, cols, by_tap)
         sgemm(fn, ilp64, 1 - by_tap, 0, K, cout, (n1 - n0) * per, cols, 0, cols.shape[1], g,
               0, cout, beta, dw, 0, cout)

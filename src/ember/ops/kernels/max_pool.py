@@ -119,6 +119,16 @@ def _backward_2x2(g, x, y, relu, dx, first, sums):
                         sums[c] += d0[c] + d1[c] + d2[c] + d3[c]
 
 
+@njit(error_model="numpy", boundscheck=False, nogil=True, cache=True)
+def backward_tiles(g, x, y, kh, kw, relu, dx, scratch, sums):
+    """``backward`` for compiled callers: ``scratch`` (C,) of ``x``'s dtype, ``sums``
+    empty for none."""
+    if kh == 2 and kw == 2:
+        _backward_2x2(g, x, y, relu, dx, scratch, sums)
+    else:
+        _backward_any(g, x, y, kh, kw, relu, dx, scratch, sums)
+
+
 def forward(x, kh: int, kw: int, y) -> None:
     """``x`` (N, H, W, C) -> ``y`` (N, H // kh, W // kw, C), the maximum of each tile
     (NaN wins)."""
@@ -137,7 +147,4 @@ def backward(g, x, y, kh: int, kw: int, relu: bool, dx, sums=_NO_SUMS) -> None:
     a ReLU before the pool); zeros elsewhere. ``dx`` must be zero outside whole tiles
     already. ``sums`` (C,) float64, if given, gets ``dx`` summed over all but the
     channel axis added to it (the bias gradient of the layer before)."""
-    if kh == 2 and kw == 2:
-        _backward_2x2(g, x, y, relu, dx, np.empty(x.shape[-1], x.dtype), sums)
-    else:
-        _backward_any(g, x, y, kh, kw, relu, dx, np.empty(x.shape[-1], x.dtype), sums)
+    backward_tiles(g, x, y, kh, kw, relu, dx, np.empty(x.shape[-1], x.dtype), sums)
