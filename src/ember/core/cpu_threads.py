@@ -37,17 +37,20 @@ _JOB: dict[str, Any] = {}           # the running split: "fn" and the first "err
 class _OpenBlas:
     """NumPy's OpenBLAS: ``get()`` / ``set(n)`` for its thread count, its threads
     (``workers``, counting the caller's; None without ``gotoblas_pthread``), the entry
-    point that runs C functions on them (``run``), and the address of ``cblas_sgemm``
-    (0 if missing) with whether it takes 64-bit integers."""
+    point that runs C functions on them (``run``), and the addresses of ``cblas_sgemm``
+    and ``cblas_sgemv`` (0 if missing) with whether they take 64-bit integers."""
 
     def __init__(self, lib: Any, get: Any, set_: Any):
         self.get, self.set = get, set_
-        self.sgemm, self.ilp64 = 0, False
-        for name, ilp64 in (("scipy_cblas_sgemm64_", True), ("cblas_sgemm64_", True),
-                            ("scipy_cblas_sgemm", False), ("cblas_sgemm", False)):
-            fn = getattr(lib, name, None)
+        self.sgemm, self.sgemv, self.ilp64 = 0, 0, False
+        for prefix, ilp64 in (("scipy_cblas_s", True), ("cblas_s", True),
+                              ("scipy_cblas_s", False), ("cblas_s", False)):
+            suffix = "64_" if ilp64 else ""
+            fn = getattr(lib, f"{prefix}gemm{suffix}", None)
             if fn is not None:
                 self.sgemm = ctypes.cast(fn, ctypes.c_void_p).value or 0
+                gemv = getattr(lib, f"{prefix}gemv{suffix}", None)
+                self.sgemv = (ctypes.cast(gemv, ctypes.c_void_p).value or 0) if gemv else 0
                 self.ilp64 = ilp64
                 break
         self.run = getattr(lib, "gotoblas_pthread", None)

@@ -46,9 +46,11 @@ def _op_step(node: Node, xp) -> Callable:
     if len(ins) == 2:
         a, b = ins
         if not params and node.op is _matmul():
-            def step(s):        # two matrices: ndarray.dot, as the op itself would run
+            from ..ops.gemm import dot
+
+            def step(s):        # two matrices: gemm.dot, as the op itself would run
                 x, y = s[a], s[b]
-                s[o] = x.dot(y) if x.ndim == 2 == y.ndim else fwd(xp, x, y)
+                s[o] = dot(x, y) if x.ndim == 2 == y.ndim else fwd(xp, x, y)
             return step
         if params:
             def step(s):

@@ -8,11 +8,8 @@ thread, each an ordinary ``np.matmul`` into its slice of one result array, so th
 equals NumPy's. Everything else (one matrix, large matrices, other array types, a small
 total) is ``np.matmul``.
 
-One row times a matrix (a one-sample predict's dense layer) is not split: two halves of
-a 784x512 product, each a ``cblas_sgemv`` run without the GIL on OpenBLAS's worker, took
-14 us against 19 us whole on a quiet machine, but 41-60 us against 42-55 us per predict
-once the machine was busy (the slower core sets the time), and 56 against 42 us for a
-1024x1024 layer.
+A few rows times a large float32 matrix (a one-sample predict's dense layer) is split by
+columns with a worker thread of Ember's own (``dot``; ``ember.ops.kernels.row_product``).
 """
 from __future__ import annotations
 
@@ -21,11 +18,37 @@ from typing import Any
 import numpy as np
 
 from ..core import cpu_threads
+from . import kernels
 
 #: below this many multiply-adds in all a part would not pay for the hand-off (~30 us)
 _MIN_WORK = 1 << 21
 #: above this many per matrix, OpenBLAS threads each product itself
 _BLAS_THREADS_FROM = 1 << 18
+#: ``dot`` splits a product of at most this many rows ...
+_FEW_ROWS = 4
+#: ... by a matrix of at least this many elements (1 MB in float32)
+_SPLIT_ROWS_FROM = 1 << 18
+_FLOAT32 = np.dtype(np.float32)
+
+
+def dot(a: Any, b: Any) -> Any:
+    """``a.dot(b)`` for two matrices; a few float32 rows times a large float32 matrix
+    run split by columns over two cores (``ember.ops.kernels.row_product``) when the
+    compiled kernels and more than one CPU thread are available.
+
+    >>> import numpy as np
+    >>> dot(np.ones((1, 3), np.float32), np.ones((3, 2), np.float32)).tolist()
+    [[3.0, 3.0]]
+    """
+    if (a.shape[0] <= _FEW_ROWS and b.size >= _SPLIT_ROWS_FROM and type(a) is np.ndarray
+            and type(b) is np.ndarray and a.dtype == _FLOAT32 == b.dtype
+            and cpu_threads.thread_count() > 1):
+        rows = kernels.kernels_for("row_product")
+        if rows is not None:
+            out = rows.product(a, b)
+            if out is not None:
+                return out
+    return a.dot(b)
 
 
 def matmul(a: Any, b: Any, out: Any = None) -> Any:

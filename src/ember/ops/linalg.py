@@ -51,7 +51,7 @@ def matmul(xp, a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjo
     if transpose_b or adjoint_b:
         b = _mT(xp, b).conj() if adjoint_b else _mT(xp, b)
     if a.ndim == 2 and b.ndim == 2:
-        return a.dot(b)   # the same product; ndarray.dot has a much shorter call path
+        return gemm.dot(a, b)   # ndarray.dot's call path is much shorter than matmul's
     return gemm.matmul(a, b) if xp is np else xp.matmul(a, b)
 
 

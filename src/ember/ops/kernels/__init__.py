@@ -123,4 +123,5 @@ def warm_up() -> bool:
     rows = np.ones((2, 4), np.float32)      # a compiled graph's fused bias add and ReLU
     kernels_for("relu", rows).bias_relu(rows, rows[0], np.empty_like(rows))
     kernels_for("philox").words((1, 2), (3, 4), 5, 1)
+    kernels_for("row_product").warm_up()
     return True

@@ -1,11 +1,11 @@
-"""``cblas_sgemm`` called from compiled loops, so a recurrent layer's whole time loop (a
-matrix product and a cell kernel per step) runs in one Numba function: no Python between
-steps, and no GIL, so two threads can run halves of a batch at once.
+"""``cblas_sgemm`` and ``cblas_sgemv`` called from compiled loops, so a recurrent layer's
+whole time loop (a matrix product and a cell kernel per step) runs in one Numba function:
+no Python between steps, and no GIL, so two threads can run halves of a batch at once.
 
-The function is NumPy's own OpenBLAS (``ember.core.cpu_threads.openblas``), called
-through its address, which every call passes in: compiled code keeps no address, so it
-can be cached. ``usable()`` checks a small product against NumPy once per process before
-any kernel relies on it.
+The functions are NumPy's own OpenBLAS's (``ember.core.cpu_threads.openblas``), called
+through their addresses, which every call passes in: compiled code keeps no address, so
+it can be cached. ``address()`` and ``gemv_address()`` check a small product against
+NumPy once per process before any kernel relies on them.
 """
 from __future__ import annotations
 
@@ -66,6 +66,39 @@ def _caller(int_bits: int):
 _call64, _call32 = _caller(64), _caller(32)
 
 
+def _gemv_caller(int_bits: int):
+    """An intrinsic calling ``cblas_sgemv`` at an address, row-major and transposed, with
+    ``int_bits`` integers: ``y = A.T @ x`` for ``A`` (``m x n``, row stride ``lda``),
+    every operand given by its address."""
+
+    @intrinsic
+    def call(typingctx, fn, m, n, a, lda, x, y):
+        sig = types.void(fn, m, n, a, lda, x, y)
+
+        def codegen(context, builder, signature, args):
+            fn, m, n, a, lda, x, y = args
+            i32, f32, size = ir.IntType(32), ir.FloatType(), ir.IntType(int_bits)
+            byte_ptr = ir.IntType(8).as_pointer()
+            fnty = ir.FunctionType(ir.VoidType(), [i32, i32, size, size, f32, byte_ptr,
+                                                   size, byte_ptr, size, f32, byte_ptr,
+                                                   size])
+
+            def integer(value):
+                return builder.trunc(value, size) if int_bits < 64 else value
+
+            target = builder.inttoptr(fn, fnty.as_pointer())
+            builder.call(target, [
+                i32(_ROW_MAJOR), i32(_TRANS), integer(m), integer(n), f32(1.0),
+                builder.inttoptr(a, byte_ptr), integer(lda), builder.inttoptr(x, byte_ptr),
+                size(1), f32(0.0), builder.inttoptr(y, byte_ptr), size(1)])
+            return context.get_dummy_value()
+        return sig, codegen
+    return call
+
+
+_gemv64, _gemv32 = _gemv_caller(64), _gemv_caller(32)
+
+
 @njit(inline="always", cache=True)
 def sgemm(fn, ilp64, trans_a, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c, c_at,
           ldc):
@@ -79,6 +112,23 @@ def sgemm(fn, ilp64, trans_a, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta
     else:
         _call32(fn, trans_a, trans_b, m, n, k, a, a_at, lda, b, b_at, ldb, beta, c, c_at,
                 ldc)
+
+
+@njit(inline="always", cache=True)
+def sgemv_t(fn, ilp64, m, n, a, lda, x, y):
+    """``y = A.T @ x`` in float32 for row-major ``A`` (``m x n``, ``lda`` elements between
+    rows), the vector ``x`` (``m``) and the result ``y`` (``n``), each given by the address
+    of its first element."""
+    if ilp64:
+        _gemv64(fn, m, n, a, lda, x, y)
+    else:
+        _gemv32(fn, m, n, a, lda, x, y)
+
+
+@njit(cache=True, nogil=True)
+def _vector_product(fn, ilp64, a, x, y):
+    sgemv_t(fn, ilp64, a.shape[0], a.shape[1], a.ctypes.data, a.shape[1], x.ctypes.data,
+            y.ctypes.data)
 
 
 @njit(cache=True, nogil=True)
@@ -103,6 +153,27 @@ def address() -> tuple[int, bool]:
     if "ok" not in _CHECKED:
         _CHECKED["ok"] = _check(blas.sgemm, blas.ilp64)
     return (blas.sgemm, blas.ilp64) if _CHECKED["ok"] else (0, False)
+
+
+def gemv_address() -> tuple[int, bool]:
+    """``(address of cblas_sgemv, whether it takes 64-bit ints)``; address 0 when there
+    is none or it failed its check.
+
+    >>> fn, ilp64 = gemv_address()
+    >>> fn >= 0
+    True
+    """
+    blas = cpu_threads.openblas()
+    if blas is None or not blas.sgemv:
+        return 0, False
+    if "gemv" not in _CHECKED:
+        rng = np.random.default_rng(0)
+        a = rng.standard_normal((7, 5)).astype(np.float32)
+        x = rng.standard_normal(7).astype(np.float32)
+        y = np.full(5, np.nan, np.float32)          # beta 0: what was there is not read
+        _vector_product(blas.sgemv, blas.ilp64, a, x, y)
+        _CHECKED["gemv"] = bool(np.allclose(y, x @ a, atol=1e-5))
+    return (blas.sgemv, blas.ilp64) if _CHECKED["gemv"] else (0, False)
 
 
 def _check(fn: int, ilp64: bool) -> bool:
