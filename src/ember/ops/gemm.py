@@ -8,8 +8,9 @@ thread, each an ordinary ``np.matmul`` into its slice of one result array, so th
 equals NumPy's. Everything else (one matrix, large matrices, other array types, a small
 total) is ``np.matmul``.
 
-A few rows times a large float32 matrix (a one-sample predict's dense layer) is split by
-columns with a worker thread of Ember's own (``dot``; ``ember.ops.kernels.row_product``).
+A few rows times a large float32 matrix (a one-sample predict's dense layer) is shared
+with a worker thread of Ember's own, by chunks of the matrix's rows (``dot``;
+``ember.ops.kernels.row_product``).
 """
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ _FLOAT32 = np.dtype(np.float32)
 
 def dot(a: Any, b: Any) -> Any:
     """``a.dot(b)`` for two matrices; a few float32 rows times a large float32 matrix
-    run split by columns over two cores (``ember.ops.kernels.row_product``) when the
-    compiled kernels and more than one CPU thread are available.
+    run on two cores (``ember.ops.kernels.row_product``) when the compiled kernels and
+    more than one CPU thread are available.
 
     >>> import numpy as np
     >>> dot(np.ones((1, 3), np.float32), np.ones((3, 2), np.float32)).tolist()
