@@ -147,12 +147,7 @@ def address() -> tuple[int, bool]:
     >>> fn >= 0
     True
     """
-    blas = cpu_threads.openblas()
-    if blas is None or not blas.sgemm:
-        return 0, False
-    if "ok" not in _CHECKED:
-        _CHECKED["ok"] = _check(blas.sgemm, blas.ilp64)
-    return (blas.sgemm, blas.ilp64) if _CHECKED["ok"] else (0, False)
+    return _checked("ok", "sgemm", _check)
 
 
 def gemv_address() -> tuple[int, bool]:
@@ -163,17 +158,29 @@ def gemv_address() -> tuple[int, bool]:
     >>> fn >= 0
     True
     """
+    return _checked("gemv", "sgemv", _check_gemv)
+
+
+def _checked(key: str, name: str, check) -> tuple[int, bool]:
+    """OpenBLAS's function ``name`` and its integer width, once ``check`` has passed."""
     blas = cpu_threads.openblas()
-    if blas is None or not blas.sgemv:
+    fn = getattr(blas, name) if blas is not None else 0
+    if not fn:
         return 0, False
-    if "gemv" not in _CHECKED:
-        rng = np.random.default_rng(0)
-        a = rng.standard_normal((7, 5)).astype(np.float32)
-        x = rng.standard_normal(7).astype(np.float32)
-        y = np.full(5, np.nan, np.float32)          # beta 0: what was there is not read
-        _vector_product(blas.sgemv, blas.ilp64, a, x, y)
-        _CHECKED["gemv"] = bool(np.allclose(y, x @ a, atol=1e-5))
-    return (blas.sgemv, blas.ilp64) if _CHECKED["gemv"] else (0, False)
+    if key not in _CHECKED:
+        _CHECKED[key] = check(fn, blas.ilp64)
+    return (fn, blas.ilp64) if _CHECKED[key] else (0, False)
+
+
+def _check_gemv(fn: int, ilp64: bool) -> bool:
+    """One small matrix-vector product against NumPy's, over a result of NaNs (which
+    ``beta = 0`` must not read)."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((7, 5)).astype(np.float32)
+    x = rng.standard_normal(7).astype(np.float32)
+    y = np.full(5, np.nan, np.float32)
+    _vector_product(fn, ilp64, a, x, y)
+    return bool(np.allclose(y, x @ a, atol=1e-5))
 
 
 def _check(fn: int, ilp64: bool) -> bool:
