@@ -2,6 +2,8 @@
 function still gives the eager results."""
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -886,3 +888,93 @@ def test_conv_pool_gradients_match_the_separate_ops(rng):
         got.append([out.numpy()] + [d.numpy() for d in tape.gradient(out, [x, w, b])])
     for a, c in zip(*got):
         np.testing.assert_allclose(a, c, rtol=1e-12)
+
+
+# -- dense chains ---------------------------------------------------------------------------
+def _mlp(rng, widths=(784, 512, 256, 10)):
+    """A one-sample MLP's function over Variables: ReLU between the layers, none after."""
+    ws = [ember.Variable(_rand(rng, (a, b)) / np.sqrt(a).astype(np.float32))
+          for a, b in itertools.pairwise(widths)]
+    bs = [ember.Variable(_rand(rng, (b,))) for b in widths[1:]]
+
+    def fn(x):
+        h = x
+        for i, (w, b) in enumerate(zip(ws, bs)):
+            h = ember.matmul(h, w) + b
+            if i < len(ws) - 1:
+                h = ember.nn.relu(h)
+        return h
+    return fn, ws, bs
+
+
+def test_few_row_dense_layers_become_one_chain(rng):
+    fn = _mlp(rng)[0]
+    g = _graph(fn, ember.TensorSpec([1, 784]))
+    assert _ops(g) == ["dense_chain"] and g.stats["dense chains"] == 1
+    chain = next(n for n in g.nodes if n.kind == "op")
+    assert chain.params == {"relus": (True, True, False), "biases": (True, True, True)}
+    assert "dense_chain" in str(g)
+    for rows in (1, 4):
+        x = _rand(rng, (rows, 784))
+        f = ember.function(fn)
+        for _ in range(2):          # the trace's result, then the plan's
+            np.testing.assert_allclose(f(ember.constant(x)).numpy(),
+                                       fn(ember.constant(x)).numpy(), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("case", ["five rows", "any batch", "small weights", "float64"])
+def test_no_chain_where_it_does_not_pay(rng, case):
+    fn = (_mlp(rng, (30, 20, 10)) if case == "small weights" else _mlp(rng))[0]
+    spec = {"five rows": [5, 784], "any batch": [None, 784], "small weights": [1, 30],
+            "float64": [1, 784]}[case]
+    if case == "float64":
+        w = ember.constant(_rand(rng, (784, 512), np.float64))
+        g = _graph(lambda x: ember.matmul(x, w), ember.TensorSpec(spec, "float64"))
+    else:
+        g = _graph(fn, ember.TensorSpec(spec))
+    assert "dense_chain" not in _ops(g) and "matmul" in _ops(g)
+
+
+def test_a_chain_stops_where_a_result_is_read_elsewhere(rng):
+    _, ws, bs = _mlp(rng)
+
+    def both(x):        # the first hidden layer is returned too
+        h = ember.nn.relu(ember.matmul(x, ws[0]) + bs[0])
+        out = ember.nn.relu(ember.matmul(h, ws[1]) + bs[1])
+        return ember.matmul(out, ws[2]) + bs[2], h
+    g = _graph(both, ember.TensorSpec([1, 784]))
+    chains = [n for n in g.nodes if n.kind == "op" and n.name == "dense_chain"]
+    assert [c.params["relus"] for c in chains] == [(True,), (True, False)]
+    x = _rand(rng, (1, 784))
+    got, want = ember.function(both)(ember.constant(x)), both(ember.constant(x))
+    for a, c in zip(got, want):
+        np.testing.assert_allclose(a.numpy(), c.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_a_train_step_keeps_each_layer_result_for_the_gradients(rng):
+    fn, ws, bs = _mlp(rng)
+
+    def step(x):
+        with ember.GradientTape() as tape:
+            loss = ember.reduce_sum(fn(x))
+        return [loss] + tape.gradient(loss, ws + bs)
+    g = _graph(step, ember.TensorSpec([1, 784]))
+    chains = [n for n in g.nodes if n.kind == "op" and n.name == "dense_chain"]
+    assert [c.params["relus"] for c in chains] == [(True,), (True,)]  # the backward reads both
+    x = ember.constant(_rand(rng, (1, 784)))
+    for a, c in zip(ember.function(step)(x), step(x)):
+        np.testing.assert_allclose(a.numpy(), c.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_layers_without_bias_or_relu_join_the_chain(rng):
+    w1, w2 = (ember.Variable(_rand(rng, s)) for s in ((600, 400), (400, 30)))
+
+    def fn(x):
+        return ember.matmul(ember.matmul(x, w1), w2)
+    g = _graph(fn, ember.TensorSpec([2, 600]))
+    chain = next(n for n in g.nodes if n.kind == "op")
+    assert chain.name == "dense_chain"
+    assert chain.params == {"relus": (False, False), "biases": (False, False)}
+    x = _rand(rng, (2, 600))
+    np.testing.assert_allclose(ember.function(fn)(ember.constant(x)).numpy(),
+                               x @ w1.numpy() @ w2.numpy(), rtol=1e-4, atol=1e-3)

@@ -11,6 +11,7 @@ from .passes import (
     conv_epilogue,
     cse,
     dead_code,
+    dense_chain,
     folding,
     fusion,
     memory,
@@ -24,6 +25,7 @@ PIPELINE = (
     ("dead code", dead_code.run),
     ("folded", folding.run),
     ("conv epilogue", conv_epilogue.run),
+    ("dense chains", dense_chain.run),
     ("fused", fusion.run),
     ("in place", memory.run),
 )

@@ -46,6 +46,8 @@ _AWAKE, _ASLEEP, _STOPPING = 0, 1, 2
 _GEN_SHIFT, _FRONT_SHIFT, _MASK = 48, 24, (1 << 24) - 1
 
 _CHUNKS = 8                 # the rows of the matrix are cut into this many chunks
+_NO_BIAS = np.zeros(0, np.float32)
+_CHAIN_SPLIT_FROM = 1 << 16   # a chain shares a matrix of this many elements or more
 _SPIN_CYCLES = 1 << 23      # about 3 ms of spinning after the last chunk
 _NAPS, _NAP_US = 10000, 100  # then about a second of 0.1 ms naps
 
@@ -97,16 +99,18 @@ def _serve(ctl, usleep):
 
 
 @njit(nogil=True, cache=True)
-def _run(ctl, a, b, size, fn, ilp64):
-    """The caller's side: publish the job ``a @ b``, take chunks from the front until
-    none is left, wait for a chunk the worker is still computing, then return the sum of
-    the partial products in chunk order."""
-    m, n = a.shape[0], b.shape[1]
-    count = (a.shape[1] + size - 1) // size
+def _stage(ctl, a, b, bias, relu, chunks, fn, ilp64):
+    """The caller's side of ``a @ b`` (plus ``bias`` unless it is empty, then ReLU if
+    ``relu``) in ``chunks`` chunks: publish the job, take chunks from the front until none
+    is left, wait for a chunk the worker is still computing, then add the partial
+    products up in chunk order."""
+    m, k, n = a.shape[0], a.shape[1], b.shape[1]
+    size = (k + chunks - 1) // chunks
+    count = (k + size - 1) // size
     parts = np.empty((count, m, n), np.float32)
     out = np.empty((m, n), np.float32)
     ctl[_JOB], ctl[_JOB + 1], ctl[_JOB + 2] = a.ctypes.data, b.ctypes.data, parts.ctypes.data
-    ctl[_JOB + 3], ctl[_JOB + 4], ctl[_JOB + 5], ctl[_JOB + 6] = m, a.shape[1], n, size
+    ctl[_JOB + 3], ctl[_JOB + 4], ctl[_JOB + 5], ctl[_JOB + 6] = m, k, n, size
     ctl[_JOB + 7], ctl[_JOB + 8] = a.strides[0] // 4, b.strides[0] // 4
     ctl[_JOB + 9], ctl[_JOB + 10] = fn, ilp64
     gen = (atomics.load(ctl, _CLAIM) >> _GEN_SHIFT) % 32767 + 1      # never 0
@@ -126,7 +130,26 @@ def _run(ctl, a, b, size, fn, ilp64):
         for c in range(1, count):
             for j in range(n):
                 out[r, j] += parts[c, r, j]
+        if bias.size:
+            for j in range(n):
+                out[r, j] += bias[j]
+        if relu:
+            for j in range(n):
+                out[r, j] = max(out[r, j], np.float32(0.0))
     return out
+
+
+@njit(nogil=True, cache=True)
+def _chain(ctl, x, kernels, biases, relus, split_from, fn, ilp64):
+    """Dense layers one after another, all in compiled code: each stage's matrix of
+    ``split_from`` elements or more is shared with the worker, a smaller one is one
+    ``sgemv`` per row here."""
+    h = x
+    for i in range(len(kernels)):
+        w = kernels[i]
+        h = _stage(ctl, h, w, biases[i], relus[i], _CHUNKS if w.size >= split_from else 1,
+                   fn, ilp64)
+    return h
 
 
 class _Worker:
@@ -189,24 +212,73 @@ def product(a: Any, b: Any) -> np.ndarray | None:
     >>> out is None or float(out[0, 0]) == 300.0
     True
     """
-    gemv = _STATE["gemv"]
-    if gemv is None:
-        gemv = _STATE["gemv"] = gemv_address()
+    fn, ilp64 = _gemv()
     k = a.shape[1]
-    if (not gemv[0] or a.strides[1] != 4 or b.strides[1] != 4 or a.strides[0] % 4
+    if (not fn or a.strides[1] != 4 or b.strides[1] != 4 or a.strides[0] % 4
             or b.strides[0] % 4 or k != b.shape[0] or k == 0):
         return None
     if not _LOCK.acquire(blocking=False):
         return None
     try:
-        worker = _STATE["worker"]
-        if worker is None:
-            worker = _STATE["worker"] = _Worker()
-        elif worker.ctl[_STATE_AT] == _ASLEEP:
-            worker.wake.set()
-        return _run(worker.ctl, a, b, (k + _CHUNKS - 1) // _CHUNKS, gemv[0], gemv[1])
+        return _stage(_awake_worker().ctl, a, b, _NO_BIAS, False, _CHUNKS, fn, ilp64)
     finally:
         _LOCK.release()
+
+
+def chain(x: Any, kernels: tuple, biases: tuple, relus: tuple,
+          use_worker: bool = True) -> np.ndarray | None:
+    """Dense layers in turn on float32 rows ``x``: ``h = h @ kernels[i] + biases[i]``
+    (no add where the bias is None), then ReLU where ``relus[i]`` (a tuple of bools),
+    every layer in one compiled call, each matrix of 256 KB or more shared with the
+    worker thread (the caller does it all without ``use_worker`` or when another thread
+    is using the worker; the result is the same). None when it cannot be done so (a
+    matrix not C-contiguous, shapes that do not chain, no ``sgemv``).
+
+    >>> x = np.ones((1, 4), np.float32)
+    >>> out = chain(x, (np.ones((4, 3), np.float32),), (np.ones(3, np.float32),), (True,))
+    >>> out is None or out.tolist() == [[5.0, 5.0, 5.0]]
+    True
+    """
+    fn, ilp64 = _gemv()
+    width = x.shape[1]
+    # every line here runs with cold caches (the products push them out): few checks
+    for w, b in zip(kernels, biases):
+        n = w.shape[1]
+        if w.shape[0] != width or w.strides[1] != 4 or w.strides[0] != 4 * n or (
+                b is not None and (b.shape[0] != n or b.strides[0] != 4)):
+            return None
+        width = n
+    if not fn or not kernels or x.shape[1] == 0:
+        return None
+    if any(b is None for b in biases):
+        biases = tuple(_NO_BIAS if b is None else b for b in biases)
+    x = np.ascontiguousarray(x)
+    if not use_worker or not _LOCK.acquire(blocking=False):
+        return _chain(np.zeros(64, np.int64), x, kernels, biases, relus, _CHAIN_SPLIT_FROM,
+                      fn, ilp64)                      # no worker reads this block
+    try:
+        return _chain(_awake_worker().ctl, x, kernels, biases, relus, _CHAIN_SPLIT_FROM, fn,
+                      ilp64)
+    finally:
+        _LOCK.release()
+
+
+def _gemv() -> tuple[int, int]:
+    gemv = _STATE["gemv"]
+    if gemv is None:
+        fn, ilp64 = gemv_address()
+        gemv = _STATE["gemv"] = (fn, int(ilp64))
+    return gemv
+
+
+def _awake_worker() -> _Worker:
+    """The worker (started on first use), woken if it sleeps; hold ``_LOCK``."""
+    worker = _STATE["worker"]
+    if worker is None:
+        worker = _STATE["worker"] = _Worker()
+    elif worker.ctl[_STATE_AT] == _ASLEEP:
+        worker.wake.set()
+    return worker
 
 
 def warm_up() -> None:
@@ -215,11 +287,11 @@ def warm_up() -> None:
 
     >>> warm_up()
     """
-    gemv = gemv_address()
-    if not gemv[0]:
+    fn, ilp64 = _gemv()
+    if not fn:
         return
     ctl = np.zeros(64, np.int64)
-    _run(ctl, np.ones((1, 2), np.float32), np.ones((2, 3), np.float32), 1, gemv[0],
-         int(gemv[1]))
+    _stage(ctl, np.ones((1, 2), np.float32), np.ones((2, 3), np.float32), _NO_BIAS, False,
+           1, fn, ilp64)
     ctl[_STATE_AT] = _STOPPING
     _serve(ctl, 0)
