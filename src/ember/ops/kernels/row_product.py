@@ -99,16 +99,16 @@ def _serve(ctl, usleep):
 
 
 @njit(nogil=True, cache=True)
-def _stage(ctl, a, b, bias, relu, chunks, fn, ilp64):
-    """The caller's side of ``a @ b`` (plus ``bias`` unless it is empty, then ReLU if
-    ``relu``) in ``chunks`` chunks: publish the job, take chunks from the front until none
-    is left, wait for a chunk the worker is still computing, then add the partial
-    products up in chunk order."""
+def _stage(ctl, a, b, bias, relu, chunks, fn, ilp64, out):
+    """The caller's side of ``out = a @ b`` (plus ``bias`` unless it is empty, then ReLU
+    if ``relu``) in ``chunks`` chunks: publish the job, take chunks from the front until
+    none is left, wait for a chunk the worker is still computing, then add the partial
+    products up in chunk order. (The caller passes ``out`` in: returning a new array
+    costs a microsecond of boxing.)"""
     m, k, n = a.shape[0], a.shape[1], b.shape[1]
     size = (k + chunks - 1) // chunks
     count = (k + size - 1) // size
     parts = np.empty((count, m, n), np.float32)
-    out = np.empty((m, n), np.float32)
     ctl[_JOB], ctl[_JOB + 1], ctl[_JOB + 2] = a.ctypes.data, b.ctypes.data, parts.ctypes.data
     ctl[_JOB + 3], ctl[_JOB + 4], ctl[_JOB + 5], ctl[_JOB + 6] = m, k, n, size
     ctl[_JOB + 7], ctl[_JOB + 8] = a.strides[0] // 4, b.strides[0] // 4
@@ -136,20 +136,21 @@ def _stage(ctl, a, b, bias, relu, chunks, fn, ilp64):
         if relu:
             for j in range(n):
                 out[r, j] = max(out[r, j], np.float32(0.0))
-    return out
 
 
 @njit(nogil=True, cache=True)
-def _chain(ctl, x, kernels, biases, relus, split_from, fn, ilp64):
-    """Dense layers one after another, all in compiled code: each stage's matrix of
-    ``split_from`` elements or more is shared with the worker, a smaller one is one
-    ``sgemv`` per row here."""
+def _chain(ctl, x, kernels, biases, relus, split_from, fn, ilp64, out):
+    """Dense layers one after another into ``out``, all in compiled code: each stage's
+    matrix of ``split_from`` elements or more is shared with the worker, a smaller one
+    is one ``sgemv`` per row here."""
     h = x
-    for i in range(len(kernels)):
+    last = len(kernels) - 1
+    for i in range(last + 1):
         w = kernels[i]
-        h = _stage(ctl, h, w, biases[i], relus[i], _CHUNKS if w.size >= split_from else 1,
-                   fn, ilp64)
-    return h
+        into = out if i == last else np.empty((x.shape[0], w.shape[1]), np.float32)
+        _stage(ctl, h, w, biases[i], relus[i], _CHUNKS if w.size >= split_from else 1, fn,
+               ilp64, into)
+        h = into
 
 
 class _Worker:
@@ -220,7 +221,9 @@ def product(a: Any, b: Any) -> np.ndarray | None:
     if not _LOCK.acquire(blocking=False):
         return None
     try:
-        return _stage(_awake_worker().ctl, a, b, _NO_BIAS, False, _CHUNKS, fn, ilp64)
+        out = np.empty((a.shape[0], b.shape[1]), np.float32)
+        _stage(_awake_worker().ctl, a, b, _NO_BIAS, False, _CHUNKS, fn, ilp64, out)
+        return out
     finally:
         _LOCK.release()
 
@@ -253,14 +256,17 @@ def chain(x: Any, kernels: tuple, biases: tuple, relus: tuple,
     if any(b is None for b in biases):
         biases = tuple(_NO_BIAS if b is None else b for b in biases)
     x = np.ascontiguousarray(x)
+    out = np.empty((x.shape[0], width), np.float32)
     if not use_worker or not _LOCK.acquire(blocking=False):
-        return _chain(np.zeros(64, np.int64), x, kernels, biases, relus, _CHAIN_SPLIT_FROM,
-                      fn, ilp64)                      # no worker reads this block
+        _chain(np.zeros(64, np.int64), x, kernels, biases, relus, _CHAIN_SPLIT_FROM, fn,
+               ilp64, out)                            # no worker reads this block
+        return out
     try:
-        return _chain(_awake_worker().ctl, x, kernels, biases, relus, _CHAIN_SPLIT_FROM, fn,
-                      ilp64)
+        _chain(_awake_worker().ctl, x, kernels, biases, relus, _CHAIN_SPLIT_FROM, fn, ilp64,
+               out)
     finally:
         _LOCK.release()
+    return out
 
 
 def _gemv() -> tuple[int, int]:
@@ -292,6 +298,6 @@ def warm_up() -> None:
         return
     ctl = np.zeros(64, np.int64)
     _stage(ctl, np.ones((1, 2), np.float32), np.ones((2, 3), np.float32), _NO_BIAS, False,
-           1, fn, ilp64)
+           1, fn, ilp64, np.empty((1, 3), np.float32))
     ctl[_STATE_AT] = _STOPPING
     _serve(ctl, 0)
