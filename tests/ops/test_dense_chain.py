@@ -130,3 +130,21 @@ def test_op_values_and_gradients(case):
     check_grad(case)
     if case.second_order:
         check_second_order(case)
+
+
+def test_one_cpu_thread_runs_the_chain_without_the_worker(rng, monkeypatch):
+    pytest.importorskip("numba")
+    from ember.core import cpu_threads
+    from ember.ops.kernels import row_product
+    calls = []
+    real = row_product.chain
+    monkeypatch.setattr(row_product, "chain", lambda *a: (calls.append(a[-1]), real(*a))[1])
+    x, layers = _layers(rng, *SHAPES["predict MLP"])
+    want = _run(x, layers)
+    cpu_threads.set_thread_count(1)
+    try:
+        got = _run(x, layers)
+    finally:
+        cpu_threads.set_thread_count(0)
+    np.testing.assert_array_equal(got, want)
+    assert calls[-1] is False and (cpu_threads.thread_count() == 1 or calls[0] is True)
