@@ -148,3 +148,10 @@ def test_one_cpu_thread_runs_the_chain_without_the_worker(rng, monkeypatch):
         cpu_threads.set_thread_count(0)
     np.testing.assert_array_equal(got, want)
     assert calls[-1] is False and (cpu_threads.thread_count() == 1 or calls[0] is True)
+
+
+def test_inputs_that_are_not_matrices_get_matmuls_error(rng):
+    x = rng.standard_normal(300).astype(np.float32)                   # one vector
+    w = rng.standard_normal((300, 400)).astype(np.float32)
+    with pytest.raises(ember.errors.InvalidArgumentError, match="rank >= 2.*(300,)"):
+        dense_chain(ember.constant(x), [ember.constant(w)], [None], [False])

@@ -42,9 +42,9 @@ def _dense_chain(xp, x, *params, relus=(), biases=()):
     where ``biases`` says it has none), through ReLU where ``relus`` says so."""
     if xp is np and x.dtype == _FLOAT32 and type(x) is np.ndarray and _kernels_on():
         # with every bias, as Dense layers have: the kernels and biases by slicing
-        kernels, bs = (params[0::2], params[1::2]) if all(biases) else _split(params, biases)
+        ws, bs = (params[0::2], params[1::2]) if all(biases) else _split(params, biases)
         if all(type(p) is np.ndarray and p.dtype == _FLOAT32 for p in params):
-            out = _ROWS[0].chain(x, kernels, bs, relus, cpu_threads.thread_count() > 1)
+            out = _ROWS[0].chain(x, ws, bs, relus, cpu_threads.thread_count() > 1)
             if out is not None:
                 return out
     h = x
@@ -71,15 +71,15 @@ def _kernels_on() -> bool:
 
 @_dense_chain.vjp
 def _(g, y, x, *params, relus=(), biases=(), needs=None):
-    kernels, bs = _split(params, biases)
+    ws, bs = _split(params, biases)
     inputs = [x]        # each layer's input, computed again
-    for w, b, relu in zip(kernels[:-1], bs[:-1], relus[:-1]):
+    for w, b, relu in zip(ws[:-1], bs[:-1], relus[:-1]):
         inputs.append(dense_chain(inputs[-1], [w], [b], [relu]))
     grads: list[Any] = []
-    for i in reversed(range(len(kernels))):
-        w, b = kernels[i], bs[i]
+    for i in reversed(range(len(ws))):
+        w, b = ws[i], bs[i]
         if relus[i]:
-            g = _relu_grad(g, y if i == len(kernels) - 1 else inputs[i + 1])
+            g = _relu_grad(g, y if i == len(ws) - 1 else inputs[i + 1])
         layer = [matmul(inputs[i], g, transpose_a=True)]
         if b is not None:
             layer.append(reduce_sum(g, axis=(0,)))

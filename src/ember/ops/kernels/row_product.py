@@ -19,6 +19,10 @@ the result is the same whichever thread did which chunk. (Chunks of columns woul
 no sum, but a column chunk is a strided slice of a row-major matrix. ``sgemv`` on eight
 such slices took 17-22 us, against 10 us on eight row chunks.)
 
+``chain`` runs dense layers one after another (``ember.ops.dense_chain``) in one
+compiled call, each layer's product shared this way and its bias and ReLU added by the
+caller as it sums the parts: no Python between the layers.
+
 The worker runs compiled code without the GIL. After its last chunk it spins for about
 3 ms, then naps in 0.1 ms sleeps for about a second, then waits in Python until the next
 product wakes it.
@@ -243,9 +247,13 @@ def chain(x: Any, kernels: tuple, biases: tuple, relus: tuple,
     True
     """
     fn, ilp64 = _gemv()
+    if x.ndim != 2:
+        return None
     width = x.shape[1]
     # every line here runs with cold caches (the products push them out): few checks
     for w, b in zip(kernels, biases):
+        if w.ndim != 2 or (b is not None and b.ndim != 1):
+            return None
         n = w.shape[1]
         if w.shape[0] != width or w.strides[1] != 4 or w.strides[0] != 4 * n or (
                 b is not None and (b.shape[0] != n or b.strides[0] != 4)):
