@@ -30,6 +30,17 @@ def _at(x, b, n):
     return (b * s[0] + n * s[2]) // 4, s[1] // 4
 
 
+@njit(inline="always", cache=True)
+def _transposed(x, b, n, into):
+    """``into = x[b, :, n].T``: a head's (S, H) block as (H, S), C-contiguous. A product
+    by the transpose of a strided block (``cblas_sgemm`` with ``B^T``) took 4.0-4.5 us for
+    64x64x32 here, against 2.4 us plain plus 0.5 us for this copy."""
+    block = x[b, :, n]
+    for s in range(block.shape[0]):
+        for h in range(block.shape[1]):
+            into[h, s] = block[s, h]
+
+
 @njit(fastmath=FAST, error_model="numpy", boundscheck=False, nogil=True, cache=True)
 def forward(fn, ilp64, q, k, v, scale, mask, masked, fill, out, probs, lo, hi):
     """For pairs ``lo:hi`` of ``B * N``: ``probs[b, n] = softmax(scale q k^T)`` (where
@@ -38,24 +49,28 @@ def forward(fn, ilp64, q, k, v, scale, mask, masked, fill, out, probs, lo, hi):
     N = q.shape[2]
     T, S = probs.shape[2], probs.shape[3]
     H, Hv = q.shape[3], v.shape[3]
+    kt = np.empty((H, S), np.float32)
     for p in range(lo, hi):
         b, n = p // N, p % N
         qa, ql = _at(q, b, n)
-        ka, kl = _at(k, b, n)
         va, vl = _at(v, b, n)
         oa, ol = _at(out, b, n)
         pa = p * T * S
-        sgemm(fn, ilp64, 0, 1, T, S, H, q, qa, ql, k, ka, kl, np.float32(0), probs, pa, S)
+        _transposed(k, b, n, kt)
+        sgemm(fn, ilp64, 0, 0, T, S, H, q, qa, ql, kt, 0, S, np.float32(0), probs, pa, S)
         rows = probs[b, n]
-        for t in range(T):
-            r = rows[t]
-            if masked:
-                keep = mask[b, n, t]
+        if masked:
+            for t in range(T):
+                r, keep = rows[t], mask[b, n, t]
                 for j in range(S):
                     r[j] = r[j] * scale if keep[j] else fill
-            else:
+        else:
+            for t in range(T):
+                r = rows[t]
                 for j in range(S):
                     r[j] *= scale
+        for t in range(T):
+            r = rows[t]
             m = r[0]
             for j in range(S):
                 m = _max(m, r[j])
@@ -82,15 +97,15 @@ def backward(fn, ilp64, q, k, v, probs, dout, dprobs, has_dprobs, scale, mask, m
     T, S = probs.shape[2], probs.shape[3]
     H, Hv = q.shape[3], v.shape[3]
     work = np.empty((T, S), np.float32)
+    vt = np.empty((Hv, S), np.float32)
     for p in range(lo, hi):
         b, n = p // N, p % N
         qa, ql = _at(q, b, n)
         ka, kl = _at(k, b, n)
-        va, vl = _at(v, b, n)
         ga, gl = _at(dout, b, n)
         pa = p * T * S
-        sgemm(fn, ilp64, 0, 1, T, S, Hv, dout, ga, gl, v, va, vl, np.float32(0), work, 0,
-              S)
+        _transposed(v, b, n, vt)
+        sgemm(fn, ilp64, 0, 0, T, S, Hv, dout, ga, gl, vt, 0, S, np.float32(0), work, 0, S)
         dva, dvl = _at(dv, b, n)
         sgemm(fn, ilp64, 1, 0, S, Hv, T, probs, pa, S, dout, ga, gl, np.float32(0), dv,
               dva, dvl)
