@@ -6,8 +6,10 @@ straight into the pair's block of the probabilities, the softmax runs over those
 while they are in cache, and a second product gives the output; the backward pass does
 the same for its four products and the softmax gradient. The separate ops write and
 read the whole (B, N, T, S) scores several times over and transpose the heads in and
-out; here the heads are read in place, through row strides. Pairs never mix, so threads
-run disjoint ranges of pairs at once (``lo:hi``).
+out; here the heads are read in place, through row strides, except that each pair's K
+(forward) and V (backward) block is copied transposed (8 KB), so that no product takes a
+transposed second operand, which OpenBLAS ran at half speed for these sizes. Pairs
+never mix, so threads run disjoint ranges of pairs at once (``lo:hi``).
 
 Arrays are (B, T, N, H) with the last axis contiguous; ``probs`` (B, N, T, S) and the
 scratch rows are C-contiguous.
