@@ -10,6 +10,12 @@ threads took 4.4 ms with the worker spinning against 4.2 ms unsplit. OpenBLAS ex
 itself runs Ember's part and picks it up within microseconds; fused attention split
 that way ran in 0.51-0.56x the time of one thread right after a product.
 
+One exception: a product of a few rows by a large matrix (a one-sample predict), which
+OpenBLAS never threads, is shared with a worker thread of Ember's own
+(``ember.ops.kernels.row_product``). That worker spins only for a few ms after such a
+product, and the caller waits only for a chunk the worker has already begun: a worker
+that is asleep or busy leaves the caller to do every chunk.
+
 While a split runs, OpenBLAS is set to one thread, so a part's own products (the LSTM's
 per-step ``cblas_sgemm``) run single-threaded: a worker asked for a nested
 multi-threaded product would wait for itself. On leaving, OpenBLAS gets its count back.
