@@ -30,14 +30,13 @@ from __future__ import annotations
 import functools
 
 from ..ir import Graph, Node
-from .simplify import absorb_reader, use_counts
+from .simplify import absorb_reader, bias_relu_after, last_readers, use_counts
 
 
 @functools.cache
 def _prims() -> tuple:
-    from ...ops import activations, conv, elementwise, pool
-    return (conv._conv.primitive, elementwise.add.primitive, activations._relu.primitive,
-            conv._conv_bias.primitive, pool._max_pool.primitive,
+    from ...ops import conv, pool
+    return (conv._conv.primitive, conv._conv_bias.primitive, pool._max_pool.primitive,
             conv._conv_bias_pool.primitive, conv.POOL_2X2)
 
 
@@ -48,62 +47,29 @@ def run(graph: Graph) -> int:
 
 
 def _bias_into_conv(graph: Graph) -> int:
-    conv, add, relu, conv_bias = _prims()[:4]
-    made = {n.outputs[0]: n for n in graph.nodes
-            if n.kind == "op" and n.op is conv and len(n.outputs) == 1
-            and not n.meta.get("cast_to")}
-    if not made:
-        return 0
-    uses = use_counts(graph)
-    readers: dict[int, Node] = {}
-    for node in graph.nodes:
-        for i in node.inputs:
-            readers[i] = node
+    conv, conv_bias = _prims()[:2]
+    uses, readers = use_counts(graph), last_readers(graph)
     replaced: dict[int, Node] = {}      # id(node kept in place) -> its replacement
     drop: set[int] = set()
-    for node in graph.nodes:
-        bias_add = _bias_add(graph, node, made, uses, add)
-        if bias_add is None:
+    for cv in graph.nodes:
+        if cv.kind != "op" or cv.op is not conv or len(cv.outputs) != 1 \
+                or cv.meta.get("cast_to"):
             continue
-        cv, b = bias_add
-        s = node.outputs[0]
-        last, out = node, s
-        after = readers.get(s)
-        if uses.get(s) == 1 and after is not None and after.kind == "op" \
-                and after.op is relu and not after.meta.get("cast_to") \
-                and graph.dtypes[after.outputs[0]] == graph.dtypes[s]:
-            last, out = after, after.outputs[0]
-        replaced[id(last)] = Node("op", conv_bias, (cv.inputs[0], cv.inputs[1], b),
-                                  (out,), dict(cv.params, relu=last is not node))
-        drop.add(id(cv))
-        if last is not node:
-            drop.add(id(node))
+        b, relu, after, out = bias_relu_after(graph, cv.outputs[0], uses, readers)
+        if b is None:
+            continue
+        replaced[id(after[-1])] = Node("op", conv_bias, (cv.inputs[0], cv.inputs[1], b),
+                                       (out,), dict(cv.params, relu=relu))
+        drop.update([id(cv)] + [id(n) for n in after[:-1]])
     if replaced:
         graph.nodes = [replaced.get(id(n), n) for n in graph.nodes if id(n) not in drop]
     return len(replaced)
 
 
-def _bias_add(graph: Graph, node: Node, made: dict, uses: dict, add) -> tuple | None:
-    """``(conv node, bias id)`` when ``node`` adds an (O,) bias to a convolution's result
-    that nothing else reads, with the result's shape and dtype; else None."""
-    if node.kind != "op" or node.op is not add or node.meta.get("cast_to") \
-            or len(node.inputs) != 2:
-        return None
-    for c, b in (node.inputs, node.inputs[::-1]):
-        cv = made.get(c)
-        if cv is None or uses.get(c) != 1 or c == b:
-            continue
-        shape, out = graph.shapes[c], node.outputs[0]
-        if graph.shapes[b] == (shape[-1],) and graph.shapes[out] == shape \
-                and graph.dtypes[b] == graph.dtypes[c] == graph.dtypes[out]:
-            return cv, b
-    return None
-
-
 def _pool_into_conv(graph: Graph) -> int:
     """A 2-D ``conv_bias`` whose result a 2x2 max pool reads: one ``conv_bias_pool``
     node with both results (the result itself stays: the gradients read it)."""
-    conv_bias, max_pool, with_pool, pool_2x2 = _prims()[3:]
+    conv_bias, max_pool, with_pool, pool_2x2 = _prims()[1:]
     made = {n.outputs[0]: n for n in graph.nodes if n.kind == "op" and n.op is conv_bias
             and len(graph.shapes[n.outputs[0]]) == 4}
 

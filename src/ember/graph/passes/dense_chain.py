@@ -27,7 +27,7 @@ import functools
 import numpy as np
 
 from ..ir import Graph, Node
-from .simplify import use_counts
+from .simplify import bias_relu_after, last_readers, use_counts
 
 #: inputs of at most this many rows take the chain (a batch is faster as plain products)
 MOST_ROWS = 4
@@ -38,20 +38,15 @@ LEAST_WEIGHTS = 1 << 16
 
 @functools.cache
 def _prims() -> tuple:
-    from ...ops import activations, dense_chain, elementwise, linalg
-    return (linalg.matmul.primitive, elementwise.add.primitive, activations._relu.primitive,
-            dense_chain._dense_chain.primitive)
+    from ...ops import dense_chain, linalg
+    return linalg.matmul.primitive, dense_chain._dense_chain.primitive
 
 
 def run(graph: Graph) -> int:
     """Replace each chain of few-row dense layers by one node; returns how many."""
-    matmul, add, relu, chain = _prims()
-    uses = use_counts(graph)
-    readers: dict[int, Node] = {}
-    for node in graph.nodes:
-        for i in node.inputs:
-            readers[i] = node
-    layers = [_layer(graph, node, uses, readers, add, relu)     # in graph order
+    matmul, chain = _prims()
+    uses, readers = use_counts(graph), last_readers(graph)
+    layers = [_layer(graph, node, uses, readers)                # in graph order
               for node in graph.nodes if _few_rows_product(graph, node, matmul)]
     if not layers:
         return 0
@@ -100,23 +95,8 @@ def _few_rows_product(graph: Graph, node: Node, matmul) -> bool:
             and None not in sw and graph.dtypes[x] == graph.dtypes[w] == np.float32)
 
 
-def _layer(graph: Graph, node: Node, uses: dict, readers: dict, add, relu) -> tuple:
+def _layer(graph: Graph, node: Node, uses: dict, readers: dict) -> tuple:
     """``(input, w, bias or None, relu, nodes, output)`` for the dense layer that the
     product ``node`` starts: the bias add and the ReLU after it that read only it."""
-    x, w = node.inputs
-    nodes, out, bias, with_relu = [node], node.outputs[0], None, False
-    after = readers.get(out)
-    if uses.get(out) == 1 and after is not None and after.kind == "op" and after.op is add \
-            and not after.meta.get("cast_to") and len(after.inputs) == 2:
-        other = after.inputs[1] if after.inputs[0] == out else after.inputs[0]
-        if other != out and graph.shapes[other] == (graph.shapes[w][1],) \
-                and graph.dtypes[other] == graph.dtypes[out] == graph.dtypes[after.outputs[0]] \
-                and graph.shapes[after.outputs[0]] == graph.shapes[out]:
-            nodes.append(after)
-            out, bias = after.outputs[0], other
-            after = readers.get(out)
-    if uses.get(out) == 1 and after is not None and after.kind == "op" and after.op is relu \
-            and not after.meta.get("cast_to") and graph.dtypes[after.outputs[0]] == graph.dtypes[out]:
-        nodes.append(after)
-        out, with_relu = after.outputs[0], True
-    return x, w, bias, with_relu, nodes, out
+    bias, relu, after, out = bias_relu_after(graph, node.outputs[0], uses, readers)
+    return node.inputs[0], node.inputs[1], bias, relu, [node, *after], out

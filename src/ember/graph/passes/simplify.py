@@ -92,6 +92,47 @@ def absorb_reader(graph: Graph, made: dict, reads: Callable[[Node], bool], into)
     return len(taken)
 
 
+def last_readers(graph: Graph) -> dict:
+    """Value id -> the last node that reads it (its only reader where it is read once)."""
+    readers: dict[int, Node] = {}
+    for node in graph.nodes:
+        for i in node.inputs:
+            readers[i] = node
+    return readers
+
+
+def bias_relu_after(graph: Graph, v: int, uses: dict, readers: dict) -> tuple:
+    """The epilogue of a product's result ``v`` (a convolution's, a dense layer's):
+    ``(bias, relu, nodes, out)`` for the ``add`` of a bias over the last axis that alone
+    reads ``v`` (``bias`` None where there is none) and the ``relu`` that alone reads what
+    comes before it (``relu`` False where there is none), ``nodes`` those ops in order and
+    ``out`` the last one's result (``v`` itself with neither)."""
+    add, relu = _epilogue_prims()
+    nodes, out, bias, with_relu = [], v, None, False
+    after = readers.get(out)
+    if uses.get(out) == 1 and after is not None and after.kind == "op" and after.op is add \
+            and not after.meta.get("cast_to") and len(after.inputs) == 2:
+        other = after.inputs[1] if after.inputs[0] == out else after.inputs[0]
+        s = after.outputs[0]
+        if other != out and graph.shapes[other] == (graph.shapes[out][-1],) \
+                and graph.shapes[s] == graph.shapes[out] \
+                and graph.dtypes[other] == graph.dtypes[out] == graph.dtypes[s]:
+            nodes.append(after)
+            out, bias = s, other
+            after = readers.get(out)
+    if uses.get(out) == 1 and after is not None and after.kind == "op" and after.op is relu \
+            and not after.meta.get("cast_to") and graph.dtypes[after.outputs[0]] == graph.dtypes[out]:
+        nodes.append(after)
+        out, with_relu = after.outputs[0], True
+    return bias, with_relu, nodes, out
+
+
+@functools.cache
+def _epilogue_prims() -> tuple:
+    from ...ops import activations, elementwise
+    return elementwise.add.primitive, activations._relu.primitive
+
+
 def is_weak(graph: Graph, vid: int) -> bool:
     """A weak Python scalar constant (its dtype is the text ``"weak float"`` etc.)."""
     return isinstance(graph.dtypes[vid], str)
